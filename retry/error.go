@@ -1,0 +1,174 @@
+package retry
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Reason says why a Retrier gave up on an operation that was still failing with a
+// retryable error.
+type Reason uint8
+
+const (
+	// ReasonStop: the Stop strategy said so (attempts used up, time elapsed, a signal).
+	ReasonStop Reason = iota + 1
+	// ReasonDeadline: the next pause would have ended after the context's deadline, so
+	// the call gave up at once instead of sleeping into a certain failure.
+	ReasonDeadline
+	// ReasonCanceled: the caller's context ended, during an attempt or a pause.
+	ReasonCanceled
+	// ReasonBudget: the retry budget refused the retry.
+	ReasonBudget
+)
+
+// String returns the reason's name: "stop", "deadline", "canceled" or "budget".
+func (r Reason) String() string {
+	switch r {
+	case ReasonStop:
+		return "stop"
+	case ReasonDeadline:
+		return "deadline"
+	case ReasonCanceled:
+		return "canceled"
+	case ReasonBudget:
+		return "budget"
+	}
+	return "Reason(" + strconv.Itoa(int(r)) + ")"
+}
+
+// Error is the error a Retrier returns when it gives up on an operation whose last
+// failure was retryable. It says why and after how many attempts, and keeps the last
+// attempt's error and result. Errors that are not retried never become an Error: they
+// come back unchanged.
+//
+// Unwrap yields the last attempt's error and, when the context ended the call, the
+// context's error and its cause, so errors.Is(err, lastErr) and
+// errors.Is(err, context.Canceled) both hold.
+type Error struct {
+	// Reason says why the call gave up.
+	Reason Reason
+	// Attempts is the number of attempts made.
+	Attempts int
+	// Last is the last attempt's error; nil when its result was rejected by
+	// RetryResult.
+	Last error
+	// Result is the last attempt's result (the T of Retrier[T]), also returned by Do
+	// beside the error.
+	Result any
+	// Delay is the pause that was chosen and not taken: with ReasonDeadline, the one
+	// that would have outlasted the context (a server's Retry-After, say).
+	Delay time.Duration
+	// Context is the context's error when the context ended the call
+	// (context.Canceled or context.DeadlineExceeded), else nil.
+	Context error
+	// Cause is context.Cause of the context when it ended the call, if it differs
+	// from Context; else nil.
+	Cause error
+}
+
+// Error describes the give-up in one line, starting with "retry: ".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("retry: ")
+	switch e.Reason {
+	case ReasonCanceled:
+		b.WriteString("context ended")
+	case ReasonDeadline:
+		b.WriteString("gave up before the deadline")
+	case ReasonBudget:
+		b.WriteString("retry budget exhausted")
+	default:
+		b.WriteString("gave up")
+	}
+	b.WriteString(" after ")
+	b.WriteString(strconv.Itoa(e.Attempts))
+	if e.Attempts == 1 {
+		b.WriteString(" attempt")
+	} else {
+		b.WriteString(" attempts")
+	}
+	if e.Reason == ReasonDeadline {
+		b.WriteString(" (next pause ")
+		b.WriteString(e.Delay.String())
+		b.WriteString(")")
+	}
+	if e.Context != nil {
+		b.WriteString(" (")
+		b.WriteString(e.Context.Error())
+		if e.Cause != nil {
+			b.WriteString(": ")
+			b.WriteString(e.Cause.Error())
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(": ")
+	if e.Last != nil {
+		b.WriteString(e.Last.Error())
+	} else {
+		b.WriteString("result rejected")
+	}
+	return b.String()
+}
+
+// Unwrap returns the last attempt's error and the context's error and cause, those
+// that are not nil.
+func (e *Error) Unwrap() []error {
+	errs := make([]error, 0, 3)
+	for _, err := range [...]error{e.Last, e.Context, e.Cause} {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+// Permanent marks err as not worth retrying: a Retrier returns it at once, whatever
+// its Retry predicate says, and without the mark (the error Do returns is err
+// itself). Permanent(nil) is nil. Use it inside an operation that knows better than
+// the predicate, as errors.Is and errors.As see through the mark.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &permanentError{err}
+}
+
+type permanentError struct{ err error }
+
+func (p *permanentError) Error() string { return p.err.Error() }
+func (p *permanentError) Unwrap() error { return p.err }
+
+// IsPermanent reports whether err, or any error it wraps, was marked by Permanent.
+func IsPermanent(err error) bool {
+	var p *permanentError
+	return errors.As(err, &p)
+}
+
+// ErrAttemptTimeout matches, with errors.Is, the error of an attempt that ran out
+// of the Retrier's AttemptTimeout. Such an attempt is always retried: its own timeout
+// is transient, unlike the end of the caller's context.
+var ErrAttemptTimeout = errors.New("retry: attempt timed out")
+
+// attemptTimeoutError wraps the error of an attempt that outlived AttemptTimeout.
+type attemptTimeoutError struct {
+	err     error
+	timeout time.Duration
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return "retry: attempt timed out after " + e.timeout.String() + ": " + e.err.Error()
+}
+func (e *attemptTimeoutError) Unwrap() error        { return e.err }
+func (e *attemptTimeoutError) Is(target error) bool { return target == ErrAttemptTimeout }
+
+// Timeout reports true, so an attempt timeout counts as a timeout for net.Error-style
+// checks.
+func (e *attemptTimeoutError) Timeout() bool { return true }
+
+// isContextErr reports whether err is, or wraps, a context error.
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
