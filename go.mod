@@ -2,4 +2,7 @@ module github.com/tenacious-go/tenacious
 
 go 1.25.0
 
-require golang.org/x/sync v0.22.0 // indirect
+require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	golang.org/x/sync v0.22.0 // indirect
+)

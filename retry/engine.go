@@ -8,19 +8,10 @@ import (
 	"github.com/tenacious-go/tenacious/internal/errchain"
 )
 
-// policy is the part of a Retrier that does not depend on T.
-type policy struct {
-	stop                                 Stop
-	wait                                 Wait
-	retry                                Predicate
-	before, after, beforeSleep, onGiveUp Hook
-	attemptTimeout                       time.Duration
-}
-
 // call is the state of one call of a Retrier: everything that changes lives here,
 // on the caller's stack, never on the Retrier.
-type call struct {
-	p     policy
+type call[T any] struct {
+	r     *Retrier[T]
 	ctx   context.Context
 	a     Attempt
 	stats *Stats
@@ -30,11 +21,9 @@ type call struct {
 }
 
 // start prepares the call. It reads the clock only if something can observe it.
-func (c *call) start() {
+func (c *call[T]) start() {
 	c.stats = statsFrom(c.ctx)
-	p := &c.p
-	c.clock = c.stats != nil || p.stop != nil || p.wait != nil || p.retry != nil ||
-		p.before != nil || p.after != nil || p.beforeSleep != nil || p.onGiveUp != nil
+	c.clock = c.stats != nil || c.r.observesTime()
 	if c.clock {
 		c.t0 = time.Now()
 	}
@@ -42,29 +31,29 @@ func (c *call) start() {
 
 // begin starts the next attempt: it runs Before and returns the attempt's context and,
 // with an AttemptTimeout, the function that releases it.
-func (c *call) begin() (context.Context, context.CancelFunc) {
+func (c *call[T]) begin() (context.Context, context.CancelFunc) {
 	c.a.Number++
 	c.a.Err = nil
-	if c.p.before != nil {
+	if c.r.Before != nil {
 		if c.a.Number > 1 {
 			c.a.Elapsed = time.Since(c.t0)
 		}
-		c.p.before(c.a)
+		c.r.Before(c.a)
 	}
-	if c.p.attemptTimeout > 0 {
-		return context.WithTimeout(c.ctx, c.p.attemptTimeout)
+	if c.r.AttemptTimeout > 0 {
+		return context.WithTimeout(c.ctx, c.r.AttemptTimeout)
 	}
 	return c.ctx, nil
 }
 
 // settle releases the attempt's context and marks an error caused by the attempt's
 // own timeout (not the caller's) so that it is retried.
-func (c *call) settle(actx context.Context, cancel context.CancelFunc, err error) error {
+func (c *call[T]) settle(actx context.Context, cancel context.CancelFunc, err error) error {
 	if cancel == nil {
 		return err
 	}
 	if err != nil && actx.Err() == context.DeadlineExceeded && c.ctx.Err() == nil {
-		err = &attemptTimeoutError{err: err, timeout: c.p.attemptTimeout}
+		err = &attemptTimeoutError{err: err, timeout: c.r.AttemptTimeout}
 	}
 	cancel()
 	return err
@@ -72,13 +61,13 @@ func (c *call) settle(actx context.Context, cancel context.CancelFunc, err error
 
 // end takes an attempt's outcome. It reports whether to attempt again (after the
 // pause, which it sleeps) and, if not, the error to return: nil on success.
-func (c *call) end(err error, rejected bool) (again bool, final error) {
+func (c *call[T]) end(err error, rejected bool) (again bool, final error) {
 	c.a.Err = err
-	if c.clock {
+	if c.clock && (err != nil || rejected || c.r.After != nil) {
 		c.a.Elapsed = time.Since(c.t0)
 	}
-	if c.p.after != nil {
-		c.p.after(c.a)
+	if c.r.After != nil {
+		c.r.After(c.a)
 	}
 	if err == nil && !rejected {
 		c.finish()
@@ -88,7 +77,7 @@ func (c *call) end(err error, rejected bool) (again bool, final error) {
 }
 
 // failed decides what follows a failed attempt (err is nil for a rejected result).
-func (c *call) failed(err error) (bool, error) {
+func (c *call[T]) failed(err error) (bool, error) {
 	if err != nil && !c.retryable(err) {
 		if p, ok := err.(*permanentError); ok {
 			err = p.err
@@ -100,7 +89,7 @@ func (c *call) failed(err error) (bool, error) {
 	}
 	delay := c.delay()
 	c.a.Delay = delay
-	if c.p.stop == nil && c.a.Number >= DefaultAttempts || c.p.stop != nil && c.p.stop(c.a) {
+	if c.r.Stop == nil && c.a.Number >= DefaultAttempts || c.r.Stop != nil && c.r.Stop(c.a) {
 		return false, c.giveUp(ReasonStop)
 	}
 	var now time.Time
@@ -110,8 +99,8 @@ func (c *call) failed(err error) (bool, error) {
 			return false, c.giveUp(ReasonDeadline)
 		}
 	}
-	if c.p.beforeSleep != nil {
-		c.p.beforeSleep(c.a)
+	if c.r.BeforeSleep != nil {
+		c.r.BeforeSleep(c.a)
 	}
 	if !c.sleep(delay, now) {
 		return false, c.giveUp(ReasonCanceled)
@@ -121,30 +110,30 @@ func (c *call) failed(err error) (bool, error) {
 }
 
 // retryable applies Permanent, the attempt timeout and the Retry predicate to err.
-func (c *call) retryable(err error) bool {
+func (c *call[T]) retryable(err error) bool {
 	if _, ok := errchain.Find[*permanentError](err); ok {
 		return false
 	}
 	if _, ok := err.(*attemptTimeoutError); ok {
 		return true
 	}
-	if c.p.retry == nil {
+	if c.r.Retry == nil {
 		return !isContextErr(err)
 	}
-	return c.p.retry(c.a)
+	return c.r.Retry(c.a)
 }
 
 // delay runs Wait, or the default full-jitter backoff, and clamps the result at 0.
-func (c *call) delay() time.Duration {
-	if c.p.wait == nil {
+func (c *call[T]) delay() time.Duration {
+	if c.r.Wait == nil {
 		return backoff.Uniform(nil, 0, backoff.Exp(DefaultBase, DefaultCap, c.a.Number))
 	}
-	return max(c.p.wait(c.a), 0)
+	return max(c.r.Wait(c.a), 0)
 }
 
 // sleep pauses for d on the call's one timer, made on first use, and reports false if
 // the context ended first. now is the current time when the clock is in use.
-func (c *call) sleep(d time.Duration, now time.Time) bool {
+func (c *call[T]) sleep(d time.Duration, now time.Time) bool {
 	if d <= 0 {
 		return c.ctx.Err() == nil
 	}
@@ -164,7 +153,7 @@ func (c *call) sleep(d time.Duration, now time.Time) bool {
 	return true
 }
 
-func (c *call) addSlept(d time.Duration, since time.Time) {
+func (c *call[T]) addSlept(d time.Duration, since time.Time) {
 	if c.clock {
 		d = time.Since(since)
 	}
@@ -172,17 +161,17 @@ func (c *call) addSlept(d time.Duration, since time.Time) {
 }
 
 // fail ends the call with an error that is not retried.
-func (c *call) fail(err error) error {
+func (c *call[T]) fail(err error) error {
 	c.a.Err = err
-	if c.p.onGiveUp != nil {
-		c.p.onGiveUp(c.a)
+	if c.r.OnGiveUp != nil {
+		c.r.OnGiveUp(c.a)
 	}
 	c.finish()
 	return err
 }
 
 // giveUp ends the call on a retryable error, with an *Error that says why.
-func (c *call) giveUp(reason Reason) error {
+func (c *call[T]) giveUp(reason Reason) error {
 	e := &Error{Reason: reason, Attempts: c.a.Number, Last: c.a.Err}
 	if reason == ReasonDeadline {
 		e.Delay = c.a.Delay
@@ -193,15 +182,15 @@ func (c *call) giveUp(reason Reason) error {
 			e.Cause = cause
 		}
 	}
-	if c.p.onGiveUp != nil {
-		c.p.onGiveUp(c.a)
+	if c.r.OnGiveUp != nil {
+		c.r.OnGiveUp(c.a)
 	}
 	c.finish()
 	return e
 }
 
 // finish writes the call's statistics, if the caller asked for them.
-func (c *call) finish() {
+func (c *call[T]) finish() {
 	if c.stats != nil {
 		*c.stats = Stats{Attempts: c.a.Number, Slept: c.a.Slept, Elapsed: time.Since(c.t0)}
 	}

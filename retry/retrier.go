@@ -67,7 +67,7 @@ type Policy = Retrier[struct{}]
 //
 // On the success path Do allocates nothing.
 func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
-	c := call{p: r.policy(), ctx: ctx}
+	c := call[T]{r: r, ctx: ctx}
 	c.start()
 	for {
 		actx, cancel := c.begin()
@@ -86,7 +86,7 @@ func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)
 
 // Run is Do for an operation that returns only an error. RetryResult is not used.
 func (r *Retrier[T]) Run(ctx context.Context, op func(context.Context) error) error {
-	c := call{p: r.policy(), ctx: ctx}
+	c := call[T]{r: r, ctx: ctx}
 	c.start()
 	for {
 		actx, cancel := c.begin()
@@ -97,15 +97,9 @@ func (r *Retrier[T]) Run(ctx context.Context, op func(context.Context) error) er
 	}
 }
 
-func (r *Retrier[T]) policy() policy {
-	return policy{
-		stop:           r.Stop,
-		wait:           r.Wait,
-		retry:          r.Retry,
-		before:         r.Before,
-		after:          r.After,
-		beforeSleep:    r.BeforeSleep,
-		onGiveUp:       r.OnGiveUp,
-		attemptTimeout: r.AttemptTimeout,
-	}
+// observesTime reports whether any user-supplied strategy or hook could read the
+// durations of an Attempt, so that the call must read the clock.
+func (r *Retrier[T]) observesTime() bool {
+	return r.Stop != nil || r.Wait != nil || r.Retry != nil ||
+		r.Before != nil || r.After != nil || r.BeforeSleep != nil || r.OnGiveUp != nil
 }

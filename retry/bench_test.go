@@ -1,0 +1,106 @@
+package retry
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// The operation every benchmark retries: a small piece of real work (formatting and
+// parsing a number), called through a func value as a Retrier calls it.
+//
+//go:noinline
+func work(_ context.Context, i int) (int, error) {
+	n, err := strconv.Atoi(strconv.Itoa(i))
+	return n + 1, err
+}
+
+var errBench = errors.New("transient")
+
+// benchPolicy is the same policy for every benchmark: 4 attempts, full-jitter
+// exponential backoff, retry only errBench.
+func benchPolicy() *Retrier[int] {
+	return &Retrier[int]{
+		Stop:  func(a Attempt) bool { return a.Number >= 4 },
+		Wait:  func(a Attempt) time.Duration { return time.Duration(a.Number) * time.Second },
+		Retry: func(a Attempt) bool { return errors.Is(a.Err, errBench) },
+	}
+}
+
+var sink int
+
+func BenchmarkDirect(b *testing.B) {
+	b.ReportAllocs()
+	ctx := context.Background()
+	op := work
+	i := 0
+	for b.Loop() {
+		i++
+		v, _ := op(ctx, i)
+		sink = v
+	}
+}
+
+func benchDo(b *testing.B, r *Retrier[int]) {
+	b.ReportAllocs()
+	ctx := context.Background()
+	i := 0
+	op := func(ctx context.Context) (int, error) { return work(ctx, i) }
+	for b.Loop() {
+		i++
+		v, _ := r.Do(ctx, op)
+		sink = v
+	}
+}
+
+func BenchmarkDoSuccessZero(b *testing.B)       { benchDo(b, &Retrier[int]{}) }
+func BenchmarkDoSuccessConfigured(b *testing.B) { benchDo(b, benchPolicy()) }
+
+func BenchmarkDoPermanent(b *testing.B) {
+	b.ReportAllocs()
+	r := benchPolicy()
+	ctx := context.Background()
+	errPerm := errors.New("permanent")
+	op := func(context.Context) (int, error) { return 0, errPerm }
+	for b.Loop() {
+		_, err := r.Do(ctx, op)
+		if err != errPerm {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDoThreeZeroDelayRetries(b *testing.B) {
+	b.ReportAllocs()
+	r := benchPolicy()
+	r.Wait = func(Attempt) time.Duration { return 0 }
+	ctx := context.Background()
+	n := 0
+	op := func(ctx context.Context) (int, error) {
+		if n++; n%4 != 0 {
+			return 0, errBench
+		}
+		return work(ctx, n)
+	}
+	for b.Loop() {
+		if _, err := r.Do(ctx, op); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDoGiveUpZeroDelay(b *testing.B) {
+	b.ReportAllocs()
+	r := benchPolicy()
+	r.Wait = func(Attempt) time.Duration { return 0 }
+	ctx := context.Background()
+	op := func(context.Context) (int, error) { return 0, errBench }
+	for b.Loop() {
+		if _, err := r.Do(ctx, op); err == nil {
+			b.Fatal("want an error")
+		}
+	}
+}
+

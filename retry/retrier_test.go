@@ -1,0 +1,547 @@
+package retry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var errFlaky = errors.New("flaky")
+
+// failing returns an operation that fails with err n times, then returns v.
+func failing[T any](n int, err error, v T) func(context.Context) (T, error) {
+	calls := 0
+	return func(context.Context) (T, error) {
+		calls++
+		if calls <= n {
+			var zero T
+			return zero, err
+		}
+		return v, nil
+	}
+}
+
+func zeroWait(Attempt) time.Duration { return 0 }
+
+func TestZeroRetrierSucceedsAfterFailures(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var r Retrier[string]
+		var st Stats
+		got, err := r.Do(WithStats(t.Context(), &st), failing(2, errFlaky, "ok"))
+		if err != nil || got != "ok" {
+			t.Fatalf("Do = %q, %v; want ok, nil", got, err)
+		}
+		if st.Attempts != 3 {
+			t.Errorf("Attempts = %d, want 3", st.Attempts)
+		}
+		// Full jitter: pause 1 in [0, 100ms], pause 2 in [0, 200ms].
+		if st.Slept < 0 || st.Slept > 300*time.Millisecond || st.Elapsed != st.Slept {
+			t.Errorf("Slept = %v, Elapsed = %v; want equal and within [0, 300ms]", st.Slept, st.Elapsed)
+		}
+	})
+}
+
+func TestZeroRetrierGivesUpAfterThreeAttempts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var r Retrier[int]
+		v, err := r.Do(t.Context(), failing(10, errFlaky, 1))
+		var re *Error
+		if !errors.As(err, &re) {
+			t.Fatalf("err = %v, want *Error", err)
+		}
+		if re.Reason != ReasonStop || re.Attempts != 3 || re.Last != errFlaky || v != 0 {
+			t.Errorf("got reason %v, attempts %d, last %v, v %d; want stop, 3, flaky, 0", re.Reason, re.Attempts, re.Last, v)
+		}
+		if !errors.Is(err, errFlaky) {
+			t.Errorf("errors.Is(err, errFlaky) = false, want true")
+		}
+		if got, want := err.Error(), "retry: gave up after 3 attempts: flaky"; got != want {
+			t.Errorf("Error() = %q, want %q", got, want)
+		}
+	})
+}
+
+func TestNotRetriedErrorsComeBackUnchanged(t *testing.T) {
+	notFound := errors.New("not found")
+	wrapped := fmt.Errorf("lookup: %w", Permanent(notFound))
+	tests := []struct {
+		name    string
+		r       Retrier[int]
+		err     error
+		want    error
+		wantGiv int // OnGiveUp calls
+	}{
+		{"permanent is unwrapped", Retrier[int]{}, Permanent(notFound), notFound, 1},
+		{"wrapped permanent stays wrapped", Retrier[int]{}, wrapped, wrapped, 1},
+		{"permanent beats an always-retry predicate", Retrier[int]{Retry: func(Attempt) bool { return true }}, Permanent(notFound), notFound, 1},
+		{"predicate says no", Retrier[int]{Retry: func(a Attempt) bool { return a.Err != notFound }}, notFound, notFound, 1},
+		{"context error by default", Retrier[int]{}, context.Canceled, context.Canceled, 1},
+		{"wrapped deadline by default", Retrier[int]{}, fmt.Errorf("x: %w", context.DeadlineExceeded), nil, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls, giveUps := 0, 0
+			tt.r.OnGiveUp = func(Attempt) { giveUps++ }
+			_, err := tt.r.Do(t.Context(), func(context.Context) (int, error) { calls++; return 0, tt.err })
+			want := tt.want
+			if want == nil {
+				want = tt.err
+			}
+			if err != want {
+				t.Errorf("err = %v, want %v (unchanged)", err, want)
+			}
+			if calls != 1 || giveUps != tt.wantGiv {
+				t.Errorf("calls = %d, OnGiveUp = %d; want 1, %d", calls, giveUps, tt.wantGiv)
+			}
+		})
+	}
+}
+
+func TestHookOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var events []string
+		rec := func(name string) Hook {
+			return func(a Attempt) {
+				events = append(events, fmt.Sprintf("%s n=%d err=%v delay=%v prev=%v slept=%v", name, a.Number, a.Err, a.Delay, a.PrevDelay, a.Slept))
+			}
+		}
+		r := Retrier[int]{
+			Stop:        func(a Attempt) bool { events = append(events, fmt.Sprintf("stop n=%d delay=%v", a.Number, a.Delay)); return a.Number >= 3 },
+			Wait:        func(a Attempt) time.Duration { return time.Duration(a.Number) * time.Second },
+			Retry:       func(a Attempt) bool { events = append(events, fmt.Sprintf("retry n=%d", a.Number)); return true },
+			Before:      rec("before"),
+			After:       rec("after"),
+			BeforeSleep: rec("sleep"),
+			OnGiveUp:    rec("giveup"),
+		}
+		_, err := r.Do(t.Context(), failing(5, errFlaky, 0))
+		if err == nil {
+			t.Fatal("Do succeeded, want give-up")
+		}
+		want := []string{
+			"before n=1 err=<nil> delay=0s prev=0s slept=0s",
+			"after n=1 err=flaky delay=0s prev=0s slept=0s",
+			"retry n=1",
+			"stop n=1 delay=1s",
+			"sleep n=1 err=flaky delay=1s prev=0s slept=0s",
+			"before n=2 err=<nil> delay=0s prev=1s slept=1s",
+			"after n=2 err=flaky delay=0s prev=1s slept=1s",
+			"retry n=2",
+			"stop n=2 delay=2s",
+			"sleep n=2 err=flaky delay=2s prev=1s slept=1s",
+			"before n=3 err=<nil> delay=0s prev=2s slept=3s",
+			"after n=3 err=flaky delay=0s prev=2s slept=3s",
+			"retry n=3",
+			"stop n=3 delay=3s",
+			"giveup n=3 err=flaky delay=3s prev=2s slept=3s",
+		}
+		if diff := cmp.Diff(want, events); diff != "" {
+			t.Errorf("events (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestElapsedAndSleptAreExact(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var elapsed []time.Duration
+		r := Retrier[int]{
+			Stop:  func(a Attempt) bool { return a.Number >= 4 },
+			Wait:  func(Attempt) time.Duration { return 500 * time.Millisecond },
+			After: func(a Attempt) { elapsed = append(elapsed, a.Elapsed) },
+		}
+		var st Stats
+		_, err := r.Do(WithStats(t.Context(), &st), func(context.Context) (int, error) {
+			time.Sleep(100 * time.Millisecond) // each attempt takes 100ms
+			return 0, errFlaky
+		})
+		if err == nil {
+			t.Fatal("want an error")
+		}
+		want := []time.Duration{100 * time.Millisecond, 700 * time.Millisecond, 1300 * time.Millisecond, 1900 * time.Millisecond}
+		if diff := cmp.Diff(want, elapsed); diff != "" {
+			t.Errorf("Elapsed per attempt (-want +got):\n%s", diff)
+		}
+		if want := (Stats{Attempts: 4, Slept: 1500 * time.Millisecond, Elapsed: 1900 * time.Millisecond}); st != want {
+			t.Errorf("Stats = %+v, want %+v", st, want)
+		}
+	})
+}
+
+func TestCancelDuringSleepReturnsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(t.Context())
+		cause := errors.New("shutting down")
+		time.AfterFunc(3*time.Second, func() { cancel(cause) })
+		r := Retrier[int]{Stop: func(Attempt) bool { return false }, Wait: func(Attempt) time.Duration { return time.Hour }}
+		start := time.Now()
+		_, err := r.Do(ctx, failing(100, errFlaky, 0))
+		if d := time.Since(start); d != 3*time.Second {
+			t.Errorf("Do returned after %v, want 3s (at cancellation)", d)
+		}
+		var re *Error
+		if !errors.As(err, &re) || re.Reason != ReasonCanceled || re.Attempts != 1 {
+			t.Fatalf("err = %#v, want *Error with ReasonCanceled after 1 attempt", err)
+		}
+		for _, target := range []error{errFlaky, context.Canceled, cause} {
+			if !errors.Is(err, target) {
+				t.Errorf("errors.Is(err, %v) = false, want true", target)
+			}
+		}
+		if got, want := err.Error(), "retry: context ended after 1 attempt (context canceled: shutting down): flaky"; got != want {
+			t.Errorf("Error() = %q, want %q", got, want)
+		}
+	})
+}
+
+func TestCancelDuringAttemptIsFinal(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		r := Retrier[int]{Retry: func(Attempt) bool { return true }, Stop: func(Attempt) bool { return false }}
+		calls := 0
+		_, err := r.Do(ctx, func(ctx context.Context) (int, error) {
+			calls++
+			<-ctx.Done()
+			return 0, fmt.Errorf("op: %w", ctx.Err())
+		})
+		var re *Error
+		if !errors.As(err, &re) || re.Reason != ReasonCanceled || calls != 1 {
+			t.Fatalf("err = %v after %d calls, want ReasonCanceled after 1", err, calls)
+		}
+		if !errors.Is(err, context.DeadlineExceeded) || re.Context != context.DeadlineExceeded || re.Cause != nil {
+			t.Errorf("Context = %v, Cause = %v; want DeadlineExceeded, nil", re.Context, re.Cause)
+		}
+	})
+}
+
+func TestDeadlineAwareGiveUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		var slept []time.Duration
+		r := Retrier[int]{
+			Stop:        func(Attempt) bool { return false },
+			Wait:        func(a Attempt) time.Duration { return time.Duration(a.Number) * 3 * time.Second },
+			BeforeSleep: func(a Attempt) { slept = append(slept, a.Delay) },
+		}
+		start := time.Now()
+		_, err := r.Do(ctx, failing(100, errFlaky, 0))
+		// Pauses of 3s and 6s fit (9s); the next, 9s, would end at 18s > 10s.
+		if d := time.Since(start); d != 9*time.Second {
+			t.Errorf("gave up after %v, want 9s: without sleeping into the deadline", d)
+		}
+		var re *Error
+		if !errors.As(err, &re) || re.Reason != ReasonDeadline || re.Attempts != 3 || re.Delay != 9*time.Second {
+			t.Fatalf("err = %#v, want ReasonDeadline after 3 attempts with Delay 9s", err)
+		}
+		if diff := cmp.Diff([]time.Duration{3 * time.Second, 6 * time.Second}, slept); diff != "" {
+			t.Errorf("BeforeSleep delays (-want +got):\n%s", diff)
+		}
+		if !errors.Is(err, errFlaky) || errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("want errors.Is(err, errFlaky) and not DeadlineExceeded (the context never ended)")
+		}
+	})
+}
+
+func TestAttemptTimeoutIsRetried(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := Retrier[int]{
+			AttemptTimeout: time.Second,
+			Retry:          func(Attempt) bool { return false }, // the timeout is retried anyway
+			Wait:           zeroWait,
+		}
+		calls := 0
+		start := time.Now()
+		v, err := r.Do(t.Context(), func(ctx context.Context) (int, error) {
+			calls++
+			if calls < 3 {
+				<-ctx.Done()
+				return 0, ctx.Err()
+			}
+			if _, ok := ctx.Deadline(); !ok {
+				return 0, errors.New("attempt context has no deadline")
+			}
+			return 7, nil
+		})
+		if err != nil || v != 7 || calls != 3 {
+			t.Fatalf("Do = %d, %v after %d calls; want 7, nil after 3", v, err, calls)
+		}
+		if d := time.Since(start); d != 2*time.Second {
+			t.Errorf("took %v, want 2s (two timed-out attempts)", d)
+		}
+	})
+}
+
+func TestAttemptTimeoutErrorOnGiveUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := Retrier[int]{AttemptTimeout: time.Second, Wait: zeroWait}
+		_, err := r.Do(t.Context(), func(ctx context.Context) (int, error) { <-ctx.Done(); return 0, ctx.Err() })
+		var re *Error
+		if !errors.As(err, &re) || re.Reason != ReasonStop || re.Attempts != DefaultAttempts {
+			t.Fatalf("err = %v, want give-up after %d attempts", err, DefaultAttempts)
+		}
+		if !errors.Is(err, ErrAttemptTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("want errors.Is ErrAttemptTimeout and DeadlineExceeded: %v", err)
+		}
+		var te interface{ Timeout() bool }
+		if !errors.As(err, &te) || !te.Timeout() {
+			t.Errorf("want an error with Timeout() true in the chain")
+		}
+	})
+}
+
+func TestRetryResult(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := Retrier[string]{RetryResult: func(s string) bool { return s == "pending" }, Wait: zeroWait}
+		results := []string{"pending", "pending", "done"}
+		i := 0
+		op := func(context.Context) (string, error) { i++; return results[i-1], nil }
+		if got, err := r.Do(t.Context(), op); got != "done" || err != nil {
+			t.Fatalf("Do = %q, %v; want done, nil", got, err)
+		}
+
+		got, err := r.Do(t.Context(), func(context.Context) (string, error) { return "pending", nil })
+		var re *Error
+		if !errors.As(err, &re) || re.Last != nil || re.Result != "pending" || got != "pending" {
+			t.Fatalf("Do = %q, %#v; want pending and an *Error with Result pending, Last nil", got, err)
+		}
+		if want := "retry: gave up after 3 attempts: result rejected"; err.Error() != want {
+			t.Errorf("Error() = %q, want %q", err.Error(), want)
+		}
+	})
+}
+
+func TestStopSeesTheChosenDelay(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Stop before total elapsed time would pass 10s, tenacity's stop_before_delay.
+		r := Retrier[int]{
+			Wait: func(Attempt) time.Duration { return 4 * time.Second },
+			Stop: func(a Attempt) bool { return a.Elapsed+a.Delay > 10*time.Second },
+		}
+		start := time.Now()
+		_, err := r.Do(t.Context(), failing(100, errFlaky, 0))
+		var re *Error
+		if !errors.As(err, &re) || re.Attempts != 3 || time.Since(start) != 8*time.Second {
+			t.Errorf("gave up after %v and %d attempts, want 8s and 3", time.Since(start), re.Attempts)
+		}
+	})
+}
+
+func TestRun(t *testing.T) {
+	var p Policy
+	calls := 0
+	err := p.Run(context.Background(), func(context.Context) error {
+		calls++
+		if calls < 2 {
+			return Permanent(errFlaky)
+		}
+		return nil
+	})
+	if err != errFlaky || calls != 1 {
+		t.Errorf("Run = %v after %d calls, want flaky after 1", err, calls)
+	}
+	p.Wait = zeroWait
+	calls = 0
+	if err := p.Run(context.Background(), func(context.Context) error {
+		calls++
+		if calls < 3 {
+			return errFlaky
+		}
+		return nil
+	}); err != nil || calls != 3 {
+		t.Errorf("Run = %v after %d calls, want nil after 3", err, calls)
+	}
+}
+
+func TestNegativeWaitCountsAsZero(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := Retrier[int]{Wait: func(Attempt) time.Duration { return -time.Hour }}
+		start := time.Now()
+		if _, err := r.Do(t.Context(), failing(2, errFlaky, 1)); err != nil || time.Since(start) != 0 {
+			t.Errorf("err = %v after %v, want nil after 0s", err, time.Since(start))
+		}
+	})
+}
+
+func TestConcurrentUse(t *testing.T) {
+	r := Retrier[int]{Wait: zeroWait, Stop: func(a Attempt) bool { return a.Number >= 5 }}
+	var wg sync.WaitGroup
+	for i := range 100 {
+		wg.Go(func() {
+			var st Stats
+			v, err := r.Do(WithStats(context.Background(), &st), failing(i%4, errFlaky, i))
+			if err != nil || v != i || st.Attempts != i%4+1 {
+				t.Errorf("goroutine %d: Do = %d, %v, %d attempts; want %d, nil, %d", i, v, err, st.Attempts, i, i%4+1)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestZeroDelayRetriesAllocateNothing(t *testing.T) {
+	r := Retrier[int]{
+		Stop:  func(a Attempt) bool { return a.Number >= 4 },
+		Wait:  zeroWait,
+		Retry: func(a Attempt) bool { return a.Err == errFlaky },
+	}
+	ctx := context.Background()
+	allocs := testing.AllocsPerRun(100, func() {
+		n := 0
+		_, _ = r.Do(ctx, func(context.Context) (int, error) {
+			if n++; n < 4 {
+				return 0, errFlaky
+			}
+			return n, nil
+		})
+	})
+	if allocs != 0 {
+		t.Errorf("three zero-delay retries allocated %v times, want 0 (no timer)", allocs)
+	}
+}
+
+func TestOneTimerPerCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		allocsFor := func(sleeps int) float64 {
+			r := Retrier[int]{
+				Stop: func(a Attempt) bool { return a.Number > sleeps },
+				Wait: func(Attempt) time.Duration { return time.Millisecond },
+			}
+			return testing.AllocsPerRun(20, func() {
+				_, _ = r.Do(context.Background(), failing(sleeps, errFlaky, 1))
+			})
+		}
+		one, many := allocsFor(1), allocsFor(8)
+		if one != many {
+			t.Errorf("1 sleep allocates %v, 8 sleeps %v: want the same (one timer reused)", one, many)
+		}
+	})
+}
+
+func TestSuccessAllocatesNothing(t *testing.T) {
+	for name, r := range map[string]*Retrier[int]{
+		"zero":       {},
+		"configured": {Stop: func(a Attempt) bool { return a.Number >= 4 }, Wait: zeroWait, After: func(Attempt) {}},
+	} {
+		op := func(context.Context) (int, error) { return 1, nil }
+		if a := testing.AllocsPerRun(100, func() { _, _ = r.Do(context.Background(), op) }); a != 0 {
+			t.Errorf("%s: success allocated %v times, want 0", name, a)
+		}
+	}
+}
+
+func TestCombinators(t *testing.T) {
+	yes := func(Attempt) bool { return true }
+	no := func(Attempt) bool { return false }
+	var a Attempt
+	for _, tt := range []struct {
+		name string
+		got  bool
+		want bool
+	}{
+		{"Stop.Or", Stop(no).Or(yes)(a), true},
+		{"Stop.Or none", Stop(no).Or(no)(a), false},
+		{"Stop.And", Stop(yes).And(no)(a), false},
+		{"Stop.And both", Stop(yes).And(yes)(a), true},
+		{"Predicate.Or", Predicate(no).Or(yes)(a), true},
+		{"Predicate.And", Predicate(yes).And(no)(a), false},
+		{"Predicate.Not", Predicate(yes).Not()(a), false},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s = %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+
+	sec := func(d time.Duration) Wait { return func(Attempt) time.Duration { return d } }
+	for _, tt := range []struct {
+		name string
+		w    Wait
+		want time.Duration
+	}{
+		{"Plus", sec(time.Second).Plus(sec(2 * time.Second)), 3 * time.Second},
+		{"Plus saturates", sec(1<<62).Plus(sec(1 << 62)).Plus(sec(1 << 62)), 1<<63 - 1},
+		{"Plus ignores negatives", sec(-time.Second).Plus(sec(time.Second)), time.Second},
+		{"Max caps", sec(time.Hour).Max(time.Minute), time.Minute},
+		{"Max clamps negatives", sec(-time.Hour).Max(time.Minute), 0},
+		{"Min floors", sec(time.Millisecond).Min(time.Second), time.Second},
+	} {
+		if got := tt.w(a); got != tt.want {
+			t.Errorf("%s = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+
+	var order []int
+	h := Hook(nil).Then(func(Attempt) { order = append(order, 1) }).Then(nil).Then(func(Attempt) { order = append(order, 2) })
+	h(a)
+	if diff := cmp.Diff([]int{1, 2}, order); diff != "" {
+		t.Errorf("Hook.Then order (-want +got):\n%s", diff)
+	}
+}
+
+func TestConstructionPanics(t *testing.T) {
+	yes := Stop(func(Attempt) bool { return true })
+	p := Predicate(func(Attempt) bool { return true })
+	w := Wait(func(Attempt) time.Duration { return 0 })
+	tests := []struct {
+		name      string
+		f         func()
+		wantPanic string
+	}{
+		{"Stop.Or nil", func() { yes.Or(nil) }, "retry: Stop.Or: nil strategy"},
+		{"nil Stop.Or", func() { Stop(nil).Or(yes) }, "retry: Stop.Or: nil strategy"},
+		{"Stop.And nil", func() { yes.And(nil) }, "retry: Stop.And: nil strategy"},
+		{"Predicate.Or nil", func() { p.Or(nil) }, "retry: Predicate.Or: nil strategy"},
+		{"Predicate.And nil", func() { p.And(nil) }, "retry: Predicate.And: nil strategy"},
+		{"nil Predicate.Not", func() { Predicate(nil).Not() }, "retry: Predicate.Not: nil strategy"},
+		{"Wait.Plus nil", func() { w.Plus(nil) }, "retry: Wait.Plus: nil strategy"},
+		{"Wait.Max negative", func() { w.Max(-1) }, "retry: Wait.Max: negative limit -1ns"},
+		{"Wait.Min negative", func() { w.Min(-1) }, "retry: Wait.Min: negative floor -1ns"},
+		{"nil Wait.Max", func() { Wait(nil).Max(1) }, "retry: Wait.Max: nil strategy"},
+		{"WithStats nil", func() { WithStats(context.Background(), nil) }, "retry: WithStats: nil *Stats"},
+		{"valid", func() { yes.Or(yes); w.Max(0) }, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				got, _ := recover().(string)
+				if got != tt.wantPanic {
+					t.Errorf("panic = %q, want %q", got, tt.wantPanic)
+				}
+			}()
+			tt.f()
+		})
+	}
+}
+
+func TestReasonString(t *testing.T) {
+	for r, want := range map[Reason]string{ReasonStop: "stop", ReasonDeadline: "deadline", ReasonCanceled: "canceled", ReasonBudget: "budget", 0: "Reason(0)"} {
+		if got := r.String(); got != want {
+			t.Errorf("Reason(%d).String() = %q, want %q", r, got, want)
+		}
+	}
+}
+
+func TestPermanent(t *testing.T) {
+	if Permanent(nil) != nil {
+		t.Error("Permanent(nil) != nil")
+	}
+	p := Permanent(errFlaky)
+	if !errors.Is(p, errFlaky) || p.Error() != "flaky" || !IsPermanent(fmt.Errorf("x: %w", p)) || IsPermanent(errFlaky) {
+		t.Error("Permanent must unwrap to its error, keep its message, and be found by IsPermanent")
+	}
+}
+
+func TestPanicsPassThrough(t *testing.T) {
+	var p Policy
+	defer func() {
+		if recover() != "boom" {
+			t.Error("the operation's panic was not passed through")
+		}
+	}()
+	_ = p.Run(context.Background(), func(context.Context) error { panic("boom") })
+}
