@@ -103,4 +103,3 @@ func BenchmarkDoGiveUpZeroDelay(b *testing.B) {
 		}
 	}
 }
-

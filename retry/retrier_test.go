@@ -112,7 +112,10 @@ func TestHookOrder(t *testing.T) {
 			}
 		}
 		r := Retrier[int]{
-			Stop:        func(a Attempt) bool { events = append(events, fmt.Sprintf("stop n=%d delay=%v", a.Number, a.Delay)); return a.Number >= 3 },
+			Stop: func(a Attempt) bool {
+				events = append(events, fmt.Sprintf("stop n=%d delay=%v", a.Number, a.Delay))
+				return a.Number >= 3
+			},
 			Wait:        func(a Attempt) time.Duration { return time.Duration(a.Number) * time.Second },
 			Retry:       func(a Attempt) bool { events = append(events, fmt.Sprintf("retry n=%d", a.Number)); return true },
 			Before:      rec("before"),
@@ -464,7 +467,7 @@ func TestCombinators(t *testing.T) {
 		want time.Duration
 	}{
 		{"Plus", sec(time.Second).Plus(sec(2 * time.Second)), 3 * time.Second},
-		{"Plus saturates", sec(1<<62).Plus(sec(1 << 62)).Plus(sec(1 << 62)), 1<<63 - 1},
+		{"Plus saturates", sec(1 << 62).Plus(sec(1 << 62)).Plus(sec(1 << 62)), 1<<63 - 1},
 		{"Plus ignores negatives", sec(-time.Second).Plus(sec(time.Second)), time.Second},
 		{"Max caps", sec(time.Hour).Max(time.Minute), time.Minute},
 		{"Max clamps negatives", sec(-time.Hour).Max(time.Minute), 0},

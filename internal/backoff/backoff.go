@@ -20,10 +20,10 @@ func Exp(base, limit time.Duration, n int) time.Duration {
 	if base >= limit {
 		return limit
 	}
-	shift := n - 1
-	if shift <= 0 {
+	if n <= 1 { // before n-1, which wraps to MaxInt for n = MinInt
 		return base
 	}
+	shift := n - 1
 	if shift >= 63 || base > limit>>shift {
 		return limit
 	}
