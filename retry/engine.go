@@ -101,6 +101,9 @@ func (c *call[T]) failed(err error) (bool, error) {
 	}
 	if c.r.BeforeSleep != nil {
 		c.r.BeforeSleep(c.a)
+		if c.clock && delay > 0 {
+			now = time.Now() // the hook's own time is not sleep
+		}
 	}
 	if !c.sleep(delay, now) {
 		return false, c.giveUp(ReasonCanceled)

@@ -548,3 +548,19 @@ func TestPanicsPassThrough(t *testing.T) {
 	}()
 	_ = p.Run(context.Background(), func(context.Context) error { panic("boom") })
 }
+
+func TestSleptExcludesHookTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := Retrier[int]{
+			Wait:        func(Attempt) time.Duration { return 2 * time.Second },
+			BeforeSleep: func(Attempt) { time.Sleep(time.Second) }, // a slow hook
+		}
+		var st Stats
+		if _, err := r.Do(WithStats(t.Context(), &st), failing(1, errFlaky, 1)); err != nil {
+			t.Fatal(err)
+		}
+		if st.Slept != 2*time.Second || st.Elapsed != 3*time.Second {
+			t.Errorf("Slept = %v, Elapsed = %v; want 2s, 3s", st.Slept, st.Elapsed)
+		}
+	})
+}

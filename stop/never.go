@@ -1,0 +1,14 @@
+package stop
+
+import "github.com/tenacious-go/tenacious/retry"
+
+// Never returns a Stop that never gives up: the call goes on until the operation
+// succeeds, fails with an error that is not retried, or its context ends. It is
+// tenacity's stop_never (tenacity's default, unlike ours).
+//
+// Bound a call that uses Never by a context deadline (context.WithTimeout), or the
+// Retrier may retry a failing operation forever; to bound it by the Retrier alone,
+// use AfterElapsed or BeforeElapsed instead.
+func Never() retry.Stop {
+	return func(retry.Attempt) bool { return false }
+}
