@@ -20,7 +20,7 @@ func Exp(base, limit time.Duration, n int) time.Duration {
 	if base >= limit {
 		return limit
 	}
-	if n <= 1 { // before n-1, which wraps to MaxInt for n = MinInt
+	if base == 0 || n <= 1 { // n <= 1 before n-1, which wraps for n = MinInt
 		return base
 	}
 	shift := n - 1

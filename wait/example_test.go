@@ -1,0 +1,162 @@
+package wait_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/wait"
+)
+
+// pauses prints w's pause after each of the first n attempts.
+func pauses(w retry.Wait, n int) {
+	var ds []string
+	for i := 1; i <= n; i++ {
+		ds = append(ds, w(retry.Attempt{Number: i}).String())
+	}
+	fmt.Println(strings.Join(ds, " "))
+}
+
+// throttled is an error that carries a server's hint, such as a Retry-After header.
+type throttled struct{ after time.Duration }
+
+func (e throttled) Error() string             { return "throttled" }
+func (e throttled) RetryAfter() time.Duration { return e.after }
+
+// A Retrier that honours a server's hint, and otherwise pauses a millisecond.
+func Example() {
+	var p retry.Policy
+	p.Wait = wait.FromError(wait.Fixed(time.Millisecond), time.Second)
+	p.BeforeSleep = func(a retry.Attempt) { fmt.Println("attempt", a.Number, "failed, pausing", a.Delay) }
+	errs := []error{throttled{2 * time.Millisecond}, errors.New("timeout"), nil}
+	err := p.Run(context.Background(), func(context.Context) error {
+		err := errs[0]
+		errs = errs[1:]
+		return err
+	})
+	fmt.Println("done:", err)
+	// Output:
+	// attempt 1 failed, pausing 2ms
+	// attempt 2 failed, pausing 1ms
+	// done: <nil>
+}
+
+func ExampleNone() {
+	pauses(wait.None(), 3)
+	// Output: 0s 0s 0s
+}
+
+func ExampleFixed() {
+	pauses(wait.Fixed(2*time.Second), 3)
+	// Output: 2s 2s 2s
+}
+
+func ExampleRandom() {
+	w := wait.Random(time.Second, 2*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
+	pauses(w, 3)
+	// Output: 1.76937327s 1.616436224s 1.784428002s
+}
+
+func ExampleIncrementing() {
+	pauses(wait.Incrementing(time.Second, 2*time.Second, 6*time.Second), 5)
+	pauses(wait.Incrementing(5*time.Second, -2*time.Second, time.Minute), 5)
+	// Output:
+	// 1s 3s 5s 6s 6s
+	// 5s 3s 1s 0s 0s
+}
+
+func ExampleExponential() {
+	pauses(wait.Exponential(time.Second, 2, 0, 30*time.Second), 7)
+	pauses(wait.Exponential(100*time.Millisecond, 1.5, 200*time.Millisecond, time.Second), 7)
+	// Output:
+	// 1s 2s 4s 8s 16s 30s 30s
+	// 200ms 200ms 225ms 337.5ms 506.25ms 759.375ms 1s
+}
+
+func ExampleExponentialJitter() {
+	w := wait.ExponentialJitter(time.Second, time.Minute, 2, time.Second, wait.WithSource(rand.NewPCG(1, 2)))
+	pauses(w, 7)
+	// Output:
+	// 1.76937327s 2.616436224s 4.784428002s 8.796596579s 16.23427627s 32.041205257s 1m0s
+}
+
+func ExampleFullJitter() {
+	// A seeded source makes the pauses reproducible; leave it out in real use.
+	w := wait.FullJitter(time.Second, 30*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
+	pauses(w, 6)
+	// Output: 769.37327ms 1.232872448s 3.137712007s 6.372772628s 3.748420331s 1.236157712s
+}
+
+func ExampleEqualJitter() {
+	w := wait.EqualJitter(time.Second, 30*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
+	pauses(w, 6)
+	// Output: 884.686635ms 1.616436224s 3.568856004s 7.186386314s 9.874210165s 15.618078856s
+}
+
+func ExampleDecorrelated() {
+	// Decorrelated grows from the previous pause, which a Retrier passes in
+	// Attempt.PrevDelay.
+	w := wait.Decorrelated(time.Second, 30*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
+	var prev time.Duration
+	for n := 1; n <= 6; n++ {
+		prev = w(retry.Attempt{Number: n, PrevDelay: prev})
+		fmt.Println(prev)
+	}
+	// Output:
+	// 2.538746539s
+	// 5.078489765s
+	// 12.166700732s
+	// 29.279259946s
+	// 21.344031214s
+	// 3.597253622s
+}
+
+func ExampleChain() {
+	// One second after each of the first two attempts, five seconds thereafter.
+	w := wait.Chain(wait.Fixed(time.Second), wait.Fixed(time.Second), wait.Fixed(5*time.Second))
+	pauses(w, 5)
+	// Output: 1s 1s 5s 5s 5s
+}
+
+func ExampleSum() {
+	// A fixed second plus up to half a second of jitter, as tenacity's
+	// wait_fixed(1) + wait_random(0, 0.5).
+	w := wait.Sum(wait.Fixed(time.Second), wait.Random(0, 500*time.Millisecond, wait.WithSource(rand.NewPCG(1, 2))))
+	pauses(w, 3)
+	// Output: 1.384686635s 1.308218112s 1.392214001s
+}
+
+func ExampleFromError() {
+	w := wait.FromError(wait.Exponential(time.Second, 2, 0, time.Minute), 30*time.Second)
+	for _, err := range []error{
+		errors.New("connection reset"),
+		throttled{10 * time.Second},
+		fmt.Errorf("get /users: %w", throttled{time.Hour}),
+		throttled{0},
+	} {
+		fmt.Println(w(retry.Attempt{Number: 3, Err: err}), err)
+	}
+	// Output:
+	// 4s connection reset
+	// 10s throttled
+	// 30s get /users: throttled
+	// 4s throttled
+}
+
+func ExampleWithSource() {
+	// Two Waits seeded alike pause alike: for tests and simulations on one goroutine.
+	a := wait.FullJitter(time.Second, time.Minute, wait.WithSource(rand.NewPCG(7, 7)))
+	b := wait.FullJitter(time.Second, time.Minute, wait.WithSource(rand.NewPCG(7, 7)))
+	for n := 1; n <= 3; n++ {
+		at := retry.Attempt{Number: n}
+		fmt.Println(a(at) == b(at))
+	}
+	// Output:
+	// true
+	// true
+	// true
+}
