@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/tenacious-go/tenacious/internal/backoff"
-	"github.com/tenacious-go/tenacious/internal/errchain"
 )
 
 // call is the state of one call of a Retrier: everything that changes lives here,
@@ -114,7 +113,7 @@ func (c *call[T]) failed(err error) (bool, error) {
 
 // retryable applies Permanent, the attempt timeout and the Retry predicate to err.
 func (c *call[T]) retryable(err error) bool {
-	if _, ok := errchain.Find[*permanentError](err); ok {
+	if IsPermanent(err) {
 		return false
 	}
 	if _, ok := err.(*attemptTimeoutError); ok {

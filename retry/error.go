@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tenacious-go/tenacious/internal/errchain"
 )
 
 // Reason says why a Retrier gave up on an operation that was still failing with a
@@ -142,9 +144,10 @@ func (p *permanentError) Error() string { return p.err.Error() }
 func (p *permanentError) Unwrap() error { return p.err }
 
 // IsPermanent reports whether err, or any error it wraps, was marked by Permanent.
+// It allocates nothing.
 func IsPermanent(err error) bool {
-	var p *permanentError
-	return errors.As(err, &p)
+	_, ok := errchain.Find[*permanentError](err)
+	return ok
 }
 
 // ErrAttemptTimeout matches, with errors.Is, the error of an attempt that ran out

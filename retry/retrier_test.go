@@ -537,6 +537,13 @@ func TestPermanent(t *testing.T) {
 	if !errors.Is(p, errFlaky) || p.Error() != "flaky" || !IsPermanent(fmt.Errorf("x: %w", p)) || IsPermanent(errFlaky) {
 		t.Error("Permanent must unwrap to its error, keep its message, and be found by IsPermanent")
 	}
+	joined := errors.Join(errFlaky, fmt.Errorf("y: %w", p))
+	if !IsPermanent(joined) {
+		t.Error("IsPermanent must look inside joined errors")
+	}
+	if a := testing.AllocsPerRun(100, func() { IsPermanent(joined) }); a != 0 {
+		t.Errorf("IsPermanent allocated %v times, want 0", a)
+	}
 }
 
 func TestPanicsPassThrough(t *testing.T) {

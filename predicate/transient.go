@@ -1,0 +1,119 @@
+package predicate
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"net/url"
+
+	"github.com/tenacious-go/tenacious/internal/errchain"
+	"github.com/tenacious-go/tenacious/retry"
+)
+
+// Transient returns a Predicate that retries the failures that usually pass on their
+// own: timeouts, refused and dropped connections, temporary DNS failures, and the
+// status codes of TransientStatus. It is a whitelist: an error it does not know is
+// not retried.
+//
+// The rules are tried in this order on the whole error tree, and the first that
+// applies decides:
+//
+//  1. A nil Attempt.Err is not retried.
+//  2. An error marked retry.Permanent is not retried.
+//  3. An attempt that ran out of the Retrier's AttemptTimeout (errors.Is
+//     retry.ErrAttemptTimeout) is retried, though it wraps context.DeadlineExceeded.
+//  4. The end of the caller's context is not retried: an error that errors.Is
+//     context.Canceled, or whose tree holds context.DeadlineExceeded itself. The
+//     timeouts of net.Dialer, http.Client and http.Transport also claim to be
+//     context.DeadlineExceeded through an Is method; they are the attempt's own
+//     limits, and rule 8 retries them.
+//  5. The first error with a StatusCode() int method decides alone: retried if
+//     TransientStatus(code), else not, whatever it wraps (a 404 wrapping a timeout
+//     is not retried).
+//  6. A failed TLS handshake or certificate check is not retried:
+//     x509.UnknownAuthorityError, x509.HostnameError, x509.CertificateInvalidError,
+//     *tls.CertificateVerificationError or tls.RecordHeaderError in the tree.
+//  7. The first *net.DNSError decides alone: "no such host" (IsNotFound) is not
+//     retried; any other DNS failure is, whether it is a timeout, temporary, or
+//     a misbehaving server.
+//  8. A timeout is retried: an error in the tree whose Timeout() bool method reports
+//     true, such as a net.Error, os.ErrDeadlineExceeded or an http.Client timeout.
+//  9. A refused, reset or aborted connection, a broken pipe and a connection timeout
+//     are retried: syscall.ECONNREFUSED, ECONNRESET, ECONNABORTED, EPIPE, ETIMEDOUT
+//     (and their Winsock forms on Windows), matched with errors.Is.
+//  10. A connection cut short is retried: io.ErrUnexpectedEOF anywhere, or io.EOF
+//     in the Err of a *url.Error, as when an HTTP server closes the connection
+//     without answering.
+//  11. Anything else is not retried.
+//
+// Transient allocates nothing. The caller's context can end without rule 4 seeing
+// it (a net.Dialer maps it to its own timeout error); a Retrier checks its context
+// itself, so this matters only where Transient is used alone. tenacity has no
+// equivalent; combine with Status, ErrorIs or ErrorAs to retry more, as in
+// Transient().Or(Status(409)), or with Not to retry less.
+func Transient() retry.Predicate {
+	return func(a retry.Attempt) bool { return transient(a.Err) }
+}
+
+func transient(err error) bool {
+	switch {
+	case err == nil, retry.IsPermanent(err):
+		return false
+	case errors.Is(err, retry.ErrAttemptTimeout):
+		return true
+	case isCallerContext(err):
+		return false
+	}
+	if code, ok := statusOf(err); ok {
+		return TransientStatus(code)
+	}
+	if errchain.Any(err, isTLSFailure) {
+		return false
+	}
+	if dns, ok := errchain.Find[*net.DNSError](err); ok {
+		return !dns.IsNotFound
+	}
+	return errchain.Any(err, isTimeout) ||
+		isTransientErrno(err) ||
+		errors.Is(err, io.ErrUnexpectedEOF) ||
+		errchain.Any(err, isURLEOF)
+}
+
+// isCallerContext reports whether err says the caller's context ended. The sentinel
+// context.DeadlineExceeded is compared by identity, so that the operation's own
+// timeouts, whose Is methods claim it, do not count.
+func isCallerContext(err error) bool {
+	return errors.Is(err, context.Canceled) ||
+		errchain.Any(err, func(e error) bool { return e == context.DeadlineExceeded })
+}
+
+func isTLSFailure(err error) bool {
+	switch err.(type) {
+	case x509.UnknownAuthorityError, x509.HostnameError, x509.CertificateInvalidError,
+		*tls.CertificateVerificationError, tls.RecordHeaderError:
+		return true
+	}
+	return false
+}
+
+func isTimeout(err error) bool {
+	t, ok := err.(interface{ Timeout() bool })
+	return ok && t.Timeout()
+}
+
+func isTransientErrno(err error) bool {
+	for _, target := range transientErrnos {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+func isURLEOF(err error) bool {
+	u, ok := err.(*url.Error)
+	return ok && errors.Is(u.Err, io.EOF)
+}
