@@ -51,7 +51,9 @@ type Retrier[T any] struct {
 
 	// AttemptTimeout, if positive, bounds each attempt: the operation's context ends
 	// after it. An attempt that times out is retried (its error matches
-	// ErrAttemptTimeout); the end of the caller's context is final.
+	// ErrAttemptTimeout); the end of the caller's context is final. The attempt's
+	// context is canceled as soon as the operation returns, so a result must not
+	// depend on it: read a response body inside the operation.
 	AttemptTimeout time.Duration
 }
 
