@@ -199,8 +199,10 @@ func TestGroupLimitAndTryGo(t *testing.T) {
 			running.Add(-1)
 			return nil
 		}
-		if !g.TryGo(task) || !g.TryGo(task) {
-			t.Fatal("TryGo refused below the limit")
+		for i := range 2 {
+			if !g.TryGo(task) {
+				t.Fatalf("TryGo %d refused below the limit", i)
+			}
 		}
 		synctest.Wait()
 		if g.TryGo(task) {

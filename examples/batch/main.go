@@ -39,7 +39,7 @@ func main() {
 	defer cancel()
 
 	start := time.Now()
-	g, ctx := retry.NewGroup(ctx, &p)
+	g, _ := retry.NewGroup(ctx, &p) // tasks receive the group's context
 	g.CollectAll() // one bad item must not cancel the other 199
 	g.SetLimit(16)
 	var retried atomic.Int64
