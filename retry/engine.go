@@ -69,6 +69,9 @@ func (c *call[T]) end(err error, rejected bool) (again bool, final error) {
 		c.r.After(c.a)
 	}
 	if err == nil && !rejected {
+		if c.r.Budget != nil {
+			c.r.Budget.Attempted(c.a.Number == 1, false)
+		}
 		c.finish()
 		return false, nil
 	}
@@ -81,7 +84,13 @@ func (c *call[T]) failed(err error) (bool, error) {
 		if p, ok := err.(*permanentError); ok {
 			err = p.err
 		}
+		if c.r.Budget != nil {
+			c.r.Budget.Attempted(c.a.Number == 1, false)
+		}
 		return false, c.fail(err)
+	}
+	if c.r.Budget != nil {
+		c.r.Budget.Attempted(c.a.Number == 1, true)
 	}
 	if c.ctx.Err() != nil {
 		return false, c.giveUp(ReasonCanceled)
@@ -97,6 +106,9 @@ func (c *call[T]) failed(err error) (bool, error) {
 		if ok && !now.Add(delay).Before(dl) {
 			return false, c.giveUp(ReasonDeadline)
 		}
+	}
+	if c.r.Budget != nil && !c.r.Budget.AllowRetry() {
+		return false, c.giveUp(ReasonBudget)
 	}
 	if c.r.BeforeSleep != nil {
 		c.r.BeforeSleep(c.a)

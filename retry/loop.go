@@ -35,7 +35,7 @@ func (r *Retrier[T]) Loop(ctx context.Context) *Loop {
 	return &Loop{ctx: ctx, policy: Policy{
 		Stop: r.Stop, Wait: r.Wait, Retry: r.Retry,
 		Before: r.Before, After: r.After, BeforeSleep: r.BeforeSleep, OnGiveUp: r.OnGiveUp,
-		AttemptTimeout: r.AttemptTimeout,
+		AttemptTimeout: r.AttemptTimeout, Budget: r.Budget,
 	}}
 }
 

@@ -55,6 +55,11 @@ type Retrier[T any] struct {
 	// context is canceled as soon as the operation returns, so a result must not
 	// depend on it: read a response body inside the operation.
 	AttemptTimeout time.Duration
+
+	// Budget, if set, caps retries as a share of the traffic of every call that
+	// shares it (see DefaultBudget). When it refuses a retry, the call gives up at
+	// once with ReasonBudget. Nil means no budget.
+	Budget Budget
 }
 
 // Policy is a Retrier for operations that return only an error; use its Run method.
