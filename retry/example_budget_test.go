@@ -26,5 +26,5 @@ func ExampleDefaultBudget() {
 		}
 	}
 	fmt.Printf("100 requests, %d calls, %.1f tokens left\n", calls, budget.Tokens())
-	// Output: 100 requests, 105 calls, 0.0 tokens left
+	// Output: 100 requests, 103 calls, 0.0 tokens left
 }
