@@ -28,13 +28,20 @@ type Budget interface {
 	AllowRetry() bool
 }
 
-// DefaultBudget returns a new TokenBucket with gRPC's example settings (the A6 retry
-// design): 10 tokens, 0.1 token earned per success. Retries stop once the bucket is
-// at half or below: after about 5 more failures than successes/10, so when a service
-// fails every request, a crowd of callers adds at most ~5 retries in all rather than
-// multiplying its load, while a service that fails one request in ten still has
-// nearly every failure retried.
-func DefaultBudget() *TokenBucket { return NewTokenBucket(10, 0.1) }
+// DefaultBudget returns a new TokenBucket of 10 tokens that earns 0.2 token per
+// success: gRPC's retry throttling with the bucket size of gRPC's example (the A6
+// retry design) and the 1:5 exchange of the AWS SDKs' retry quota (a retry costs 5,
+// a success refunds 1), which is also Finagle's default of retries up to 20% of
+// requests. Its effect:
+//
+//   - A service that fails every request: retries stop once the bucket is at half,
+//     so a crowd of callers adds about 5 retries in all instead of multiplying its
+//     load by the number of attempts.
+//   - A service that fails less than one attempt in six (0.2/1.2) keeps the bucket
+//     full, so every failure is retried; at one in ten, nearly every retry goes
+//     ahead even under sustained load.
+//   - In between, the bucket drains and retries fall to what successes pay for.
+func DefaultBudget() *TokenBucket { return NewTokenBucket(10, 0.2) }
 
 // milli is the fixed-point scale of a TokenBucket: tokens are counted in thousandths.
 const milli = 1000

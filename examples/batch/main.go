@@ -40,7 +40,7 @@ func main() {
 
 	start := time.Now()
 	g, _ := retry.NewGroup(ctx, &p) // tasks receive the group's context
-	g.CollectAll() // one bad item must not cancel the other 199
+	g.CollectAll()                  // one bad item must not cancel the other 199
 	g.SetLimit(16)
 	var retried atomic.Int64
 	for i := range items {
