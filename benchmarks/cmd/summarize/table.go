@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// A scenario is a group of benchmarks, Name/LIBRARY, compared with one of them.
+type scenario struct {
+	name, title, baseline string
+}
+
+// callScenarios are the scenarios measured in time, bytes and allocations per
+// operation.
+var callScenarios = []scenario{
+	{"Success", "1. success on first attempt", "direct"},
+	{"ThreeRetries", "2. three transient failures, then success, zero pauses", "direct"},
+	{"Permanent", "3. permanent error", "direct"},
+	{"Fanout", "4. fan-out of 10,000 calls, 64 at a time", "errgroup"},
+	{"HTTP", "7. HTTP GET, success first time, loopback", "bare"},
+}
+
+// write writes r as Markdown.
+func write(w io.Writer, r *run, cmd string) error {
+	e := &errWriter{w: w}
+	e.printf("# Benchmark results\n\n")
+	e.printf("- Machine: %s, %s cores (%s/%s)\n", r.header["machine"], r.header["cores"], r.header["goos"], r.header["goarch"])
+	e.printf("- Go: %s\n", r.header["go"])
+	if cmd != "" {
+		e.printf("- Reproduce: `%s`\n", cmd)
+	}
+	e.printf("\nEvery figure is the median over the runs (`go test -count`); ± is the largest\n" +
+		"distance of one run's ns/op from that median. × is the ratio of median ns/op to\n" +
+		"the scenario's baseline (in italics): the direct call, a plain errgroup, a bare\n" +
+		"http.Client.\n\n")
+	e.printf("| Scenario | Library | ns/op | ± | B/op | allocs/op | × baseline |\n")
+	e.printf("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, s := range callScenarios {
+		base := median(r.samples[s.name+"/"+s.baseline]["ns/op"])
+		title := s.title
+		for _, lib := range r.libraries(s.name) {
+			u := r.samples[s.name+"/"+lib]
+			ns := median(u["ns/op"])
+			if lib == s.baseline {
+				lib = "_" + lib + "_"
+			}
+			e.printf("| %s | %s | %s | ±%.0f%% | %s | %s | %s |\n", title, lib,
+				duration(ns), 100*spread(u["ns/op"]), count(median(u["B/op"])),
+				count(median(u["allocs/op"])), ratio(ns/base))
+			title = ""
+		}
+	}
+	e.printf("\n5. Cancellation: time from cancel() to the return of a call sleeping a 10s\n" +
+		"pause: the median of the runs' medians, and the largest of their maxima.\n" +
+		"6. Overshoot: how much longer than asked a 2ms pause takes, from the end of\n" +
+		"the failed attempt to the start of the next (median).\n\n")
+	e.printf("| Library | 5. cancel → return, median | 5. max | 6. overshoot per 2ms pause |\n")
+	e.printf("| --- | ---: | ---: | ---: |\n")
+	for _, lib := range r.libraries("Cancel") {
+		c, o := r.samples["Cancel/"+lib], r.samples["Overshoot/"+lib]
+		e.printf("| %s | %s | %s | %s |\n", lib, duration(median(c["median-ns"])),
+			duration(largest(c["max-ns"])), duration(median(o["overshoot-ns"])))
+	}
+	return e.err
+}
+
+// libraries returns the libraries benchmarked in the scenario, in the order run.
+func (r *run) libraries(scenario string) []string {
+	var libs []string
+	for _, name := range r.order {
+		if lib, ok := strings.CutPrefix(name, scenario+"/"); ok {
+			libs = append(libs, lib)
+		}
+	}
+	return libs
+}
+
+// duration formats nanoseconds with a unit that keeps three significant digits.
+func duration(ns float64) string {
+	switch {
+	case math.IsNaN(ns):
+		return "–"
+	case ns >= 1e6:
+		return fmt.Sprintf("%.3g ms", ns/1e6)
+	case ns >= 1e3:
+		return fmt.Sprintf("%.3g µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.3g ns", ns)
+}
+
+func count(x float64) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f", x)
+}
+
+func ratio(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", x)
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# run.sh runs the benchmarks of this module and writes RESULTS.md from them.
+#
+# Usage: ./run.sh [-count N] [-benchtime T] [-runs N]
+#
+#   -count N      runs of every benchmark, for the medians (default 6)
+#   -benchtime T  go test -benchtime of scenarios 1-4 and 7 (default 1s)
+#   -runs N       cancellations and pauses measured per run of scenarios 5 and 6
+#                 (default 50)
+#
+# The runs are interleaved (every benchmark once, COUNT times over), so that a
+# noisy spell on the machine spreads over every library instead of hitting one.
+# The raw go test output is kept in results/raw-TIME.txt (ignored by git).
+# For CI, which only checks that everything builds and runs, use instead:
+#   go test -run . -bench . -benchtime=1x ./...
+set -euo pipefail
+cd "$(dirname "$0")"
+
+count=6 benchtime=1s runs=50
+while [ $# -gt 0 ]; do
+  case $1 in
+    -count) count=$2 ;;
+    -benchtime) benchtime=$2 ;;
+    -runs) runs=$2 ;;
+    *) sed -n '2,16s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+
+mkdir -p results
+raw=results/raw-$(date -u +%Y%m%dT%H%M%SZ).txt
+{
+  echo "machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+  echo "cores: $(nproc)"
+  echo "go: $(go version | cut -d' ' -f3-)"
+} >"$raw"
+
+go test -c -o results/benchmarks.test .
+bench() { results/benchmarks.test -test.run '^$' -test.benchmem "$@" | tee -a "$raw"; }
+for round in $(seq "$count"); do
+  echo "round $round of $count" >&2
+  bench -test.bench '^Benchmark(Success|ThreeRetries|Permanent|Fanout|HTTP)$' -test.benchtime "$benchtime"
+  bench -test.bench '^Benchmark(Cancel|Overshoot)$' -test.benchtime "${runs}x"
+done
+
+go run ./cmd/summarize \
+  -cmd "cd benchmarks && ./run.sh -count $count -benchtime $benchtime -runs $runs" \
+  "$raw" >RESULTS.md
+echo "wrote RESULTS.md from $raw"
