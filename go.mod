@@ -3,6 +3,6 @@ module github.com/tenacious-go/tenacious
 go 1.25.0
 
 require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	golang.org/x/sync v0.22.0 // indirect
+	github.com/google/go-cmp v0.7.0
+	golang.org/x/sync v0.22.0
 )

@@ -7,10 +7,28 @@ import (
 	"github.com/tenacious-go/tenacious/internal/backoff"
 )
 
+// policy is the part of a Retrier[T] that does not depend on T, copied for each call
+// so that the engine is not generic (and its state stays on the caller's stack).
+type policy struct {
+	Stop                                 Stop
+	Wait                                 Wait
+	Retry                                Predicate
+	Before, After, BeforeSleep, OnGiveUp Hook
+	AttemptTimeout                       time.Duration
+	Budget                               Budget
+}
+
+// observesTime reports whether any user-supplied strategy or hook could read the
+// durations of an Attempt, so that the call must read the clock.
+func (p *policy) observesTime() bool {
+	return p.Stop != nil || p.Wait != nil || p.Retry != nil ||
+		p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnGiveUp != nil
+}
+
 // call is the state of one call of a Retrier: everything that changes lives here,
 // on the caller's stack, never on the Retrier.
-type call[T any] struct {
-	r     *Retrier[T]
+type call struct {
+	r     policy // by value: escape analysis is field-insensitive, so a pointer here would follow ctx to the heap
 	ctx   context.Context
 	a     Attempt
 	stats *Stats
@@ -28,7 +46,7 @@ var epoch = time.Now()
 func monotonic() time.Duration { return time.Since(epoch) }
 
 // start prepares the call. It reads the clock only if something can observe it.
-func (c *call[T]) start() {
+func (c *call) start() {
 	c.stats = statsFrom(c.ctx)
 	c.clock = c.stats != nil || c.r.observesTime()
 	if c.clock {
@@ -38,12 +56,12 @@ func (c *call[T]) start() {
 
 // begin starts the next attempt: it runs Before and returns the attempt's context and,
 // with an AttemptTimeout, the function that releases it.
-func (c *call[T]) begin() (context.Context, context.CancelFunc) {
+func (c *call) begin() (context.Context, context.CancelFunc) {
 	c.a.Number++
 	c.a.Err = nil
 	if c.r.Before != nil {
 		if c.a.Number > 1 {
-			c.a.Elapsed = monotonic()-c.t0
+			c.a.Elapsed = monotonic() - c.t0
 		}
 		c.r.Before(c.a)
 	}
@@ -55,7 +73,7 @@ func (c *call[T]) begin() (context.Context, context.CancelFunc) {
 
 // settle releases the attempt's context and marks an error caused by the attempt's
 // own timeout (not the caller's) so that it is retried.
-func (c *call[T]) settle(actx context.Context, cancel context.CancelFunc, err error) error {
+func (c *call) settle(actx context.Context, cancel context.CancelFunc, err error) error {
 	if cancel == nil {
 		return err
 	}
@@ -68,10 +86,10 @@ func (c *call[T]) settle(actx context.Context, cancel context.CancelFunc, err er
 
 // end takes an attempt's outcome. It reports whether to attempt again (after the
 // pause, which it sleeps) and, if not, the error to return: nil on success.
-func (c *call[T]) end(err error, rejected bool) (again bool, final error) {
+func (c *call) end(err error, rejected bool) (again bool, final error) {
 	c.a.Err = err
 	if c.clock && (err != nil || rejected || c.r.After != nil) {
-		c.a.Elapsed = monotonic()-c.t0
+		c.a.Elapsed = monotonic() - c.t0
 	}
 	if c.r.After != nil {
 		c.r.After(c.a)
@@ -87,7 +105,7 @@ func (c *call[T]) end(err error, rejected bool) (again bool, final error) {
 }
 
 // failed decides what follows a failed attempt (err is nil for a rejected result).
-func (c *call[T]) failed(err error) (bool, error) {
+func (c *call) failed(err error) (bool, error) {
 	if err != nil && !c.retryable(err) {
 		if p, ok := err.(*permanentError); ok {
 			err = p.err
@@ -132,7 +150,7 @@ func (c *call[T]) failed(err error) (bool, error) {
 }
 
 // retryable applies Permanent, the attempt timeout and the Retry predicate to err.
-func (c *call[T]) retryable(err error) bool {
+func (c *call) retryable(err error) bool {
 	if IsPermanent(err) {
 		return false
 	}
@@ -146,7 +164,7 @@ func (c *call[T]) retryable(err error) bool {
 }
 
 // delay runs Wait, or the default full-jitter backoff, and clamps the result at 0.
-func (c *call[T]) delay() time.Duration {
+func (c *call) delay() time.Duration {
 	if c.r.Wait == nil {
 		return backoff.Uniform(nil, 0, backoff.Exp(DefaultBase, DefaultCap, c.a.Number))
 	}
@@ -155,7 +173,7 @@ func (c *call[T]) delay() time.Duration {
 
 // sleep pauses for d on the call's one timer, made on first use, and reports false if
 // the context ended first. now is the current time when the clock is in use.
-func (c *call[T]) sleep(d time.Duration, now time.Time) bool {
+func (c *call) sleep(d time.Duration, now time.Time) bool {
 	if d <= 0 {
 		return c.ctx.Err() == nil
 	}
@@ -175,7 +193,7 @@ func (c *call[T]) sleep(d time.Duration, now time.Time) bool {
 	return true
 }
 
-func (c *call[T]) addSlept(d time.Duration, since time.Time) {
+func (c *call) addSlept(d time.Duration, since time.Time) {
 	if c.clock {
 		d = time.Since(since)
 	}
@@ -183,7 +201,7 @@ func (c *call[T]) addSlept(d time.Duration, since time.Time) {
 }
 
 // fail ends the call with an error that is not retried.
-func (c *call[T]) fail(err error) error {
+func (c *call) fail(err error) error {
 	c.a.Err = err
 	if c.r.OnGiveUp != nil {
 		c.r.OnGiveUp(c.a)
@@ -193,7 +211,7 @@ func (c *call[T]) fail(err error) error {
 }
 
 // giveUp ends the call on a retryable error, with an *Error that says why.
-func (c *call[T]) giveUp(reason Reason) error {
+func (c *call) giveUp(reason Reason) error {
 	e := &Error{Reason: reason, Attempts: c.a.Number, Last: c.a.Err}
 	if reason == ReasonDeadline {
 		e.Delay = c.a.Delay
@@ -212,8 +230,8 @@ func (c *call[T]) giveUp(reason Reason) error {
 }
 
 // finish writes the call's statistics, if the caller asked for them.
-func (c *call[T]) finish() {
+func (c *call) finish() {
 	if c.stats != nil {
-		*c.stats = Stats{Attempts: c.a.Number, Slept: c.a.Slept, Elapsed: monotonic()-c.t0}
+		*c.stats = Stats{Attempts: c.a.Number, Slept: c.a.Slept, Elapsed: monotonic() - c.t0}
 	}
 }

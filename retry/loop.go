@@ -24,7 +24,7 @@ import (
 // reports the error given to Fail in that iteration, if any). A panic in the body
 // passes through unrecovered. A Loop is for one goroutine at a time.
 type Loop struct {
-	policy Policy
+	policy policy
 	ctx    context.Context
 	err    error
 }
@@ -32,11 +32,7 @@ type Loop struct {
 // Loop returns a Loop that retries with a copy of r's strategies and hooks (not
 // RetryResult: the body decides what fails) under ctx.
 func (r *Retrier[T]) Loop(ctx context.Context) *Loop {
-	return &Loop{ctx: ctx, policy: Policy{
-		Stop: r.Stop, Wait: r.Wait, Retry: r.Retry,
-		Before: r.Before, After: r.After, BeforeSleep: r.BeforeSleep, OnGiveUp: r.OnGiveUp,
-		AttemptTimeout: r.AttemptTimeout, Budget: r.Budget,
-	}}
+	return &Loop{ctx: ctx, policy: r.policy()}
 }
 
 // Err returns the outcome of the last range over Attempts: nil if an attempt
@@ -49,7 +45,7 @@ func (l *Loop) Err() error { return l.err }
 func (l *Loop) Attempts() iter.Seq[*Try] {
 	return func(yield func(*Try) bool) {
 		l.err = nil
-		c := call[struct{}]{r: &l.policy, ctx: l.ctx}
+		c := call{r: l.policy, ctx: l.ctx}
 		c.start()
 		for {
 			actx, cancel := c.begin()

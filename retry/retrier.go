@@ -74,7 +74,7 @@ type Policy = Retrier[struct{}]
 //
 // On the success path Do allocates nothing.
 func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
-	c := call[T]{r: r, ctx: ctx}
+	c := call{r: r.policy(), ctx: ctx}
 	c.start()
 	for {
 		actx, cancel := c.begin()
@@ -93,7 +93,7 @@ func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)
 
 // Run is Do for an operation that returns only an error. RetryResult is not used.
 func (r *Retrier[T]) Run(ctx context.Context, op func(context.Context) error) error {
-	c := call[T]{r: r, ctx: ctx}
+	c := call{r: r.policy(), ctx: ctx}
 	c.start()
 	for {
 		actx, cancel := c.begin()
@@ -104,9 +104,11 @@ func (r *Retrier[T]) Run(ctx context.Context, op func(context.Context) error) er
 	}
 }
 
-// observesTime reports whether any user-supplied strategy or hook could read the
-// durations of an Attempt, so that the call must read the clock.
-func (r *Retrier[T]) observesTime() bool {
-	return r.Stop != nil || r.Wait != nil || r.Retry != nil ||
-		r.Before != nil || r.After != nil || r.BeforeSleep != nil || r.OnGiveUp != nil
+// policy copies the strategies, hooks and settings that do not depend on T.
+func (r *Retrier[T]) policy() policy {
+	return policy{
+		Stop: r.Stop, Wait: r.Wait, Retry: r.Retry,
+		Before: r.Before, After: r.After, BeforeSleep: r.BeforeSleep, OnGiveUp: r.OnGiveUp,
+		AttemptTimeout: r.AttemptTimeout, Budget: r.Budget,
+	}
 }

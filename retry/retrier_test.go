@@ -571,3 +571,17 @@ func TestSleptExcludesHookTime(t *testing.T) {
 		}
 	})
 }
+
+func TestStackRetrierDoesNotEscape(t *testing.T) {
+	op := func(context.Context) (int, error) { return 1, nil }
+	stop := func(a Attempt) bool { return a.Number >= 2 }
+	allocs := testing.AllocsPerRun(100, func() {
+		r := Retrier[int]{Stop: stop} // a Retrier built on the stack for one call
+		_, _ = r.Do(context.Background(), op)
+		var p Policy
+		_ = p.Run(context.Background(), func(context.Context) error { return nil })
+	})
+	if allocs != 0 {
+		t.Errorf("a Retrier on the stack allocated %v times per call, want 0", allocs)
+	}
+}

@@ -1,6 +1,6 @@
 // Quickstart starts a flaky HTTP server on loopback and calls it through a
-// retry.Retrier: the server answers 503, then 429 with Retry-After, then 200. Each
-// retry is logged by the slog hook, and the result is printed.
+// retryhttp.Transport: the server answers 503, then 429 with Retry-After, then
+// 200. Each retry is logged by the slog hook, and the result is printed.
 //
 //	go run ./examples/quickstart
 package main
@@ -13,13 +13,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/tenacious-go/tenacious/hooks"
-	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/retry/retryhttp"
 	"github.com/tenacious-go/tenacious/stop"
 	"github.com/tenacious-go/tenacious/wait"
 )
@@ -37,22 +36,33 @@ func main() {
 		},
 	}))
 
-	r := retry.Retrier[string]{
-		Stop:        stop.AfterAttempts(5).Or(stop.AfterElapsed(10 * time.Second)),
-		Wait:        wait.FromError(wait.FullJitter(100*time.Millisecond, 2*time.Second), 5*time.Second),
-		Retry:       predicate.Transient(),
-		BeforeSleep: hooks.Log(logger, slog.LevelWarn),
-	}
+	// The Transport retries only what is safe: a GET, on 503, on 429 after the
+	// server's Retry-After, on dropped connections and timeouts.
+	client := retryhttp.NewClient(&retryhttp.Transport{
+		Stop:           stop.AfterAttempts(5).Or(stop.AfterElapsed(10 * time.Second)),
+		Wait:           wait.FromError(wait.FullJitter(100*time.Millisecond, 2*time.Second), 5*time.Second),
+		BeforeSleep:    hooks.Log(logger, slog.LevelWarn),
+		AttemptTimeout: 2 * time.Second,
+	})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	var stats retry.Stats
-	start := time.Now()
-	body, err := r.Do(retry.WithStats(ctx, &stats), func(ctx context.Context) (string, error) {
-		return get(ctx, srv.URL)
-	})
+	req, err := http.NewRequestWithContext(retry.WithStats(ctx, &stats), http.MethodGet, srv.URL, nil)
 	if err != nil {
 		fmt.Println("failed:", err)
+		os.Exit(1)
+	}
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		fmt.Println("failed:", err)
+		os.Exit(1)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		fmt.Println("failed:", resp.Status, err)
 		os.Exit(1)
 	}
 	fmt.Printf("got %q after %d attempts in %v\n", body, stats.Attempts, time.Since(start).Round(10*time.Millisecond))
@@ -73,35 +83,3 @@ func flakyServer() *httptest.Server {
 		}
 	}))
 }
-
-// get fetches url and turns a non-2xx answer into a statusError, which
-// predicate.Transient and wait.FromError understand.
-func get(ctx context.Context, url string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return "", retry.Permanent(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "", err
-	}
-	if resp.StatusCode/100 != 2 {
-		secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-		return "", &statusError{code: resp.StatusCode, retryAfter: time.Duration(secs) * time.Second}
-	}
-	return string(b), nil
-}
-
-type statusError struct {
-	code       int
-	retryAfter time.Duration
-}
-
-func (e *statusError) Error() string             { return "server said " + http.StatusText(e.code) }
-func (e *statusError) StatusCode() int           { return e.code }
-func (e *statusError) RetryAfter() time.Duration { return e.retryAfter }

@@ -1,0 +1,120 @@
+package retryhttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/tenacious-go/tenacious/retry"
+)
+
+var errNilResponse = errors.New("retryhttp: Base returned a nil *http.Response with a nil error")
+
+// attempt sends the request once, under AttemptTimeout if there is one: the
+// operation of the Retrier. A response with a status of 400 or more comes with
+// its *StatusError.
+func (rt *roundTrip) attempt(ctx context.Context) (*http.Response, error) {
+	rt.last = nil
+	if rt.t.AttemptTimeout <= 0 {
+		return rt.classify(rt.send(ctx, false))
+	}
+	actx, cancel := context.WithTimeout(ctx, rt.t.AttemptTimeout)
+	resp, err := rt.send(actx, true)
+	if err != nil {
+		if actx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			err = &attemptTimeoutError{err: err, timeout: rt.t.AttemptTimeout}
+		}
+		cancel()
+		return nil, err
+	}
+	bindBody(resp, cancel)
+	return rt.classify(resp, nil)
+}
+
+// send sends one attempt with ctx through Base, and returns a response or an
+// error, never both.
+func (rt *roundTrip) send(ctx context.Context, ownCtx bool) (*http.Response, error) {
+	req, err := rt.request(ctx, ownCtx)
+	if err != nil {
+		return nil, retry.Permanent(err)
+	}
+	resp, err := rt.base.RoundTrip(req)
+	switch {
+	case err != nil:
+		discard(resp) // a RoundTripper should not return both; be safe if it does
+		return nil, err
+	case resp == nil:
+		return nil, retry.Permanent(errNilResponse)
+	}
+	if resp.Request == req && req != rt.req {
+		resp.Request = rt.req
+	}
+	return resp, nil
+}
+
+// request returns the request for the next attempt, sent with ctx: the caller's
+// request itself the first time (a shallow copy if ctx is an attempt's own), then
+// a clone with a fresh body.
+func (rt *roundTrip) request(ctx context.Context, ownCtx bool) (*http.Request, error) {
+	rt.attempts++
+	if rt.attempts == 1 {
+		if !ownCtx {
+			return rt.req, nil
+		}
+		return rt.req.WithContext(ctx), nil
+	}
+	req := rt.req.Clone(ctx)
+	if rt.req.GetBody != nil && rt.req.Body != nil && rt.req.Body != http.NoBody {
+		body, err := rt.req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("retryhttp: GetBody: %w", err)
+		}
+		req.Body = body
+	}
+	return req, nil
+}
+
+// classify turns a response with a status of 400 or more into a failed attempt,
+// counting the 500s.
+func (rt *roundTrip) classify(resp *http.Response, err error) (*http.Response, error) {
+	if err != nil || resp.StatusCode < 400 {
+		return resp, err
+	}
+	if resp.StatusCode == http.StatusInternalServerError {
+		rt.n500++
+	}
+	rt.last = resp
+	return resp, newStatusError(resp, rt.t.maxRetryAfter())
+}
+
+// retry is the Retrier's predicate: the Transport's rules of safety, then Retry.
+func (rt *roundTrip) retry(a retry.Attempt) bool {
+	switch {
+	case !rt.replayable:
+		return false
+	case !rt.idempotent && !unsent(a.Err):
+		return false
+	case rt.last != nil && rt.last.StatusCode == http.StatusInternalServerError &&
+		rt.n500 > rt.t.max500Retries():
+		return false
+	case errors.Is(a.Err, retry.ErrAttemptTimeout):
+		return true
+	case rt.t.Retry != nil:
+		return rt.t.Retry(a)
+	}
+	return defaultRetry(a) || rt.last == nil && errors.Is(a.Err, io.EOF)
+}
+
+// sleep is the Retrier's BeforeSleep hook: it discards the response that will not
+// be returned, then runs the caller's BeforeSleep hook.
+func (rt *roundTrip) sleep(a retry.Attempt) {
+	if rt.last != nil {
+		discard(rt.last)
+		rt.last = nil
+	}
+	if rt.t.BeforeSleep != nil {
+		rt.t.BeforeSleep(a)
+	}
+}

@@ -1,0 +1,61 @@
+package retryhttp
+
+import (
+	"context"
+	"io"
+	"net/http"
+)
+
+// drainLimit bounds how much of a discarded response body is read so that its
+// connection can be reused; a longer body is closed unread and its connection
+// dropped.
+const drainLimit = 64 << 10
+
+// discard drains up to drainLimit bytes of resp's body and closes it, so that the
+// connection goes back to the pool. Read errors are ignored: the response is being
+// thrown away, and a body cut short only costs the connection.
+func discard(resp *http.Response) {
+	if resp == nil || resp.Body == nil {
+		return
+	}
+	if resp.ContentLength <= drainLimit {
+		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
+	}
+	_ = resp.Body.Close()
+}
+
+// cancelBody is a response body that releases its attempt's context when it is
+// closed: the body of an attempt with a timeout is read under that context, so
+// the context lives as long as the body.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// cancelRWBody is a cancelBody for a writable body, as a 101 Switching Protocols
+// response has, so that the Write method stays visible.
+type cancelRWBody struct {
+	cancelBody
+	w io.Writer
+}
+
+func (b *cancelRWBody) Write(p []byte) (int, error) { return b.w.Write(p) }
+
+// bindBody makes resp's body release cancel when it is closed. A response without
+// a body releases it at once.
+func bindBody(resp *http.Response, cancel context.CancelFunc) {
+	switch body := resp.Body.(type) {
+	case nil:
+		cancel()
+	case io.ReadWriteCloser:
+		resp.Body = &cancelRWBody{cancelBody{body, cancel}, body}
+	default:
+		resp.Body = &cancelBody{body, cancel}
+	}
+}

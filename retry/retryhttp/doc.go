@@ -1,0 +1,60 @@
+// Package retryhttp retries HTTP requests, and only those that are safe to send
+// again: a [Transport] for http.Client, and [CheckResponse] and [StatusError] for
+// code that calls its own client inside retry.Retrier.Do.
+//
+//	client := retryhttp.NewClient(&retryhttp.Transport{
+//		AttemptTimeout: 5 * time.Second,
+//		BeforeSleep:    hooks.Log(slog.Default(), slog.LevelWarn),
+//	})
+//	resp, err := client.Get(url) // 503, 429 and dropped connections are retried
+//
+// The zero Transport makes at most 4 attempts and retries what
+// predicate.Transient retries:
+//
+//   - 408, 429, 502, 503 and 504; 500 once; no other status (400, 401, 403, 404,
+//     every other 4xx, 501, ...);
+//   - refused and reset connections, timeouts and temporary DNS failures, but not
+//     TLS verification failures or "no such host".
+//
+// A request is sent again only if that cannot do harm: its method is idempotent
+// (GET, HEAD, OPTIONS, TRACE, PUT, DELETE), or it carries an Idempotency-Key
+// header, or the caller says so with [WithIdempotent] or
+// Transport.AssumeIdempotent; a POST that may have reached the server is never
+// sent twice, but one whose dial failed is. A body is replayed byte for byte
+// through Request.GetBody; a body without GetBody is sent once.
+//
+// The pause honours the server's Retry-After (delay-seconds or any of the three
+// HTTP-date forms, see [ParseRetryAfter]) on 429 and 503, clamped to
+// Transport.MaxRetryAfter, and is otherwise full-jitter backoff. A pause that
+// would outlast the request context's deadline is not taken: the round trip
+// gives up at once with a *retry.Error that carries it.
+//
+// # The RoundTripper contract
+//
+// The Transport keeps these parts of the http.RoundTripper contract:
+//
+//   - it does not modify the request: the first attempt sends it as it is, or a
+//     shallow copy with the attempt's context, and each retry sends a clone;
+//   - it closes the request body, through Base, on every path;
+//   - a response is not an error: the last response comes back with a nil error
+//     whatever its status, a 503 after the last attempt included, with its body
+//     unread;
+//   - it closes what it discards: every response it does not return is drained
+//     (up to 64 KiB) and closed before the pause, so its connection is reused;
+//   - it is safe for concurrent use and starts no goroutine of its own; nothing
+//     it makes outlives RoundTrip but the returned response.
+//
+// It bends these:
+//
+//   - it interprets status codes, which a RoundTripper should not: a status of
+//     400 or more is a failed attempt for its predicate and hooks, and may cause
+//     the request to be sent again;
+//   - one RoundTrip may send the request several times and take several seconds
+//     of pauses, bounded by the request context;
+//   - it returns an error while holding a response in one case: when the context
+//     ends or its deadline refuses the pause, the response is closed and the
+//     error, which unwraps to its *StatusError, is returned instead;
+//   - with an AttemptTimeout, the returned response's body is tied to the
+//     attempt's context: it must be read before the timeout, and closing it
+//     releases the context.
+package retryhttp

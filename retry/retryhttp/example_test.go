@@ -1,0 +1,182 @@
+package retryhttp_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/tenacious-go/tenacious/predicate"
+	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/retry/retryhttp"
+	"github.com/tenacious-go/tenacious/wait"
+)
+
+// flakyServer starts a loopback server that answers its n-th request with
+// codes[n-1] (and a Retry-After of 1 second on a 429), and "hello" with 200 once
+// the codes are used up.
+func flakyServer(codes ...int) *httptest.Server {
+	var n atomic.Int32
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if i := int(n.Add(1)); i <= len(codes) {
+			if codes[i-1] == 429 {
+				w.Header().Set("Retry-After", "1")
+			}
+			w.WriteHeader(codes[i-1])
+			return
+		}
+		_, _ = io.WriteString(w, "hello")
+	}))
+}
+
+func ExampleTransport() {
+	srv := flakyServer(503, 429)
+	defer srv.Close()
+
+	client := retryhttp.NewClient(&retryhttp.Transport{
+		MaxRetryAfter: 50 * time.Millisecond, // keeps the example quick; the default is a minute
+		BeforeSleep: func(a retry.Attempt) {
+			var se *retryhttp.StatusError
+			if errors.As(a.Err, &se) && se.RetryAfter() > 0 {
+				fmt.Printf("attempt %d: %d, retrying after %v as asked\n", a.Number, se.Code, a.Delay)
+			} else if se != nil {
+				fmt.Printf("attempt %d: %d, retrying with backoff\n", a.Number, se.Code)
+			}
+		},
+	})
+	resp, err := client.Get(srv.URL)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, string(body))
+	// Output:
+	// attempt 1: 503, retrying with backoff
+	// attempt 2: 429, retrying after 50ms as asked
+	// 200 hello
+}
+
+// A pause the request has no time for is not taken: the round trip gives up at
+// once, with an error that carries the pause and the response's status.
+func ExampleTransport_deadline() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "120")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	_, err := retryhttp.NewClient(&retryhttp.Transport{MaxRetryAfter: 5 * time.Minute}).Do(req)
+
+	var re *retry.Error
+	var se *retryhttp.StatusError
+	if errors.As(err, &re) && errors.As(err, &se) {
+		fmt.Println(re.Reason, re.Attempts, re.Delay, se.Code)
+	}
+	// Output: deadline 1 2m0s 503
+}
+
+func ExampleNewClient() {
+	srv := flakyServer(502, 504)
+	defer srv.Close()
+
+	client := retryhttp.NewClient(nil) // the zero Transport: 4 attempts, jittered backoff
+	resp, err := client.Get(srv.URL)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println(resp.Status)
+	// Output: 200 OK
+}
+
+// CheckResponse is for code that calls a client of its own inside a Retrier: it
+// turns a failing status into an error that predicate.Transient classifies and
+// wait.FromError reads the Retry-After of.
+func ExampleCheckResponse() {
+	srv := flakyServer(503)
+	defer srv.Close()
+
+	r := retry.Retrier[string]{
+		Retry: predicate.Transient(),
+		Wait:  wait.FromError(wait.FullJitter(10*time.Millisecond, time.Second), time.Minute),
+	}
+	var st retry.Stats
+	body, err := r.Do(retry.WithStats(context.Background(), &st), func(ctx context.Context) (string, error) {
+		req, err := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+		if err != nil {
+			return "", retry.Permanent(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		if err := retryhttp.CheckResponse(resp); err != nil {
+			return "", err
+		}
+		b, err := io.ReadAll(resp.Body)
+		return string(b), err
+	})
+	fmt.Println(body, err, st.Attempts)
+	// Output: hello <nil> 2
+}
+
+// A POST is sent once unless the caller says it is safe to send again.
+func ExampleWithIdempotent() {
+	client := retryhttp.NewClient(&retryhttp.Transport{Wait: wait.Fixed(time.Millisecond)})
+	for _, safe := range []bool{false, true} {
+		srv := flakyServer(503)
+		ctx := context.Background()
+		if safe {
+			ctx = retryhttp.WithIdempotent(ctx)
+		}
+		req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL, strings.NewReader(`{"amount": 10}`))
+		resp, err := client.Do(req)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		resp.Body.Close()
+		fmt.Println(safe, resp.StatusCode)
+		srv.Close()
+	}
+	// Output:
+	// false 503
+	// true 200
+}
+
+func ExampleParseRetryAfter() {
+	now := time.Date(1994, time.November, 6, 8, 49, 0, 0, time.UTC)
+	for _, v := range []string{
+		"120",
+		"Sun, 06 Nov 1994 08:49:37 GMT",  // IMF-fixdate
+		"Sunday, 06-Nov-94 08:49:37 GMT", // RFC 850
+		"Sun Nov  6 08:49:37 1994",       // asctime
+		"Sun, 06 Nov 1994 08:48:00 GMT",  // in the past
+		"99999999999999999999",           // saturates
+		"1.5",                            // not delay-seconds
+	} {
+		d, ok := retryhttp.ParseRetryAfter(v, now)
+		fmt.Println(d, ok)
+	}
+	// Output:
+	// 2m0s true
+	// 37s true
+	// 37s true
+	// 37s true
+	// 0s false
+	// 2562047h47m16.854775807s true
+	// 0s false
+}

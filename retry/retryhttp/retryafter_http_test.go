@@ -1,0 +1,103 @@
+package retryhttp_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/retry/retryhttp"
+)
+
+// TestRetryAfterFromServer sends each Retry-After through the zero Transport's
+// Wait, with a request deadline two seconds away: a hint longer than that gives
+// up at once with the hint in the error; no hint, or a short one, is slept.
+func TestRetryAfterFromServer(t *testing.T) {
+	date := func(layout string, d time.Duration) func() string {
+		return func() string { return time.Now().Add(d).UTC().Format(layout) }
+	}
+	fixed := func(v string) func() string { return func() string { return v } }
+	const (
+		imf    = http.TimeFormat
+		rfc850 = "Monday, 02-Jan-06 15:04:05 GMT"
+		ansiC  = time.ANSIC
+	)
+	const fallback = -1 // the pause is the jittered backoff, at most 100ms
+	tests := []struct {
+		name   string
+		code   int
+		values []func() string
+		max    time.Duration
+		lo, hi time.Duration // bounds of the pause chosen; fallback for the backoff
+		giveUp bool
+	}{
+		{"delay-seconds", 503, []func() string{fixed("5")}, 0, 5 * time.Second, 5 * time.Second, true},
+		{"on 429", 429, []func() string{fixed("5")}, 0, 5 * time.Second, 5 * time.Second, true},
+		{"IMF-fixdate", 503, []func() string{date(imf, 6*time.Second)}, 0, 4 * time.Second, 6 * time.Second, true},
+		{"RFC 850", 503, []func() string{date(rfc850, 6*time.Second)}, 0, 4 * time.Second, 6 * time.Second, true},
+		{"asctime", 503, []func() string{date(ansiC, 6*time.Second)}, 0, 4 * time.Second, 6 * time.Second, true},
+		{"86400 clamped", 503, []func() string{fixed("86400")}, 0, time.Minute, time.Minute, true},
+		{"huge clamped", 503, []func() string{fixed("99999999999999999999")}, 0, time.Minute, time.Minute, true},
+		{"far date clamped", 503, []func() string{fixed("Fri, 31 Dec 9999 23:59:59 GMT")}, 0, time.Minute, time.Minute, true},
+		{"clamped to MaxRetryAfter", 503, []func() string{fixed("5")}, 3 * time.Second, 3 * time.Second, 3 * time.Second, true},
+		{"two equal headers", 503, []func() string{fixed("5"), fixed("5")}, 0, 5 * time.Second, 5 * time.Second, true},
+		{"clamped short is slept", 503, []func() string{fixed("86400")}, 20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond, false},
+		{"two different headers", 503, []func() string{fixed("5"), fixed("7")}, 0, fallback, fallback, false},
+		{"past date", 503, []func() string{date(imf, -time.Hour)}, 0, fallback, fallback, false},
+		{"garbage", 503, []func() string{fixed("soon")}, 0, fallback, fallback, false},
+		{"negative", 503, []func() string{fixed("-1")}, 0, fallback, fallback, false},
+		{"fraction", 503, []func() string{fixed("1.5")}, 0, fallback, fallback, false},
+		{"zero", 503, []func() string{fixed("0")}, 0, fallback, fallback, false},
+		{"ignored on 502", 502, []func() string{fixed("5")}, 0, fallback, fallback, false},
+		{"ignored when MaxRetryAfter < 0", 503, []func() string{fixed("5")}, -1, fallback, fallback, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+				if n == 1 {
+					for _, v := range tt.values {
+						w.Header().Add("Retry-After", v())
+					}
+					w.WriteHeader(tt.code)
+					return
+				}
+				w.WriteHeader(200)
+			})
+			e.tr.Wait, e.tr.MaxRetryAfter = nil, tt.max
+			var delays []time.Duration
+			e.tr.BeforeSleep = func(a retry.Attempt) { delays = append(delays, a.Delay) }
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL, nil)
+			resp, err := e.client.Do(req)
+			lo, hi := tt.lo, tt.hi
+			if lo == fallback {
+				lo, hi = 0, retryhttp.DefaultBase
+			}
+			if tt.giveUp {
+				re, ok := errorAs[*retry.Error](err)
+				if !ok || re.Reason != retry.ReasonDeadline || re.Delay < lo || re.Delay > hi || len(delays) != 0 {
+					t.Fatalf("got %v, %v; want to give up at once with a pause in [%v, %v]", resp, err, lo, hi)
+				}
+				if se, ok := errorAs[*retryhttp.StatusError](err); !ok || se.RetryAfter() != re.Delay {
+					t.Errorf("StatusError in %v does not carry the hint %v", err, re.Delay)
+				}
+				if !strings.Contains(err.Error(), "next pause") {
+					t.Errorf("error %q does not name the pause", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if code, _ := readAll(t, resp); code != 200 {
+				t.Errorf("status = %d, want 200", code)
+			}
+			if len(delays) != 1 || delays[0] < lo || delays[0] > hi {
+				t.Errorf("pauses = %v, want one in [%v, %v]", delays, lo, hi)
+			}
+		})
+	}
+}

@@ -1,0 +1,79 @@
+package retryhttp
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// StatusError is a response whose status says the request failed, seen as an
+// error. It has the StatusCode and RetryAfter methods that predicate.Status,
+// predicate.Transient and wait.FromError look for, so a Retrier classifies it and
+// honours the server's Retry-After like any other hint.
+//
+// The Transport presents every response with a status of 400 or more to its
+// Retry predicate and hooks as a *StatusError in Attempt.Err; [CheckResponse]
+// makes one from a response for code that calls its own client inside
+// retry.Retrier.Do.
+type StatusError struct {
+	// Code is the response's status code, such as 503.
+	Code int
+	// Header is the response's header.
+	Header http.Header
+	// Response is the response itself. Its body belongs to whoever made the error:
+	// the Transport drains and closes it when it discards the response, and
+	// CheckResponse leaves it to its caller.
+	Response *http.Response
+
+	retryAfter time.Duration
+}
+
+// newStatusError returns the StatusError of resp, with its Retry-After hint
+// clamped to limit.
+func newStatusError(resp *http.Response, limit time.Duration) *StatusError {
+	return &StatusError{
+		Code:       resp.StatusCode,
+		Header:     resp.Header,
+		Response:   resp,
+		retryAfter: retryAfter(resp, limit),
+	}
+}
+
+// Error returns "retryhttp: " followed by the status, as in
+// "retryhttp: 503 Service Unavailable".
+func (e *StatusError) Error() string {
+	if e.Response != nil && e.Response.Status != "" {
+		return "retryhttp: " + e.Response.Status
+	}
+	return "retryhttp: " + strconv.Itoa(e.Code) + " " + http.StatusText(e.Code)
+}
+
+// StatusCode returns the response's status code, e.Code.
+func (e *StatusError) StatusCode() int { return e.Code }
+
+// RetryAfter returns the pause the server asked for with a Retry-After header on a
+// 429 or 503 response, already clamped to a maximum, or 0 when it asked for none,
+// sent an invalid or past value, or sent several different ones. The value is
+// fixed when the error is made (an HTTP-date is measured from that moment); a
+// StatusError built by hand has none.
+func (e *StatusError) RetryAfter() time.Duration { return e.retryAfter }
+
+// CheckResponse returns nil if resp has a 2xx status, and otherwise a *StatusError
+// for it: httpx's raise_for_status, for code that calls an http.Client of its own
+// inside retry.Retrier.Do and wants predicate.Transient and wait.FromError to see
+// the status and the Retry-After hint (clamped to DefaultMaxRetryAfter).
+//
+// CheckResponse neither reads nor closes the body: the caller closes it as usual,
+// on error too (draining it first lets the connection be reused). Redirects that
+// an http.Client did not follow, and other 1xx and 3xx statuses, are errors here;
+// the Transport, which sits below the client's redirect handling, treats only
+// statuses of 400 and above as failures. CheckResponse panics if resp is nil.
+func CheckResponse(resp *http.Response) error {
+	if resp == nil {
+		panic("retryhttp: CheckResponse: nil *http.Response")
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	return newStatusError(resp, DefaultMaxRetryAfter)
+}

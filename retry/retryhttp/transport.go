@@ -1,0 +1,157 @@
+package retryhttp
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/tenacious-go/tenacious/internal/backoff"
+	"github.com/tenacious-go/tenacious/predicate"
+	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/stop"
+	"github.com/tenacious-go/tenacious/wait"
+)
+
+// Defaults of a zero Transport.
+const (
+	// DefaultAttempts is the number of attempts a nil Stop allows.
+	DefaultAttempts = 4
+	// DefaultBase and DefaultCap bound the full-jitter backoff of a nil Wait when
+	// the server gives no Retry-After hint: a pause drawn uniformly from
+	// [0, min(DefaultCap, DefaultBase·2^(n-1))].
+	DefaultBase = 100 * time.Millisecond
+	DefaultCap  = 10 * time.Second
+	// DefaultMaxRetryAfter is the longest Retry-After a zero MaxRetryAfter honours.
+	DefaultMaxRetryAfter = time.Minute
+	// DefaultMax500Retries is how many times a zero Max500Retries lets a round
+	// trip retry a 500 Internal Server Error.
+	DefaultMax500Retries = 1
+)
+
+var (
+	defaultStop  = stop.AfterAttempts(DefaultAttempts)
+	defaultWait  = wait.FromError(wait.FullJitter(DefaultBase, DefaultCap), backoff.Max)
+	defaultRetry = predicate.Transient()
+)
+
+// Transport is an http.RoundTripper that sends each request through Base and sends
+// it again when the attempt failed for a passing reason and sending it again is
+// safe. A zero Transport is valid: it uses http.DefaultTransport, makes at most 4
+// attempts, honours Retry-After up to a minute and otherwise backs off with full
+// jitter from 100ms to 10s, and retries what predicate.Transient retries, a 500
+// only once.
+//
+// What is retried, in this order (the first rule that applies decides):
+//
+//  1. Nothing, if the request has a body that GetBody cannot make again.
+//  2. Nothing but a dial failure, if the request is not idempotent: a method other
+//     than GET, HEAD, OPTIONS, TRACE, PUT and DELETE, with no Idempotency-Key or
+//     X-Idempotency-Key header, no [WithIdempotent] context and AssumeIdempotent
+//     unset. A failed dial proves that no byte was sent.
+//  3. Not a 500 Internal Server Error once the round trip has seen more 500s than
+//     Max500Retries: by default the first 500 is retried and the second returned.
+//  4. An attempt that ran out of AttemptTimeout, always.
+//  5. Whatever Retry says. A nil Retry is predicate.Transient, plus an io.EOF
+//     from Base: a connection closed before any response (Transient knows it only
+//     once an http.Client has wrapped it in a *url.Error).
+//
+// Stop, the Retry-After hint and the request context's deadline then decide
+// whether, and after how long, the retry happens, as in a retry.Retrier.
+//
+// A Transport is configuration only: one value serves any number of goroutines,
+// and each round trip keeps its own state. Its fields must not change while it is
+// in use.
+type Transport struct {
+	// Base sends each attempt; nil means http.DefaultTransport.
+	Base http.RoundTripper
+
+	// Stop says when to give up; nil stops after DefaultAttempts attempts.
+	Stop retry.Stop
+	// Wait chooses each pause; nil pauses exactly as long as the server's
+	// Retry-After asks (see StatusError.RetryAfter), and without a hint draws a
+	// full-jitter pause between 0 and min(DefaultCap, DefaultBase·2^(n-1)). A
+	// Wait of your own follows the hint only if it asks for it, as
+	// wait.FromError(w, time.Hour) does.
+	Wait retry.Wait
+	// Retry says which failed attempts are worth another; nil is
+	// predicate.Transient. It sees a response with a status of 400 or more as a
+	// *StatusError in Attempt.Err, and a transport failure as Base's error. The
+	// Transport's rules 1 to 4 apply first, whatever it says.
+	Retry retry.Predicate
+
+	// Before, After, BeforeSleep and OnGiveUp are the hooks of a retry.Retrier.
+	// Attempt.Err is, or wraps, a *StatusError for a response with a status of
+	// 400 or more, which counts as a failed attempt even when it is returned to
+	// the caller; BeforeSleep runs after the discarded response has been drained
+	// and closed, and Attempt.PrevDelay and Attempt.Slept tell the pauses taken.
+	Before, After, BeforeSleep, OnGiveUp retry.Hook
+
+	// AttemptTimeout, if positive, bounds each attempt from the dial to the end of
+	// the response body, as http.Client.Timeout bounds a request: the body of the
+	// response returned must be read within what is left of it. An attempt that
+	// runs out is retried, if the request is idempotent. It also bounds the
+	// draining of a response that is discarded, which without it waits on a
+	// stalled body until the request context ends. The request context's deadline
+	// bounds the whole round trip, retries and pauses included.
+	AttemptTimeout time.Duration
+
+	// MaxRetryAfter caps the pause a Retry-After header can ask for: the hint a
+	// StatusError carries is clamped to it. Zero means DefaultMaxRetryAfter, and
+	// a negative value ignores the header.
+	MaxRetryAfter time.Duration
+
+	// Max500Retries is how many 500 Internal Server Error responses in one round
+	// trip may be retried: the n-th attempt answered with 500 is retried only if
+	// n <= Max500Retries, whatever Retry says. Zero means DefaultMax500Retries,
+	// a negative value never retries a 500.
+	Max500Retries int
+
+	// Budget, if set, caps retries as a share of all the traffic that shares it,
+	// as in a retry.Retrier: give one budget (retry.DefaultBudget) to every
+	// Transport, Retrier and Group that calls the same service. A refused retry
+	// returns the last response, as after the last attempt. Nil means no budget.
+	Budget retry.Budget
+
+	// AssumeIdempotent, if set, treats every request as idempotent, whatever its
+	// method: POST and PATCH are retried like GET. Set it only when every server
+	// the Transport talks to deduplicates requests.
+	AssumeIdempotent bool
+}
+
+// NewClient returns an *http.Client that sends its requests through t; a nil t is
+// a zero Transport. The client's Timeout, if set, becomes the deadline of each
+// request's context and so bounds its retries too.
+func NewClient(t *Transport) *http.Client {
+	if t == nil {
+		t = new(Transport)
+	}
+	return &http.Client{Transport: t}
+}
+
+// CloseIdleConnections closes the idle connections of Base, if it has such a
+// method, as http.Client.CloseIdleConnections expects of a RoundTripper.
+func (t *Transport) CloseIdleConnections() {
+	if c, ok := t.base().(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+func (t *Transport) base() http.RoundTripper {
+	if t.Base == nil {
+		return http.DefaultTransport
+	}
+	return t.Base
+}
+
+func (t *Transport) maxRetryAfter() time.Duration {
+	if t.MaxRetryAfter == 0 {
+		return DefaultMaxRetryAfter
+	}
+	return t.MaxRetryAfter
+}
+
+func (t *Transport) max500Retries() int {
+	if t.Max500Retries == 0 {
+		return DefaultMax500Retries
+	}
+	return t.Max500Retries
+}
