@@ -30,17 +30,7 @@ const (
 // LogGiveUp to log the end of a failed call.
 func Log(l *slog.Logger, level slog.Level) retry.Hook {
 	mustLogger("Log", l)
-	return func(a retry.Attempt) {
-		ctx := context.Background()
-		if !l.Enabled(ctx, level) {
-			return
-		}
-		var buf [4]slog.Attr
-		attrs := append(buf[:0], slog.Int("attempt", a.Number))
-		attrs = appendErr(attrs, a.Err)
-		attrs = append(attrs, slog.Duration("delay", a.Delay), slog.Duration("elapsed", a.Elapsed))
-		l.LogAttrs(ctx, level, msgRetrying, attrs...)
-	}
+	return logHook(l, level, msgRetrying, "attempt", true)
 }
 
 // LogBefore returns a Hook for Retrier.Before that logs each attempt as it starts,
@@ -53,7 +43,7 @@ func Log(l *slog.Logger, level slog.Level) retry.Hook {
 func LogBefore(l *slog.Logger, level slog.Level) retry.Hook {
 	mustLogger("LogBefore", l)
 	return func(a retry.Attempt) {
-		ctx := context.Background()
+		ctx := contextOf(a)
 		if !l.Enabled(ctx, level) {
 			return
 		}
@@ -72,22 +62,13 @@ func LogBefore(l *slog.Logger, level slog.Level) retry.Hook {
 // LogAfter panics if l is nil. To log only the attempts that will be retried, use Log.
 func LogAfter(l *slog.Logger, level slog.Level) retry.Hook {
 	mustLogger("LogAfter", l)
-	return func(a retry.Attempt) {
-		ctx := context.Background()
-		if !l.Enabled(ctx, level) {
-			return
-		}
-		var buf [3]slog.Attr
-		attrs := append(buf[:0], slog.Int("attempt", a.Number))
-		attrs = appendErr(attrs, a.Err)
-		attrs = append(attrs, slog.Duration("elapsed", a.Elapsed))
-		l.LogAttrs(ctx, level, msgAfter, attrs...)
-	}
+	return logHook(l, level, msgAfter, "attempt", false)
 }
 
-// LogGiveUp returns a Hook for Retrier.OnGiveUp that logs the end of a failed call to
-// l at level, whatever ended it: a Stop, the context, or an error that is not retried
-// (the Attempt does not say which; the error the call returns does). Each record has the message "retry: giving up" and the attributes
+// LogGiveUp returns a Hook for Retrier.OnGiveUp that logs the end of a failed call
+// to l at level, whatever ended it: a Stop, the deadline, the budget, the context,
+// or an error that is not retried (the Attempt does not say which; the error the
+// call returns does). Each record has the message "retry: giving up" and the attributes
 // attempts (int, the number made), error (the last attempt's error, left out when
 // its result was rejected instead) and elapsed (time.Duration, from the start of the
 // first attempt to the end of the last).
@@ -97,17 +78,35 @@ func LogAfter(l *slog.Logger, level slog.Level) retry.Hook {
 // LogGiveUp panics if l is nil.
 func LogGiveUp(l *slog.Logger, level slog.Level) retry.Hook {
 	mustLogger("LogGiveUp", l)
+	return logHook(l, level, msgGiveUp, "attempts", false)
+}
+
+// logHook returns a hook that logs msg with the attempt number under key, the
+// error if any, the delay if withDelay, and the elapsed time, to the call's context.
+func logHook(l *slog.Logger, level slog.Level, msg, key string, withDelay bool) retry.Hook {
 	return func(a retry.Attempt) {
-		ctx := context.Background()
+		ctx := contextOf(a)
 		if !l.Enabled(ctx, level) {
 			return
 		}
-		var buf [3]slog.Attr
-		attrs := append(buf[:0], slog.Int("attempts", a.Number))
+		var buf [4]slog.Attr
+		attrs := append(buf[:0], slog.Int(key, a.Number))
 		attrs = appendErr(attrs, a.Err)
+		if withDelay {
+			attrs = append(attrs, slog.Duration("delay", a.Delay))
+		}
 		attrs = append(attrs, slog.Duration("elapsed", a.Elapsed))
-		l.LogAttrs(ctx, level, msgGiveUp, attrs...)
+		l.LogAttrs(ctx, level, msg, attrs...)
 	}
+}
+
+// contextOf returns the call's context, so that handlers can read trace IDs from
+// it, or context.Background for an Attempt made by hand.
+func contextOf(a retry.Attempt) context.Context {
+	if a.Context == nil {
+		return context.Background()
+	}
+	return a.Context
 }
 
 // appendErr appends the error attribute when err is not nil.

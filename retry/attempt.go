@@ -18,16 +18,18 @@ type Attempt struct {
 	Number int
 
 	// Err is the error of the attempt that just ended. It is nil in Before, in After
-	// and OnGiveUp when the attempt succeeded, and when the operation returned a
-	// result that RetryResult rejected.
+	// when the attempt succeeded, and when the operation returned a result that
+	// RetryResult rejected.
 	Err error
 
 	// Elapsed is the time since the first attempt began.
 	Elapsed time.Duration
 
 	// Delay is the pause chosen before the next attempt. Wait and Retry see zero,
-	// since it is not chosen yet; Stop, BeforeSleep and OnGiveUp see the chosen value,
-	// so a Stop can refuse a pause that is too long.
+	// since it is not chosen yet; Stop and BeforeSleep see the chosen value, so a
+	// Stop can refuse a pause that is too long. OnGiveUp sees it when a Stop, the
+	// deadline or the budget refused the pause, and zero when the call ended before
+	// one was chosen (an error not retried, the context ending).
 	Delay time.Duration
 
 	// PrevDelay is the pause chosen before this attempt: zero for the first.
@@ -36,14 +38,24 @@ type Attempt struct {
 
 	// Slept is the time the call has spent sleeping between attempts so far.
 	Slept time.Duration
+
+	// Context is the context the call was made with (not an attempt's own, which
+	// AttemptTimeout derives), so that hooks can log and trace with it. It is nil
+	// in an Attempt made by hand; strategies should not need it.
+	Context context.Context
 }
 
 // Stats describes one call of a Retrier: how many attempts it made, how long it
 // slept between them, and how long it took in all.
 type Stats struct {
+	// Attempts is the number of attempts the call made.
 	Attempts int
-	Slept    time.Duration
-	Elapsed  time.Duration
+	// Slept is the time it spent in pauses between attempts.
+	Slept time.Duration
+	// Elapsed is the time from the start of its first attempt to its return. It is
+	// zero for a Retrier that cannot observe time (one with only default
+	// strategies and no hooks) unless WithStats asked for it, which it did.
+	Elapsed time.Duration
 }
 
 type statsKey struct{}

@@ -56,12 +56,12 @@ type TokenBucket struct {
 	max, gain int64        // thousandths
 }
 
-// NewTokenBucket returns a full TokenBucket. maxTokens must be in (0, 1e12] and
+// NewTokenBucket returns a full TokenBucket. maxTokens must be in [0.001, 1e12] and
 // tokenRatio in (0, maxTokens]; both are kept to a thousandth of a token. It panics
 // otherwise.
 func NewTokenBucket(maxTokens, tokenRatio float64) *TokenBucket {
-	if !(maxTokens > 0 && maxTokens <= 1e12) {
-		panic("retry: NewTokenBucket: maxTokens must be in (0, 1e12], got " + fmtFloat(maxTokens))
+	if !(maxTokens >= 0.001 && maxTokens <= 1e12) {
+		panic("retry: NewTokenBucket: maxTokens must be in [0.001, 1e12], got " + fmtFloat(maxTokens))
 	}
 	if !(tokenRatio > 0 && tokenRatio <= maxTokens) {
 		panic("retry: NewTokenBucket: tokenRatio must be in (0, maxTokens], got " + fmtFloat(tokenRatio))
@@ -100,8 +100,10 @@ func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 // most ratio times the calls made (first attempts), plus a reserve of minPerSecond
 // retries per second for services with little traffic. Calls deposit ratio, retries
 // withdraw one, and both expire from the window with time, so time alone restores the
-// budget. Counters are atomic, in ten slots per window; under heavy concurrency a few
-// retries may pass beyond the exact limit, never more than the callers racing.
+// budget. Counters are atomic, in ten slots per window, and time is read from the
+// monotonic clock. The count is approximate under races: a few retries may pass
+// beyond the exact limit (never more than the callers racing), and a count made at
+// the instant a slot is recycled may be lost.
 type RatioBudget struct {
 	ratio   float64
 	reserve float64 // retries the reserve allows per window
@@ -163,8 +165,13 @@ func (b *RatioBudget) AllowRetry() bool {
 // current returns the slot of the present time, clearing it first if it holds counts
 // of an earlier window.
 func (b *RatioBudget) current() *ratioSlot {
-	epoch := time.Now().UnixNano() / int64(b.slot)
-	s := &b.slots[epoch%ratioSlots]
+	// Floor division: the monotonic offset is negative inside a synctest bubble.
+	t, slot := int64(monotonic()), int64(b.slot)
+	epoch := t / slot
+	if t%slot < 0 {
+		epoch--
+	}
+	s := &b.slots[(epoch%ratioSlots+ratioSlots)%ratioSlots]
 	if old := s.epoch.Load(); old != epoch && s.epoch.CompareAndSwap(old, epoch) {
 		s.calls.Store(0)
 		s.retries.Store(0)

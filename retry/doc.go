@@ -22,9 +22,10 @@
 //
 // Per attempt, events come in this order: Before, the attempt, After; then, for a
 // failure worth retrying, Wait chooses the pause, Stop sees it, the context's
-// deadline is checked (a pause that would outlast it gives up at once), BeforeSleep
-// runs and the call sleeps; otherwise OnGiveUp runs and the call returns. A hook
-// never fires for a retry that will not happen.
+// deadline is checked (a pause that would outlast it gives up at once), the
+// [Budget], if any, is asked, BeforeSleep runs and the call sleeps; otherwise
+// OnGiveUp runs and the call returns. A hook never fires for a retry that will not
+// happen.
 //
 // An error that is not retried comes back unchanged; giving up on one that was
 // returns an [*Error] that says why and unwraps to the last error and, if the context

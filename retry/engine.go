@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/tenacious-go/tenacious/internal/backoff"
@@ -47,6 +48,7 @@ func monotonic() time.Duration { return time.Since(epoch) }
 
 // start prepares the call. It reads the clock only if something can observe it.
 func (c *call) start() {
+	c.a.Context = c.ctx
 	c.stats = statsFrom(c.ctx)
 	c.clock = c.stats != nil || c.r.observesTime()
 	if c.clock {
@@ -72,12 +74,15 @@ func (c *call) begin() (context.Context, context.CancelFunc) {
 }
 
 // settle releases the attempt's context and marks an error caused by the attempt's
-// own timeout (not the caller's) so that it is retried.
+// own timeout (not the caller's) so that it is retried. An error that is not a
+// deadline error, or is marked Permanent, is left alone even if the attempt ran
+// past its timeout: the operation said what went wrong.
 func (c *call) settle(actx context.Context, cancel context.CancelFunc, err error) error {
 	if cancel == nil {
 		return err
 	}
-	if err != nil && actx.Err() == context.DeadlineExceeded && c.ctx.Err() == nil {
+	if err != nil && actx.Err() == context.DeadlineExceeded && c.ctx.Err() == nil &&
+		errors.Is(err, context.DeadlineExceeded) && !IsPermanent(err) {
 		err = &attemptTimeoutError{err: err, timeout: c.r.AttemptTimeout}
 	}
 	cancel()
@@ -107,9 +112,7 @@ func (c *call) end(err error, rejected bool) (again bool, final error) {
 // failed decides what follows a failed attempt (err is nil for a rejected result).
 func (c *call) failed(err error) (bool, error) {
 	if err != nil && !c.retryable(err) {
-		if p, ok := err.(*permanentError); ok {
-			err = p.err
-		}
+		err = unmark(err)
 		if c.r.Budget != nil {
 			c.r.Budget.Attempted(c.a.Number == 1, false)
 		}

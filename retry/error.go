@@ -15,14 +15,14 @@ import (
 type Reason uint8
 
 const (
-	// ReasonStop: the Stop strategy said so (attempts used up, time elapsed, a signal).
+	// ReasonStop means the Stop strategy said so (attempts used up, time elapsed, a signal).
 	ReasonStop Reason = iota + 1
-	// ReasonDeadline: the next pause would have ended after the context's deadline, so
+	// ReasonDeadline means the next pause would have ended after the context's deadline, so
 	// the call gave up at once instead of sleeping into a certain failure.
 	ReasonDeadline
-	// ReasonCanceled: the caller's context ended, during an attempt or a pause.
+	// ReasonCanceled means the caller's context ended, during an attempt or a pause.
 	ReasonCanceled
-	// ReasonBudget: the retry budget refused the retry.
+	// ReasonBudget means the retry budget refused the retry.
 	ReasonBudget
 )
 
@@ -142,6 +142,14 @@ type permanentError struct{ err error }
 
 func (p *permanentError) Error() string { return p.err.Error() }
 func (p *permanentError) Unwrap() error { return p.err }
+
+// unmark returns err without a Permanent mark at its top, as the caller made it.
+func unmark(err error) error {
+	if p, ok := err.(*permanentError); ok {
+		return p.err
+	}
+	return err
+}
 
 // IsPermanent reports whether err, or any error it wraps, was marked by Permanent.
 // It allocates nothing.

@@ -55,7 +55,7 @@ func NewGroup(ctx context.Context, p *Policy) (*Group, context.Context) {
 // CollectAll switches g to collect-all mode: a failure cancels nothing, every task
 // runs to its own end, and Wait returns a *BatchError with one *TaskError per failed
 // task, naming it by its index (the order of Go and TryGo calls, from 0). It panics if
-// a task has already started.
+// Go or TryGo has been called already, even a TryGo that was refused.
 func (g *Group) CollectAll() {
 	if g.tasks.Load() != 0 {
 		panic("retry: Group.CollectAll called after a task started")
@@ -69,8 +69,12 @@ func (g *Group) CollectAll() {
 func (g *Group) SetLimit(n int) { g.eg.SetLimit(n) }
 
 // Go runs task in a new goroutine, retried by the Group's Policy with the Group's
-// context. It blocks while the Group is at its limit.
+// context. It blocks while the Group is at its limit. A task that gets its turn
+// after the Group's context has ended (a fail-fast Group failed, or the parent
+// context ended) is not called: it fails with the context's cause. Go panics if
+// task is nil.
 func (g *Group) Go(task func(context.Context) error) {
+	mustTask("Go", task)
 	i := g.tasks.Add(1) - 1
 	g.eg.Go(func() error { g.run(int(i), task); return nil })
 }
@@ -79,6 +83,7 @@ func (g *Group) Go(task func(context.Context) error) {
 // reports whether it did. A refused TryGo still uses up a task number, so numbers
 // always follow the order of calls.
 func (g *Group) TryGo(task func(context.Context) error) bool {
+	mustTask("TryGo", task)
 	i := g.tasks.Add(1) - 1
 	return g.eg.TryGo(func() error { g.run(int(i), task); return nil })
 }
@@ -103,7 +108,14 @@ func (g *Group) run(i int, task func(context.Context) error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	err := g.policy.Run(ctx, task)
+	var err error
+	if ctx.Err() != nil {
+		// The group failed, or its context ended, before this task started: report
+		// it without calling it, as Map does.
+		err = context.Cause(ctx)
+	} else {
+		err = g.policy.Run(ctx, task)
+	}
 	if err == nil {
 		return
 	}
@@ -119,4 +131,10 @@ func (g *Group) run(i int, task func(context.Context) error) {
 			g.cancel(err)
 		}
 	})
+}
+
+func mustTask(method string, task func(context.Context) error) {
+	if task == nil {
+		panic("retry: Group." + method + ": nil task")
+	}
 }

@@ -21,7 +21,8 @@ import (
 //
 // An iteration whose body does not call Fail is a success and ends the loop. A
 // break or return in the body ends it at once: no further pause, no hook (Err then
-// reports the error given to Fail in that iteration, if any). A panic in the body
+// reports the error given to Fail in that iteration, if any, without a Permanent
+// mark; a budget counts the attempt as not failed). A panic in the body
 // passes through unrecovered. A Loop is for one goroutine at a time.
 type Loop struct {
 	policy policy
@@ -53,7 +54,10 @@ func (l *Loop) Attempts() iter.Seq[*Try] {
 			more := yieldOnce(yield, t, cancel)
 			err := c.settle(actx, cancel, t.err)
 			if !more { // break or return in the body: stop here, no pause, no hook
-				l.err = err
+				l.err = unmark(t.err)
+				if c.r.Budget != nil {
+					c.r.Budget.Attempted(c.a.Number == 1, false)
+				}
 				c.finish()
 				return
 			}

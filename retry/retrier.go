@@ -70,10 +70,14 @@ type Policy = Retrier[struct{}]
 // and error. An error that is not retried comes back unchanged (unwrapped from
 // Permanent); giving up on a retryable one returns an *Error. The first attempt is
 // always made; ctx is passed to op (or, with AttemptTimeout, a context derived from
-// it), and its end is final: Do returns at once, waking from any pause.
+// it), and its end is final: Do returns at once, waking from any pause. If op
+// itself returns the context's error, that error is not retried and so comes back
+// unchanged; any other error cut short by the context's end becomes an *Error with
+// ReasonCanceled. Do panics if ctx or op is nil.
 //
 // On the success path Do allocates nothing.
 func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
+	mustCall("Do", ctx, op == nil)
 	c := call{r: r.policy(), ctx: ctx}
 	c.start()
 	for {
@@ -93,6 +97,7 @@ func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)
 
 // Run is Do for an operation that returns only an error. RetryResult is not used.
 func (r *Retrier[T]) Run(ctx context.Context, op func(context.Context) error) error {
+	mustCall("Run", ctx, op == nil)
 	c := call{r: r.policy(), ctx: ctx}
 	c.start()
 	for {
@@ -110,5 +115,14 @@ func (r *Retrier[T]) policy() policy {
 		Stop: r.Stop, Wait: r.Wait, Retry: r.Retry,
 		Before: r.Before, After: r.After, BeforeSleep: r.BeforeSleep, OnGiveUp: r.OnGiveUp,
 		AttemptTimeout: r.AttemptTimeout, Budget: r.Budget,
+	}
+}
+
+func mustCall(method string, ctx context.Context, nilOp bool) {
+	switch {
+	case ctx == nil:
+		panic("retry: Retrier." + method + ": nil Context")
+	case nilOp:
+		panic("retry: Retrier." + method + ": nil operation")
 	}
 }
