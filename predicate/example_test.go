@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"regexp"
 	"syscall"
 	"time"
 
@@ -122,4 +123,32 @@ func Example_combine() {
 	// true
 	// false
 	// false
+}
+
+func ExampleError() {
+	isTemporary := predicate.Error(func(err error) bool {
+		var t interface{ Temporary() bool }
+		return errors.As(err, &t) && t.Temporary()
+	})
+	fmt.Println(isTemporary(retry.Attempt{Err: errors.New("plain")}))
+	// Output: false
+}
+
+func ExampleMessage() {
+	p := predicate.Message("deadlock")
+	fmt.Println(p(retry.Attempt{Err: errors.New("pq: deadlock detected")}), p(retry.Attempt{Err: errors.New("syntax error")}))
+	// Output: true false
+}
+
+func ExampleMessageMatches() {
+	p := predicate.MessageMatches(regexp.MustCompile(`^(?i)lock wait timeout`))
+	fmt.Println(p(retry.Attempt{Err: errors.New("Lock wait timeout exceeded; try restarting transaction")}))
+	// Output: true
+}
+
+func ExampleNot() {
+	errInvalid := errors.New("invalid input")
+	p := predicate.Not(predicate.ErrorIs(errInvalid)) // retry everything but invalid input
+	fmt.Println(p(retry.Attempt{Err: errInvalid}), p(retry.Attempt{Err: errors.New("timeout")}))
+	// Output: false true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/stop"
@@ -27,4 +28,30 @@ func ExampleDefaultBudget() {
 	}
 	fmt.Printf("100 requests, %d calls, %.1f tokens left\n", calls, budget.Tokens())
 	// Output: 100 requests, 103 calls, 0.0 tokens left
+}
+
+// A token bucket of your own size: gRPC's retryThrottling with maxTokens 100 and
+// tokenRatio 0.1 lets a larger crowd retry more before it stops.
+func ExampleNewTokenBucket() {
+	b := retry.NewTokenBucket(100, 0.1)
+	for range 49 {
+		b.Attempted(false, true) // 49 failed attempts
+	}
+	fmt.Println(b.Tokens(), b.AllowRetry())
+	b.Attempted(false, true)
+	fmt.Println(b.Tokens(), b.AllowRetry())
+	// Output:
+	// 51 true
+	// 50 false
+}
+
+// Finagle's retry budget: retries up to 20% of the calls of the last 10 seconds,
+// plus a reserve of 10 retries a second for quiet services.
+func ExampleNewRatioBudget() {
+	b := retry.NewRatioBudget(0.2, 0, 10*time.Second) // no reserve, to show the ratio
+	for range 10 {
+		b.Attempted(true, false) // 10 calls
+	}
+	fmt.Println(b.AllowRetry(), b.AllowRetry(), b.AllowRetry())
+	// Output: true true false
 }

@@ -156,3 +156,19 @@ func ExampleHook_Then() {
 	// attempt 2 failed: <nil>
 	// 2 attempts
 }
+
+// AttemptTimeout bounds each attempt; an attempt that runs out is retried, while
+// the caller's own deadline stays final.
+func ExampleRetrier_attemptTimeout() {
+	r := retry.Retrier[string]{AttemptTimeout: 10 * time.Millisecond, Wait: wait.None()}
+	calls := 0
+	answer, err := r.Do(context.Background(), func(ctx context.Context) (string, error) {
+		if calls++; calls == 1 {
+			<-ctx.Done() // the first attempt hangs until its own timeout
+			return "", ctx.Err()
+		}
+		return "fast enough", nil
+	})
+	fmt.Println(answer, err, calls)
+	// Output: fast enough <nil> 2
+}

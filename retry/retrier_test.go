@@ -122,6 +122,7 @@ func TestHookOrder(t *testing.T) {
 			After:       rec("after"),
 			BeforeSleep: rec("sleep"),
 			OnGiveUp:    rec("giveup"),
+			Budget:      &eventBudget{events: &events},
 		}
 		_, err := r.Do(t.Context(), failing(5, errFlaky, 0))
 		if err == nil {
@@ -131,16 +132,21 @@ func TestHookOrder(t *testing.T) {
 			"before n=1 err=<nil> delay=0s prev=0s slept=0s",
 			"after n=1 err=flaky delay=0s prev=0s slept=0s",
 			"retry n=1",
+			"budget: attempted first=true failed=true",
 			"stop n=1 delay=1s",
+			"budget: allow?",
 			"sleep n=1 err=flaky delay=1s prev=0s slept=0s",
 			"before n=2 err=<nil> delay=0s prev=1s slept=1s",
 			"after n=2 err=flaky delay=0s prev=1s slept=1s",
 			"retry n=2",
+			"budget: attempted first=false failed=true",
 			"stop n=2 delay=2s",
+			"budget: allow?",
 			"sleep n=2 err=flaky delay=2s prev=1s slept=1s",
 			"before n=3 err=<nil> delay=0s prev=2s slept=3s",
 			"after n=3 err=flaky delay=0s prev=2s slept=3s",
 			"retry n=3",
+			"budget: attempted first=false failed=true",
 			"stop n=3 delay=3s",
 			"giveup n=3 err=flaky delay=3s prev=2s slept=3s",
 		}
@@ -584,4 +590,16 @@ func TestStackRetrierDoesNotEscape(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("a Retrier on the stack allocated %v times per call, want 0", allocs)
 	}
+}
+
+// eventBudget allows every retry and records when the engine consults it.
+type eventBudget struct{ events *[]string }
+
+func (b *eventBudget) Attempted(first, failed bool) {
+	*b.events = append(*b.events, fmt.Sprintf("budget: attempted first=%v failed=%v", first, failed))
+}
+
+func (b *eventBudget) AllowRetry() bool {
+	*b.events = append(*b.events, "budget: allow?")
+	return true
 }
