@@ -104,21 +104,22 @@ func (g *Group) Wait() error {
 }
 
 func (g *Group) run(i int, task func(context.Context) error) {
+	// Kept small: every task's goroutine starts with this frame on its stack.
 	ctx := g.ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	var err error
 	if ctx.Err() != nil {
 		// The group failed, or its context ended, before this task started: report
 		// it without calling it, as Map does.
-		err = context.Cause(ctx)
-	} else {
-		err = g.policy.Run(ctx, task)
+		g.fail(i, context.Cause(ctx))
+	} else if err := g.policy.Run(ctx, task); err != nil {
+		g.fail(i, err)
 	}
-	if err == nil {
-		return
-	}
+}
+
+// fail records the final failure of task i.
+func (g *Group) fail(i int, err error) {
 	if g.collect {
 		g.mu.Lock()
 		g.failures = append(g.failures, &TaskError{Index: i, Err: err})
