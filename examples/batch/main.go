@@ -20,6 +20,7 @@ import (
 
 	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/retry/retryhttp"
 	"github.com/tenacious-go/tenacious/stop"
 	"github.com/tenacious-go/tenacious/wait"
 )
@@ -111,14 +112,7 @@ func fetch(ctx context.Context, url string) error {
 	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK {
-		return statusError(resp.StatusCode)
-	}
-	return nil
+	// A non-2xx status becomes a *retryhttp.StatusError, which predicate.Transient
+	// classifies: 503 and 429 are retried, 404 is not.
+	return retryhttp.CheckResponse(resp)
 }
-
-// statusError is an HTTP status that predicate.Transient understands.
-type statusError int
-
-func (e statusError) Error() string   { return "status " + strconv.Itoa(int(e)) }
-func (e statusError) StatusCode() int { return int(e) }
