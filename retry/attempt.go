@@ -52,9 +52,8 @@ type Stats struct {
 	Attempts int
 	// Slept is the time it spent in pauses between attempts.
 	Slept time.Duration
-	// Elapsed is the time from the start of its first attempt to its return. It is
-	// zero for a Retrier that cannot observe time (one with only default
-	// strategies and no hooks) unless WithStats asked for it, which it did.
+	// Elapsed is the time from the start of its first attempt to its return.
+	// Asking for Stats makes even a zero Retrier read the clock for it.
 	Elapsed time.Duration
 }
 

@@ -7,7 +7,8 @@
 // Combine them with Any and All, or with the Or and And methods of retry.Stop:
 //
 //	r := retry.Retrier[User]{
-//		// At most 5 attempts, and no pause that would start one after 30s.
+//		// At most 5 attempts, and no retry that would start 30s or more
+//		// after the first attempt began.
 //		Stop: stop.AfterAttempts(5).Or(stop.BeforeElapsed(30 * time.Second)),
 //	}
 //

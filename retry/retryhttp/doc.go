@@ -13,7 +13,7 @@
 //
 //   - 408, 429, 502, 503 and 504; 500 once; no other status (400, 401, 403, 404,
 //     every other 4xx, 501, ...);
-//   - refused and reset connections, timeouts and temporary DNS failures, but not
+//   - refused and reset connections, timeouts and DNS failures, but not
 //     TLS verification failures or "no such host".
 //
 // A request is sent again only if that cannot do harm: its method is idempotent
