@@ -64,12 +64,11 @@ func main() {
 		fmt.Println("batch failed:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("fetched %d items in %v with at most 16 in flight\n", items, time.Since(start).Round(time.Millisecond))
-	fmt.Printf("  succeeded: %d (%d of them after a retry)\n", items-failed, retried.Load())
-	fmt.Printf("  failed:    %d\n", failed)
+	fmt.Printf("%d items in %v (at most 16 in flight): %d ok, %d of them after a retry; %d failed\n",
+		items, time.Since(start).Round(time.Millisecond), items-failed, retried.Load(), failed)
 	if be != nil {
 		for _, f := range be.Failures {
-			fmt.Println("   ", f)
+			fmt.Printf("  item %d: %v\n", f.Index, f.Err) // tasks were started in item order
 		}
 	}
 }

@@ -29,8 +29,11 @@ func main() {
 
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.TimeKey {
+			switch {
+			case a.Key == slog.TimeKey:
 				return slog.Attr{} // keep the output short
+			case a.Value.Kind() == slog.KindDuration:
+				return slog.Duration(a.Key, a.Value.Duration().Round(time.Millisecond))
 			}
 			return a
 		},
@@ -53,6 +56,7 @@ func main() {
 		fmt.Println("failed:", err)
 		os.Exit(1)
 	}
+	fmt.Println("GET", srv.URL, "- the server answers 503, then 429 with Retry-After: 1, then 200")
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
