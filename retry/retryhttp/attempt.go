@@ -16,14 +16,14 @@ var errNilResponse = errors.New("retryhttp: Base returned a nil *http.Response w
 // operation of the Retrier. A response with a status of 400 or more comes with
 // its *StatusError.
 func (rt *roundTrip) attempt(ctx context.Context) (*http.Response, error) {
-	rt.last = nil
+	rt.last, rt.serviceFailed = nil, false
 	if rt.t.AttemptTimeout <= 0 {
 		return rt.classify(rt.send(ctx, false))
 	}
 	actx, cancel := context.WithTimeout(ctx, rt.t.AttemptTimeout)
 	resp, err := rt.send(actx, true)
 	if err != nil {
-		if actx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+		if actx.Err() == context.DeadlineExceeded && ctx.Err() == nil && isTimeout(err) {
 			err = &attemptTimeoutError{err: err, timeout: rt.t.AttemptTimeout}
 		}
 		cancel()
@@ -89,8 +89,13 @@ func (rt *roundTrip) classify(resp *http.Response, err error) (*http.Response, e
 	return resp, newStatusError(resp, rt.t.maxRetryAfter())
 }
 
-// retry is the Retrier's predicate: the Transport's rules of safety, then Retry.
+// retry is the Retrier's predicate: whether the failure is worth another attempt
+// (Retry, or the defaults), then the Transport's rules of safety. It notes the
+// first answer for the budget, which must hear of a failing service even when the
+// request cannot be sent again.
 func (rt *roundTrip) retry(a retry.Attempt) bool {
+	worth := rt.worthRetrying(a)
+	rt.serviceFailed = worth
 	switch {
 	case !rt.replayable:
 		return false
@@ -99,12 +104,42 @@ func (rt *roundTrip) retry(a retry.Attempt) bool {
 	case rt.last != nil && rt.last.StatusCode == http.StatusInternalServerError &&
 		rt.n500 > rt.t.max500Retries():
 		return false
+	}
+	return worth
+}
+
+// worthRetrying reports whether a failed attempt is worth another, if sending
+// again is safe: an attempt timeout always is; otherwise Retry, or by default
+// predicate.Transient and a connection closed before any response.
+func (rt *roundTrip) worthRetrying(a retry.Attempt) bool {
+	switch {
 	case errors.Is(a.Err, retry.ErrAttemptTimeout):
 		return true
 	case rt.t.Retry != nil:
 		return rt.t.Retry(a)
 	}
 	return defaultRetry(a) || rt.last == nil && errors.Is(a.Err, io.EOF)
+}
+
+// Attempted and AllowRetry make a roundTrip the Budget of its Retrier, in front of
+// the Transport's: a failure counts as the service's when it was worth retrying,
+// whether or not the request could be sent again (a 503 to a POST is still a
+// sign of overload).
+func (rt *roundTrip) Attempted(first, failed bool) {
+	rt.t.Budget.Attempted(first, failed || rt.serviceFailed)
+}
+
+// AllowRetry asks the Transport's Budget.
+func (rt *roundTrip) AllowRetry() bool { return rt.t.Budget.AllowRetry() }
+
+// isTimeout reports whether err says that a deadline passed: a context deadline
+// or an error whose Timeout method says so.
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
 }
 
 // sleep is the Retrier's BeforeSleep hook: it discards the response that will not

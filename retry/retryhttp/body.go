@@ -4,22 +4,31 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"time"
 )
 
-// drainLimit bounds how much of a discarded response body is read so that its
-// connection can be reused; a longer body is closed unread and its connection
-// dropped.
-const drainLimit = 64 << 10
+// drainLimit and drainTime bound how much of a discarded response body is read,
+// and for how long, so that its connection can be reused; a longer or slower body
+// is closed unread and its connection dropped. A hostile server that stalls a
+// 503's body cannot hold the round trip longer than drainTime.
+const (
+	drainLimit = 64 << 10
+	drainTime  = 250 * time.Millisecond
+)
 
-// discard drains up to drainLimit bytes of resp's body and closes it, so that the
-// connection goes back to the pool. Read errors are ignored: the response is being
-// thrown away, and a body cut short only costs the connection.
+// discard drains up to drainLimit bytes of resp's body within drainTime and closes
+// it, so that the connection goes back to the pool. Read errors are ignored: the
+// response is being thrown away, and a body cut short only costs the connection.
 func discard(resp *http.Response) {
 	if resp == nil || resp.Body == nil {
 		return
 	}
-	if resp.ContentLength <= drainLimit {
-		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
+	if resp.Body != http.NoBody && resp.ContentLength <= drainLimit {
+		// Closing the body unblocks a read that waits on a stalled server.
+		stop := time.AfterFunc(drainTime, func() { _ = resp.Body.Close() })
+		// One byte past the limit, to see the end of a body of exactly drainLimit.
+		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit+1)
+		stop.Stop()
 	}
 	_ = resp.Body.Close()
 }
@@ -50,6 +59,10 @@ func (b *cancelRWBody) Write(p []byte) (int, error) { return b.w.Write(p) }
 // bindBody makes resp's body release cancel when it is closed. A response without
 // a body releases it at once.
 func bindBody(resp *http.Response, cancel context.CancelFunc) {
+	if resp.Body == http.NoBody { // nothing to read: HEAD, 204, 304
+		cancel()
+		return
+	}
 	switch body := resp.Body.(type) {
 	case nil:
 		cancel()

@@ -20,10 +20,13 @@ const maxSeconds = math.MaxInt64 / int64(time.Second)
 //     "-1", "1.5", "5s" and "" are invalid. "0" is valid and gives 0. A number too
 //     large for a time.Duration saturates at the largest one instead of
 //     overflowing: the result is never negative.
-//   - HTTP-date, in any of the three forms of RFC 9110 §5.6.7 that http.ParseTime
-//     reads: IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the obsolete RFC 850
-//     form ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime ("Sun Nov  6 08:49:37
-//     1994"). A date at or before now gives ok false.
+//   - HTTP-date, in any of the three forms of RFC 9110 §5.6.7: IMF-fixdate
+//     ("Sun, 06 Nov 1994 08:49:37 GMT"), the obsolete RFC 850 form
+//     ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime ("Sun Nov  6 08:49:37 1994").
+//     The zone must be GMT, as the RFC requires (http.ParseTime would take any
+//     abbreviation in the RFC 850 form, and read an unknown one as UTC), and a
+//     two-digit year is the one that is not more than 50 years after now. A date at
+//     or before now gives ok false.
 //
 // ParseRetryAfter does not cap the result; the Transport and CheckResponse clamp
 // it to a maximum (see Transport.MaxRetryAfter).
@@ -37,7 +40,7 @@ func ParseRetryAfter(value string, now time.Time) (d time.Duration, ok bool) {
 		}
 		return time.Duration(secs) * time.Second, true
 	}
-	t, err := http.ParseTime(value)
+	t, err := parseHTTPDate(value, now)
 	if err != nil {
 		return 0, false
 	}
@@ -45,6 +48,27 @@ func ParseRetryAfter(value string, now time.Time) (d time.Duration, ok bool) {
 		return 0, false
 	}
 	return d, true
+}
+
+// The three layouts of an HTTP-date; "GMT" is a literal, not a zone to interpret.
+const (
+	imfFixdate = "Mon, 02 Jan 2006 15:04:05 GMT"
+	rfc850Date = "Monday, 02-Jan-06 15:04:05 GMT"
+)
+
+// parseHTTPDate parses an HTTP-date strictly, in UTC.
+func parseHTTPDate(value string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(imfFixdate, value); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(rfc850Date, value); err == nil {
+		// RFC 9110: a two-digit year that seems more than 50 years ahead means the
+		// most recent past year with those digits.
+		top := now.UTC().Year() + 50
+		year := top - ((top-t.Year()%100)%100+100)%100
+		return t.AddDate(year-t.Year(), 0, 0), nil
+	}
+	return time.Parse(time.ANSIC, value)
 }
 
 // parseSeconds reads delay-seconds, 1*DIGIT. isNum reports whether value starts

@@ -53,6 +53,12 @@ var parseTests = []struct {
 	{"Thu, 26 Nov 2026 11:59:00 GMT", 0, false},          // the past
 	{"Sun, 06 Nov 1994 08:49:37 GMT", 0, false},
 	{"Thu, 26 Nov 2026 12:00:30 PST", 0, false}, // IMF-fixdate is GMT only
+	{"Thursday, 26-Nov-26 12:00:30 PST", 0, false}, // and so is RFC 850
+	{"Thursday, 26-Nov-26 12:00:30 XYZ", 0, false},
+	// RFC 850's two-digit year: not more than 50 years ahead of now (2026).
+	{"Sunday, 01-Jan-68 00:00:00 GMT", time.Date(2068, 1, 1, 0, 0, 0, 0, time.UTC).Sub(now), true},
+	{"Tuesday, 01-Jan-70 00:00:00 GMT", time.Date(2070, 1, 1, 0, 0, 0, 0, time.UTC).Sub(now), true},
+	{"Friday, 01-Jan-77 00:00:00 GMT", 0, false}, // 2077 is too far: it means 1977
 	{"Thu, 26 Nov 2026 12:00:30", 0, false},
 	{"Thu, 26 Nov 2026 12:00:30 GMT ", 0, false},
 	{"26 Nov 2026 12:00:30 GMT", 0, false},

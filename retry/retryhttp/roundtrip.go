@@ -62,9 +62,12 @@ type roundTrip struct {
 	base       http.RoundTripper
 	idempotent bool
 	replayable bool
-	attempts   int            // attempts sent so far
-	n500       int            // attempts answered with 500
-	last       *http.Response // the last failed response, not yet discarded
+	attempts   int // attempts sent so far
+	n500       int // attempts answered with 500
+	// serviceFailed: the last attempt failed in a way worth retrying, whether or
+	// not it could be retried; what the budget hears.
+	serviceFailed bool
+	last          *http.Response // the last failed response, not yet discarded
 }
 
 var roundTrips = sync.Pool{New: func() any {
@@ -86,7 +89,9 @@ func (rt *roundTrip) start(t *Transport, req *http.Request) {
 		After:       t.After,
 		BeforeSleep: rt.beforeSleep,
 		OnGiveUp:    t.OnGiveUp,
-		Budget:      t.Budget,
+	}
+	if t.Budget != nil {
+		rt.r.Budget = rt
 	}
 	if rt.r.Stop == nil {
 		rt.r.Stop = defaultStop

@@ -66,9 +66,10 @@ type Transport struct {
 
 	// Stop says when to give up; nil stops after DefaultAttempts attempts.
 	Stop retry.Stop
-	// Wait chooses each pause; nil pauses exactly as long as the server's
-	// Retry-After asks (see StatusError.RetryAfter), and without a hint draws a
-	// full-jitter pause between 0 and min(DefaultCap, DefaultBase·2^(n-1)). A
+	// Wait chooses each pause; nil pauses as long as the server's Retry-After asks,
+	// clamped to MaxRetryAfter (see StatusError.RetryAfter), and without a hint
+	// (or with "0") draws a full-jitter pause between 0 and
+	// min(DefaultCap, DefaultBase·2^(n-1)). A
 	// Wait of your own follows the hint only if it asks for it, as
 	// wait.FromError(w, time.Hour) does.
 	Wait retry.Wait
@@ -108,7 +109,9 @@ type Transport struct {
 	// Budget, if set, caps retries as a share of all the traffic that shares it,
 	// as in a retry.Retrier: give one budget (retry.DefaultBudget) to every
 	// Transport, Retrier and Group that calls the same service. A refused retry
-	// returns the last response, as after the last attempt. Nil means no budget.
+	// returns the last response, as after the last attempt. The budget hears of
+	// every failure worth retrying, even one the Transport may not retry (a 503 to a
+	// POST). Nil means no budget.
 	Budget retry.Budget
 
 	// AssumeIdempotent, if set, treats every request as idempotent, whatever its
