@@ -17,6 +17,14 @@ import (
 // 200: the discarded bodies are drained, so one TCP connection carries all 100
 // exchanges.
 func TestOneConnection(t *testing.T) {
+	for _, timeout := range []time.Duration{0, time.Minute} {
+		t.Run("AttemptTimeout="+timeout.String(), func(t *testing.T) { testOneConnection(t, timeout) })
+	}
+}
+
+// testOneConnection: 50 requests, each answered 503 then 200, over one TCP
+// connection: every discarded body is drained and closed before the retry.
+func testOneConnection(t *testing.T, timeout time.Duration) {
 	page := strings.Repeat("overloaded ", 1000) // 11 KB, drained
 	var conns atomic.Int32
 	countConns := func(s *http.Server) {
@@ -34,6 +42,7 @@ func TestOneConnection(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, "OK")
 	}, countConns)
+	e.tr.AttemptTimeout = timeout
 	for i := range 50 {
 		if code, body := e.get(t); code != 200 || body != "OK" {
 			t.Fatalf("request %d: got %d %q, want 200 OK", i, code, body)

@@ -57,6 +57,10 @@ var (
 // Stop, the Retry-After hint and the request context's deadline then decide
 // whether, and after how long, the retry happens, as in a retry.Retrier.
 //
+// Each RoundTrip is one retried call: behind an http.Client that follows a redirect,
+// every hop has its own attempts, and retry.WithStats in the request context
+// reports the last hop.
+//
 // A Transport is configuration only: one value serves any number of goroutines,
 // and each round trip keeps its own state. Its fields must not change while it is
 // in use.
