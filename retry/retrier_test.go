@@ -255,6 +255,9 @@ func TestDeadlineAwareGiveUp(t *testing.T) {
 		if !errors.Is(err, errFlaky) || errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("want errors.Is(err, errFlaky) and not DeadlineExceeded (the context never ended)")
 		}
+		if want := "retry: gave up before the deadline after 3 attempts (next pause 9s): flaky"; err.Error() != want {
+			t.Errorf("Error() = %q, want %q", err.Error(), want)
+		}
 	})
 }
 
@@ -301,6 +304,9 @@ func TestAttemptTimeoutErrorOnGiveUp(t *testing.T) {
 		var te interface{ Timeout() bool }
 		if !errors.As(err, &te) || !te.Timeout() {
 			t.Errorf("want an error with Timeout() true in the chain")
+		}
+		if want := "retry: gave up after 3 attempts: retry: attempt timed out after 1s: context deadline exceeded"; err.Error() != want {
+			t.Errorf("Error() = %q, want %q", err.Error(), want)
 		}
 	})
 }
