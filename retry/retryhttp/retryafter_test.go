@@ -52,7 +52,7 @@ var parseTests = []struct {
 	{"Thu, 26 Nov 2026 12:00:00 GMT", 0, false},          // now is not after now
 	{"Thu, 26 Nov 2026 11:59:00 GMT", 0, false},          // the past
 	{"Sun, 06 Nov 1994 08:49:37 GMT", 0, false},
-	{"Thu, 26 Nov 2026 12:00:30 PST", 0, false}, // IMF-fixdate is GMT only
+	{"Thu, 26 Nov 2026 12:00:30 PST", 0, false},    // IMF-fixdate is GMT only
 	{"Thursday, 26-Nov-26 12:00:30 PST", 0, false}, // and so is RFC 850
 	{"Thursday, 26-Nov-26 12:00:30 XYZ", 0, false},
 	// RFC 850's two-digit year: not more than 50 years ahead of now (2026).
