@@ -90,6 +90,8 @@ func (g *Group) TryGo(task func(context.Context) error) bool {
 
 // Wait blocks until every task has returned, cancels the Group's context, and returns
 // the first failure, or in collect-all mode a *BatchError of all of them, or nil.
+// Since its context has ended, a Group from NewGroup is spent after Wait: a task
+// started later fails at once without being called.
 func (g *Group) Wait() error {
 	_ = g.eg.Wait()
 	if g.cancel != nil {
