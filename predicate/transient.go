@@ -54,6 +54,8 @@ import (
 // itself, so this matters only where Transient is used alone. tenacity has no
 // equivalent; combine with Status, ErrorIs or ErrorAs to retry more, as in
 // Transient().Or(Status(409)), or with Not to retry less.
+//
+//go:noinline
 func Transient() retry.Predicate {
 	return func(a retry.Attempt) bool { return transient(a.Err) }
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tenacious-go/tenacious/internal/backoff"
+	"github.com/tenacious-go/tenacious/internal/timeblind"
 )
 
 // policy is the part of a Retrier[T] that does not depend on T, copied for each call
@@ -19,11 +20,16 @@ type policy struct {
 	Budget                               Budget
 }
 
-// observesTime reports whether any user-supplied strategy or hook could read the
-// durations of an Attempt, so that the call must read the clock.
+// observesTime reports whether a strategy or hook could read the measured
+// durations of an Attempt (Elapsed, Slept), so that the call must read the clock:
+// any hook, and any strategy but the defaults and the constructors of stop, wait
+// and predicate known to read only the attempt's number, error or previous pause
+// (see internal/timeblind).
 func (p *policy) observesTime() bool {
-	return p.Stop != nil || p.Wait != nil || p.Retry != nil ||
-		p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnGiveUp != nil
+	return p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnGiveUp != nil ||
+		p.Stop != nil && !timeblind.Blind(p.Stop) ||
+		p.Wait != nil && !timeblind.Blind(p.Wait) ||
+		p.Retry != nil && !timeblind.Blind(p.Retry)
 }
 
 // call is the state of one call of a Retrier: everything that changes lives here,

@@ -78,7 +78,9 @@ type Policy = Retrier[struct{}]
 // On the success path Do allocates nothing.
 func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
 	mustCall("Do", ctx, op == nil)
-	c := call{r: r.policy(), ctx: ctx}
+	var c call
+	r.fill(&c.r)
+	c.ctx = ctx
 	c.start()
 	for {
 		actx, cancel := c.begin()
@@ -98,7 +100,9 @@ func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)
 // Run is Do for an operation that returns only an error. RetryResult is not used.
 func (r *Retrier[T]) Run(ctx context.Context, op func(context.Context) error) error {
 	mustCall("Run", ctx, op == nil)
-	c := call{r: r.policy(), ctx: ctx}
+	var c call
+	r.fill(&c.r)
+	c.ctx = ctx
 	c.start()
 	for {
 		actx, cancel := c.begin()
@@ -111,11 +115,17 @@ func (r *Retrier[T]) Run(ctx context.Context, op func(context.Context) error) er
 
 // policy copies the strategies, hooks and settings that do not depend on T.
 func (r *Retrier[T]) policy() policy {
-	return policy{
-		Stop: r.Stop, Wait: r.Wait, Retry: r.Retry,
-		Before: r.Before, After: r.After, BeforeSleep: r.BeforeSleep, OnGiveUp: r.OnGiveUp,
-		AttemptTimeout: r.AttemptTimeout, Budget: r.Budget,
-	}
+	var p policy
+	r.fill(&p)
+	return p
+}
+
+// fill copies the strategies, hooks and settings that do not depend on T into p,
+// in place: a call's state is copied once, not built and then moved.
+func (r *Retrier[T]) fill(p *policy) {
+	p.Stop, p.Wait, p.Retry = r.Stop, r.Wait, r.Retry
+	p.Before, p.After, p.BeforeSleep, p.OnGiveUp = r.Before, r.After, r.BeforeSleep, r.OnGiveUp
+	p.AttemptTimeout, p.Budget = r.AttemptTimeout, r.Budget
 }
 
 func mustCall(method string, ctx context.Context, nilOp bool) {

@@ -13,6 +13,8 @@ import (
 //
 // AfterAttempts panics if n is less than 1. To bound a call by time instead, see
 // AfterElapsed and BeforeElapsed.
+//
+//go:noinline
 func AfterAttempts(n int) retry.Stop {
 	if n < 1 {
 		panic("stop: AfterAttempts: n must be at least 1, got " + strconv.Itoa(n))

@@ -9,6 +9,8 @@ import "github.com/tenacious-go/tenacious/retry"
 // Bound a call that uses Never by a context deadline (context.WithTimeout), or the
 // Retrier may retry a failing operation forever; to bound it by the Retrier alone,
 // use AfterElapsed or BeforeElapsed instead.
+//
+//go:noinline
 func Never() retry.Stop {
 	return func(retry.Attempt) bool { return false }
 }

@@ -20,6 +20,8 @@ import (
 //
 // Clients that fail together back off together, in step; prefer [FullJitter] when
 // many of them share a server, and [ExponentialJitter] for tenacity's additive jitter.
+//
+//go:noinline
 func Exponential(multiplier time.Duration, base float64, min, max time.Duration) retry.Wait {
 	mustNonNegative("Exponential", "multiplier", multiplier)
 	mustGrowth("Exponential", "base", base)
@@ -42,6 +44,8 @@ func Exponential(multiplier time.Duration, base float64, min, max time.Duration)
 // The jitter is additive, so pauses of clients that fail together stay close while
 // the exponential part dominates; prefer [FullJitter] to spread them over the whole
 // window.
+//
+//go:noinline
 func ExponentialJitter(initial, max time.Duration, expBase float64, jitter time.Duration, opts ...Option) retry.Wait {
 	mustNonNegative("ExponentialJitter", "initial", initial)
 	mustNonNegative("ExponentialJitter", "max", max)

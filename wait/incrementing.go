@@ -15,6 +15,8 @@ import (
 // stay. The arithmetic saturates instead of overflowing, for every n up to
 // math.MaxInt. It panics if start or max is negative. Prefer [Exponential] when the
 // pause should double rather than grow by a constant.
+//
+//go:noinline
 func Incrementing(start, step, max time.Duration) retry.Wait {
 	mustNonNegative("Incrementing", "start", start)
 	mustNonNegative("Incrementing", "max", max)

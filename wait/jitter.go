@@ -20,6 +20,8 @@ import (
 // A pause may come out near zero however many attempts have failed; prefer
 // [EqualJitter] to keep at least half the ceiling, or [Decorrelated] to keep at least
 // base.
+//
+//go:noinline
 func FullJitter(base, cap time.Duration, opts ...Option) retry.Wait {
 	mustJitter("FullJitter", base, cap)
 	src := configure(opts).src
@@ -39,6 +41,8 @@ func FullJitter(base, cap time.Duration, opts ...Option) retry.Wait {
 //
 // The fixed half keeps clients that fail together closer together than [FullJitter]
 // does; prefer FullJitter unless a floor on the pause matters.
+//
+//go:noinline
 func EqualJitter(base, cap time.Duration, opts ...Option) retry.Wait {
 	mustJitter("EqualJitter", base, cap)
 	src := configure(opts).src
@@ -63,6 +67,8 @@ func EqualJitter(base, cap time.Duration, opts ...Option) retry.Wait {
 //
 // Unlike [FullJitter] it reads the previous pause rather than the attempt number;
 // prefer FullJitter when that history is not meaningful.
+//
+//go:noinline
 func Decorrelated(base, cap time.Duration, opts ...Option) retry.Wait {
 	mustJitter("Decorrelated", base, cap)
 	src := configure(opts).src

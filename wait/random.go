@@ -14,6 +14,8 @@ import (
 // generator unless [WithSource] says otherwise. It panics if min is negative or max
 // is below min. Random does not grow with the attempt number; prefer [FullJitter]
 // for a spread that also backs off.
+//
+//go:noinline
 func Random(min, max time.Duration, opts ...Option) retry.Wait {
 	mustRange("Random", "min", "max", min, max)
 	src := configure(opts).src
