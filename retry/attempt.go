@@ -7,11 +7,15 @@ import (
 
 // Attempt is what strategies and hooks know about a call in progress. It is a
 // snapshot, passed by value: Stop, Wait, Retry and the hooks each see the state of
-// the call at the moment they run, and keeping an Attempt keeps nothing alive.
+// the call at the moment they run.
 //
-// A Retrier that has only default strategies and no hooks does not read the clock
-// (time.Now costs more than a fast call); with anything configured it does, and the
-// durations below are exact.
+// Elapsed and Slept are measured, and exact, whenever something can read them: a
+// hook, statistics, or a strategy of your own. A Retrier whose strategies are all
+// defaults or constructors of the stop, wait and predicate packages that read only
+// the number, the error and the pauses (all but stop.AfterElapsed,
+// stop.BeforeElapsed and the combinators) skips the clock, whose reading costs
+// about as much as a fast operation; its Attempts then carry zero durations that
+// nothing reads.
 type Attempt struct {
 	// Number is the 1-based number of the attempt: 1 for the first call of the
 	// operation, 2 for the first retry, and so on.
