@@ -33,7 +33,9 @@ type Loop struct {
 // Loop returns a Loop that retries with a copy of r's strategies and hooks (not
 // RetryResult: the body decides what fails) under ctx.
 func (r *Retrier[T]) Loop(ctx context.Context) *Loop {
-	return &Loop{ctx: ctx, policy: r.policy()}
+	l := &Loop{ctx: ctx}
+	r.fill(&l.policy)
+	return l
 }
 
 // Err returns the outcome of the last range over Attempts: nil if an attempt

@@ -113,13 +113,6 @@ func (r *Retrier[T]) Run(ctx context.Context, op func(context.Context) error) er
 	}
 }
 
-// policy copies the strategies, hooks and settings that do not depend on T.
-func (r *Retrier[T]) policy() policy {
-	var p policy
-	r.fill(&p)
-	return p
-}
-
 // fill copies the strategies, hooks and settings that do not depend on T into p,
 // in place: a call's state is copied once, not built and then moved.
 func (r *Retrier[T]) fill(p *policy) {
