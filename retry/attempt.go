@@ -10,12 +10,9 @@ import (
 // the call at the moment they run.
 //
 // Elapsed and Slept are measured, and exact, whenever something can read them: a
-// hook, statistics, or a strategy of your own. A Retrier whose strategies are all
-// defaults or constructors of the stop, wait and predicate packages that read only
-// the number, the error and the pauses (all but stop.AfterElapsed,
-// stop.BeforeElapsed and the combinators) skips the clock, whose reading costs
-// about as much as a fast operation; its Attempts then carry zero durations that
-// nothing reads.
+// hook, statistics, or any strategy. Only a call whose Policy has none of these (the
+// zero Policy, or one that sets only AttemptTimeout and Budget) skips the clock
+// read that makes them exact, and then carries zero durations that nothing reads.
 type Attempt struct {
 	// Number is the 1-based number of the attempt: 1 for the first call of the
 	// operation, 2 for the first retry, and so on.
@@ -31,9 +28,9 @@ type Attempt struct {
 
 	// Delay is the pause chosen before the next attempt. Wait and Retry see zero,
 	// since it is not chosen yet; Stop and BeforeSleep see the chosen value, so a
-	// Stop can refuse a pause that is too long. OnGiveUp sees it when a Stop, the
+	// Stop can refuse a pause that is too long. OnEnd sees it when a Stop, the
 	// deadline or the budget refused the pause, and zero when the call ended before
-	// one was chosen (an error not retried, the context ending).
+	// one was chosen (a success, an error not retried, the context ending).
 	Delay time.Duration
 
 	// PrevDelay is the pause chosen before this attempt: zero for the first.
@@ -43,32 +40,39 @@ type Attempt struct {
 	// Slept is the time the call has spent sleeping between attempts so far.
 	Slept time.Duration
 
+	// Name is the Policy's Name: what the call does, for hooks to report.
+	Name string
+
+	// Reason says how the call ended, in the OnEnd hook; everywhere else it is zero,
+	// as the call goes on.
+	Reason Reason
+
 	// Context is the context the call was made with (not an attempt's own, which
 	// AttemptTimeout derives), so that hooks can log and trace with it. It is nil
 	// in an Attempt made by hand; strategies should not need it.
 	Context context.Context
 }
 
-// Stats describes one call of a Retrier: how many attempts it made, how long it
-// slept between them, and how long it took in all.
+// Stats describes one call: how many attempts it made, how long it slept between
+// them, and how long it took in all.
 type Stats struct {
 	// Attempts is the number of attempts the call made.
 	Attempts int
 	// Slept is the time it spent in pauses between attempts.
 	Slept time.Duration
 	// Elapsed is the time from the start of its first attempt to its return.
-	// Asking for Stats makes even a zero Retrier read the clock for it.
+	// Asking for Stats makes even a zero Policy read the clock for it.
 	Elapsed time.Duration
 }
 
 type statsKey struct{}
 
-// WithStats returns a context that makes every Retrier call made with it (Do, Run,
-// the loop form, the group's tasks, the HTTP transport) write its statistics to *s
+// WithStats returns a context that makes every call made with it (Do, Run, the loop
+// form, the group's tasks, the HTTP transport) write its statistics to *s
 // just before it returns, on success and on failure alike. Like any variable, s must
 // not be written by two calls at once: give each concurrent call its own.
 //
-// Statistics live with the call, never on the Retrier, so one Retrier serves any
+// Statistics live with the call, never on the Policy, so one Policy serves any
 // number of goroutines (tenacity's shared statistics attribute is a known trap).
 func WithStats(ctx context.Context, s *Stats) context.Context {
 	if s == nil {

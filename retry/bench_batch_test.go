@@ -13,7 +13,7 @@ const benchTasks = 100
 // BenchmarkErrgroupBaseline, a hand-written errgroup loop making the same calls.
 func BenchmarkGroup(b *testing.B) {
 	b.ReportAllocs()
-	p := benchPolicyRun()
+	p := benchPolicy()
 	op := func(ctx context.Context) error { _, err := work(ctx, 7); return err }
 	for b.Loop() {
 		g, _ := NewGroup(context.Background(), p)
@@ -29,7 +29,7 @@ func BenchmarkGroup(b *testing.B) {
 
 func BenchmarkErrgroupBaseline(b *testing.B) {
 	b.ReportAllocs()
-	p := benchPolicyRun()
+	p := benchPolicy()
 	op := func(ctx context.Context) error { _, err := work(ctx, 7); return err }
 	for b.Loop() {
 		g, ctx := errgroup.WithContext(context.Background())
@@ -47,10 +47,10 @@ func BenchmarkErrgroupBaseline(b *testing.B) {
 // same with a hand-written errgroup loop.
 func BenchmarkMap10k(b *testing.B) {
 	b.ReportAllocs()
-	r := benchPolicy()
+	p := benchPolicy()
 	inputs := make([]int, 10_000)
 	for b.Loop() {
-		if _, err := Map(context.Background(), r, inputs, 64, work); err != nil {
+		if _, err := Map(context.Background(), p, inputs, 64, work); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -58,7 +58,7 @@ func BenchmarkMap10k(b *testing.B) {
 
 func BenchmarkMap10kErrgroup(b *testing.B) {
 	b.ReportAllocs()
-	r := benchPolicy()
+	p := benchPolicy()
 	inputs := make([]int, 10_000)
 	for b.Loop() {
 		out := make([]int, len(inputs))
@@ -66,7 +66,7 @@ func BenchmarkMap10kErrgroup(b *testing.B) {
 		g.SetLimit(64)
 		for i, in := range inputs {
 			g.Go(func() error {
-				v, err := r.Do(ctx, func(ctx context.Context) (int, error) { return work(ctx, in) })
+				v, err := Do(ctx, p, func(ctx context.Context) (int, error) { return work(ctx, in) })
 				out[i] = v
 				return err
 			})
@@ -75,9 +75,4 @@ func BenchmarkMap10kErrgroup(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func benchPolicyRun() *Policy {
-	r := benchPolicy()
-	return &Policy{Stop: r.Stop, Wait: r.Wait, Retry: r.Retry}
 }

@@ -21,8 +21,8 @@ var errBench = errors.New("transient")
 
 // benchPolicy is the same policy for every benchmark: 4 attempts, full-jitter
 // exponential backoff, retry only errBench.
-func benchPolicy() *Retrier[int] {
-	return &Retrier[int]{
+func benchPolicy() *Policy {
+	return &Policy{
 		Stop:  func(a Attempt) bool { return a.Number >= 4 },
 		Wait:  func(a Attempt) time.Duration { return time.Duration(a.Number) * time.Second },
 		Retry: func(a Attempt) bool { return errors.Is(a.Err, errBench) },
@@ -45,29 +45,29 @@ func BenchmarkDirect(b *testing.B) {
 	}
 }
 
-func benchDo(b *testing.B, r *Retrier[int]) {
+func benchDo(b *testing.B, p *Policy) {
 	b.ReportAllocs()
 	ctx := context.Background()
 	i := 0
 	op := func(ctx context.Context) (int, error) { return work(ctx, i) }
 	for b.Loop() {
 		i++
-		v, _ := r.Do(ctx, op)
+		v, _ := Do(ctx, p, op)
 		sink = v
 	}
 }
 
-func BenchmarkDoSuccessZero(b *testing.B)       { benchDo(b, &Retrier[int]{}) }
+func BenchmarkDoSuccessZero(b *testing.B)       { benchDo(b, &Policy{}) }
 func BenchmarkDoSuccessConfigured(b *testing.B) { benchDo(b, benchPolicy()) }
 
 func BenchmarkDoPermanent(b *testing.B) {
 	b.ReportAllocs()
-	r := benchPolicy()
+	p := benchPolicy()
 	ctx := context.Background()
 	errPerm := errors.New("permanent")
 	op := func(context.Context) (int, error) { return 0, errPerm }
 	for b.Loop() {
-		_, err := r.Do(ctx, op)
+		_, err := Do(ctx, p, op)
 		if err != errPerm {
 			b.Fatal(err)
 		}
@@ -76,8 +76,8 @@ func BenchmarkDoPermanent(b *testing.B) {
 
 func BenchmarkDoThreeZeroDelayRetries(b *testing.B) {
 	b.ReportAllocs()
-	r := benchPolicy()
-	r.Wait = func(Attempt) time.Duration { return 0 }
+	p := benchPolicy()
+	p.Wait = func(Attempt) time.Duration { return 0 }
 	ctx := context.Background()
 	n := 0
 	op := func(ctx context.Context) (int, error) {
@@ -87,7 +87,7 @@ func BenchmarkDoThreeZeroDelayRetries(b *testing.B) {
 		return work(ctx, n)
 	}
 	for b.Loop() {
-		if _, err := r.Do(ctx, op); err != nil {
+		if _, err := Do(ctx, p, op); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -95,13 +95,28 @@ func BenchmarkDoThreeZeroDelayRetries(b *testing.B) {
 
 func BenchmarkDoGiveUpZeroDelay(b *testing.B) {
 	b.ReportAllocs()
-	r := benchPolicy()
-	r.Wait = func(Attempt) time.Duration { return 0 }
+	p := benchPolicy()
+	p.Wait = func(Attempt) time.Duration { return 0 }
 	ctx := context.Background()
 	op := func(context.Context) (int, error) { return 0, errBench }
 	for b.Loop() {
-		if _, err := r.Do(ctx, op); err == nil {
+		if _, err := Do(ctx, p, op); err == nil {
 			b.Fatal("want an error")
 		}
+	}
+}
+
+// BenchmarkRetrierDoSuccess is the success path of a Retrier: the policy plus a
+// result predicate.
+func BenchmarkRetrierDoSuccess(b *testing.B) {
+	r := Retrier[int]{Policy: *benchPolicy(), RetryResult: func(v int) bool { return v < 0 }}
+	b.ReportAllocs()
+	ctx := context.Background()
+	i := 0
+	op := func(ctx context.Context) (int, error) { return work(ctx, i) }
+	for b.Loop() {
+		i++
+		v, _ := r.Do(ctx, op)
+		sink = v
 	}
 }

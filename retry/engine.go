@@ -6,36 +6,20 @@ import (
 	"time"
 
 	"github.com/tenacious-go/tenacious/internal/backoff"
-	"github.com/tenacious-go/tenacious/internal/timeblind"
 )
 
-// policy is the part of a Retrier[T] that does not depend on T, copied for each call
-// so that the engine is not generic (and its state stays on the caller's stack).
-type policy struct {
-	Stop                                 Stop
-	Wait                                 Wait
-	Retry                                Predicate
-	Before, After, BeforeSleep, OnGiveUp Hook
-	AttemptTimeout                       time.Duration
-	Budget                               Budget
+// usesTime reports whether anything in p could read the measured durations of an
+// Attempt (Elapsed, Slept), so that a call must read the clock: any hook, and any
+// strategy, since a strategy is a closure the engine cannot see into.
+func (p *Policy) usesTime() bool {
+	return p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnEnd != nil ||
+		p.Stop != nil || p.Wait != nil || p.Retry != nil
 }
 
-// observesTime reports whether a strategy or hook could read the measured
-// durations of an Attempt (Elapsed, Slept), so that the call must read the clock:
-// any hook, and any strategy but the defaults and the constructors of stop, wait
-// and predicate known to read only the attempt's number, error or previous pause
-// (see internal/timeblind).
-func (p *policy) observesTime() bool {
-	return p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnGiveUp != nil ||
-		p.Stop != nil && !timeblind.Blind(p.Stop) ||
-		p.Wait != nil && !timeblind.Blind(p.Wait) ||
-		p.Retry != nil && !timeblind.Blind(p.Retry)
-}
-
-// call is the state of one call of a Retrier: everything that changes lives here,
-// on the caller's stack, never on the Retrier.
+// call is the state of one call: everything that changes lives here, on the
+// caller's stack, never on the Policy.
 type call struct {
-	r     policy // by value: escape analysis is field-insensitive, so a pointer here would follow ctx to the heap
+	p     Policy // a copy: the Policy's fields must not change during the call, and a pointer would make a Policy on the caller's stack escape with ctx
 	ctx   context.Context
 	a     Attempt
 	stats *Stats
@@ -52,11 +36,17 @@ var epoch = time.Now()
 // readings are the bubble's, so differences stay exact.
 func monotonic() time.Duration { return time.Since(epoch) }
 
-// start prepares the call. It reads the clock only if something can observe it.
-func (c *call) start() {
-	c.a.Context = c.ctx
-	c.stats = statsFrom(c.ctx)
-	c.clock = c.stats != nil || c.r.observesTime()
+// init prepares a call of p (nil is the zero Policy) under ctx. It reads the clock
+// only if something can observe it.
+func (c *call) init(ctx context.Context, p *Policy) {
+	if p != nil {
+		c.p = *p
+	}
+	c.ctx = ctx
+	c.a.Context = ctx
+	c.a.Name = c.p.Name
+	c.stats = statsFrom(ctx)
+	c.clock = c.stats != nil || c.p.usesTime()
 	if c.clock {
 		c.t0 = monotonic()
 	}
@@ -67,14 +57,14 @@ func (c *call) start() {
 func (c *call) begin() (context.Context, context.CancelFunc) {
 	c.a.Number++
 	c.a.Err = nil
-	if c.r.Before != nil {
+	if c.p.Before != nil {
 		if c.a.Number > 1 {
 			c.a.Elapsed = monotonic() - c.t0
 		}
-		c.r.Before(c.a)
+		c.p.Before(c.a)
 	}
-	if c.r.AttemptTimeout > 0 {
-		return context.WithTimeout(c.ctx, c.r.AttemptTimeout)
+	if c.p.AttemptTimeout > 0 {
+		return context.WithTimeout(c.ctx, c.p.AttemptTimeout)
 	}
 	return c.ctx, nil
 }
@@ -89,7 +79,7 @@ func (c *call) settle(actx context.Context, cancel context.CancelFunc, err error
 	}
 	if err != nil && actx.Err() == context.DeadlineExceeded && c.ctx.Err() == nil &&
 		errors.Is(err, context.DeadlineExceeded) && !IsPermanent(err) {
-		err = &attemptTimeoutError{err: err, timeout: c.r.AttemptTimeout}
+		err = &attemptTimeoutError{err: err, timeout: c.p.AttemptTimeout}
 	}
 	cancel()
 	return err
@@ -99,17 +89,17 @@ func (c *call) settle(actx context.Context, cancel context.CancelFunc, err error
 // pause, which it sleeps) and, if not, the error to return: nil on success.
 func (c *call) end(err error, rejected bool) (again bool, final error) {
 	c.a.Err = err
-	if c.clock && (err != nil || rejected || c.r.After != nil) {
+	if c.clock && (err != nil || rejected || c.p.After != nil || c.p.OnEnd != nil) {
 		c.a.Elapsed = monotonic() - c.t0
 	}
-	if c.r.After != nil {
-		c.r.After(c.a)
+	if c.p.After != nil {
+		c.p.After(c.a)
 	}
 	if err == nil && !rejected {
-		if c.r.Budget != nil {
-			c.r.Budget.Attempted(c.a.Number == 1, false)
+		if c.p.Budget != nil {
+			c.p.Budget.Attempted(c.a.Number == 1, false)
 		}
-		c.finish()
+		c.finish(ReasonSuccess)
 		return false, nil
 	}
 	return c.failed(err)
@@ -119,20 +109,20 @@ func (c *call) end(err error, rejected bool) (again bool, final error) {
 func (c *call) failed(err error) (bool, error) {
 	if err != nil && !c.retryable(err) {
 		err = unmark(err)
-		if c.r.Budget != nil {
-			c.r.Budget.Attempted(c.a.Number == 1, false)
+		if c.p.Budget != nil {
+			c.p.Budget.Attempted(c.a.Number == 1, false)
 		}
 		return false, c.fail(err)
 	}
-	if c.r.Budget != nil {
-		c.r.Budget.Attempted(c.a.Number == 1, true)
+	if c.p.Budget != nil {
+		c.p.Budget.Attempted(c.a.Number == 1, true)
 	}
 	if c.ctx.Err() != nil {
-		return false, c.giveUp(ReasonCanceled)
+		return false, c.giveUp(ReasonContext)
 	}
 	delay := c.delay()
 	c.a.Delay = delay
-	if c.r.Stop == nil && c.a.Number >= DefaultAttempts || c.r.Stop != nil && c.r.Stop(c.a) {
+	if c.p.Stop == nil && c.a.Number >= DefaultAttempts || c.p.Stop != nil && c.p.Stop(c.a) {
 		return false, c.giveUp(ReasonStop)
 	}
 	var now time.Time
@@ -142,17 +132,17 @@ func (c *call) failed(err error) (bool, error) {
 			return false, c.giveUp(ReasonDeadline)
 		}
 	}
-	if c.r.Budget != nil && !c.r.Budget.AllowRetry() {
+	if c.p.Budget != nil && !c.p.Budget.AllowRetry() {
 		return false, c.giveUp(ReasonBudget)
 	}
-	if c.r.BeforeSleep != nil {
-		c.r.BeforeSleep(c.a)
+	if c.p.BeforeSleep != nil {
+		c.p.BeforeSleep(c.a)
 		if c.clock && delay > 0 {
 			now = time.Now() // the hook's own time is not sleep
 		}
 	}
 	if !c.sleep(delay, now) {
-		return false, c.giveUp(ReasonCanceled)
+		return false, c.giveUp(ReasonContext)
 	}
 	c.a.PrevDelay, c.a.Delay = delay, 0
 	return true, nil
@@ -166,18 +156,18 @@ func (c *call) retryable(err error) bool {
 	if _, ok := err.(*attemptTimeoutError); ok {
 		return true
 	}
-	if c.r.Retry == nil {
+	if c.p.Retry == nil {
 		return !isContextErr(err)
 	}
-	return c.r.Retry(c.a)
+	return c.p.Retry(c.a)
 }
 
 // delay runs Wait, or the default full-jitter backoff, and clamps the result at 0.
 func (c *call) delay() time.Duration {
-	if c.r.Wait == nil {
+	if c.p.Wait == nil {
 		return backoff.Uniform(nil, 0, backoff.Exp(DefaultBase, DefaultCap, c.a.Number))
 	}
-	return max(c.r.Wait(c.a), 0)
+	return max(c.p.Wait(c.a), 0)
 }
 
 // sleep pauses for d on the call's one timer, made on first use, and reports false if
@@ -212,10 +202,7 @@ func (c *call) addSlept(d time.Duration, since time.Time) {
 // fail ends the call with an error that is not retried.
 func (c *call) fail(err error) error {
 	c.a.Err = err
-	if c.r.OnGiveUp != nil {
-		c.r.OnGiveUp(c.a)
-	}
-	c.finish()
+	c.finish(ReasonNotRetried)
 	return err
 }
 
@@ -225,21 +212,23 @@ func (c *call) giveUp(reason Reason) error {
 	if reason == ReasonDeadline {
 		e.Delay = c.a.Delay
 	}
-	if reason == ReasonCanceled {
+	if reason == ReasonContext {
 		e.Context = c.ctx.Err()
 		if cause := context.Cause(c.ctx); cause != e.Context {
 			e.Cause = cause
 		}
 	}
-	if c.r.OnGiveUp != nil {
-		c.r.OnGiveUp(c.a)
-	}
-	c.finish()
+	c.finish(reason)
 	return e
 }
 
-// finish writes the call's statistics, if the caller asked for them.
-func (c *call) finish() {
+// finish ends the call for reason: it runs OnEnd and writes the call's statistics,
+// if the caller asked for them.
+func (c *call) finish(reason Reason) {
+	if c.p.OnEnd != nil {
+		c.a.Reason = reason
+		c.p.OnEnd(c.a)
+	}
 	if c.stats != nil {
 		*c.stats = Stats{Attempts: c.a.Number, Slept: c.a.Slept, Elapsed: monotonic() - c.t0}
 	}

@@ -10,38 +10,7 @@ import (
 	"github.com/tenacious-go/tenacious/internal/errchain"
 )
 
-// Reason says why a Retrier gave up on an operation that was still failing with a
-// retryable error.
-type Reason uint8
-
-const (
-	// ReasonStop means the Stop strategy said so (attempts used up, time elapsed, a signal).
-	ReasonStop Reason = iota + 1
-	// ReasonDeadline means the next pause would have ended after the context's deadline, so
-	// the call gave up at once instead of sleeping into a certain failure.
-	ReasonDeadline
-	// ReasonCanceled means the caller's context ended, during an attempt or a pause.
-	ReasonCanceled
-	// ReasonBudget means the retry budget refused the retry.
-	ReasonBudget
-)
-
-// String returns the reason's name: "stop", "deadline", "canceled" or "budget".
-func (r Reason) String() string {
-	switch r {
-	case ReasonStop:
-		return "stop"
-	case ReasonDeadline:
-		return "deadline"
-	case ReasonCanceled:
-		return "canceled"
-	case ReasonBudget:
-		return "budget"
-	}
-	return "Reason(" + strconv.Itoa(int(r)) + ")"
-}
-
-// Error is the error a Retrier returns when it gives up on an operation whose last
+// Error is the error a call returns when it gives up on an operation whose last
 // failure was retryable. It says why and after how many attempts, and keeps the last
 // attempt's error and result. Errors that are not retried never become an Error: they
 // come back unchanged.
@@ -50,15 +19,16 @@ func (r Reason) String() string {
 // context's error and its cause, so errors.Is(err, lastErr) and
 // errors.Is(err, context.Canceled) both hold.
 type Error struct {
-	// Reason says why the call gave up.
+	// Reason says why the call gave up: ReasonStop, ReasonDeadline, ReasonBudget or
+	// ReasonContext.
 	Reason Reason
 	// Attempts is the number of attempts made.
 	Attempts int
 	// Last is the last attempt's error; nil when its result was rejected by
 	// RetryResult.
 	Last error
-	// Result is the last attempt's result (the T of Retrier[T]), also returned by Do
-	// beside the error.
+	// Result is the last attempt's result (the T of Do or Retrier[T].Do), also
+	// returned beside the error; nil for an error-only call.
 	Result any
 	// Delay is the pause that was chosen and not taken: with ReasonDeadline, the one
 	// that would have outlasted the context (a server's Retry-After, say).
@@ -76,7 +46,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("retry: ")
 	switch e.Reason {
-	case ReasonCanceled:
+	case ReasonContext:
 		b.WriteString("context ended")
 	case ReasonDeadline:
 		b.WriteString("gave up before the deadline")
@@ -127,7 +97,7 @@ func (e *Error) Unwrap() []error {
 	return errs
 }
 
-// Permanent marks err as not worth retrying: a Retrier returns it at once, whatever
+// Permanent marks err as not worth retrying: a call returns it at once, whatever
 // its Retry predicate says, and without the mark (the error Do returns is err
 // itself). Permanent(nil) is nil. Use it inside an operation that knows better than
 // the predicate, as errors.Is and errors.As see through the mark.
@@ -159,7 +129,7 @@ func IsPermanent(err error) bool {
 }
 
 // ErrAttemptTimeout matches, with errors.Is, the error of an attempt that ran out
-// of the Retrier's AttemptTimeout. Such an attempt is always retried: its own timeout
+// of the Policy's AttemptTimeout. Such an attempt is always retried: its own timeout
 // is transient, unlike the end of the caller's context.
 var ErrAttemptTimeout = errors.New("retry: attempt timed out")
 

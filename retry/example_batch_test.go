@@ -14,9 +14,9 @@ import (
 )
 
 func ExampleWrap() {
-	r := retry.Retrier[int]{Stop: stop.AfterAttempts(3), Wait: wait.None()}
+	p := retry.Policy{Stop: stop.AfterAttempts(3), Wait: wait.None()}
 	tries := 0
-	parsePort := retry.Wrap(&r, func(_ context.Context, s string) (int, error) {
+	parsePort := retry.Wrap(&p, func(_ context.Context, s string) (int, error) {
 		if tries++; tries == 1 {
 			return 0, errUnavailable // the first call fails, the retry succeeds
 		}
@@ -73,9 +73,9 @@ func ExampleGroup_CollectAll() {
 }
 
 func ExampleMap() {
-	r := retry.Retrier[string]{Wait: wait.None()}
+	p := retry.Policy{Wait: wait.None()}
 	ids := []int{3, 1, 2}
-	names, err := retry.Map(context.Background(), &r, ids, 2, func(_ context.Context, id int) (string, error) {
+	names, err := retry.Map(context.Background(), &p, ids, 2, func(_ context.Context, id int) (string, error) {
 		return "user-" + strconv.Itoa(id), nil
 	})
 	fmt.Println(names, err)
@@ -83,8 +83,8 @@ func ExampleMap() {
 }
 
 func ExampleMapAll() {
-	r := retry.Retrier[int]{Wait: wait.None()}
-	out, err := retry.MapAll(context.Background(), &r, []string{"1", "x", "3"}, 2, func(_ context.Context, s string) (int, error) {
+	p := retry.Policy{Wait: wait.None()}
+	out, err := retry.MapAll(context.Background(), &p, []string{"1", "x", "3"}, 2, func(_ context.Context, s string) (int, error) {
 		n, err := strconv.Atoi(s)
 		if err != nil {
 			return 0, retry.Permanent(err) // a bad input will not parse on retry
@@ -103,7 +103,7 @@ func ExampleMapAll() {
 // would run only when the surrounding function returns, not at the end of the
 // attempt: keep per-attempt cleanup in a function of its own, as send does here.
 func ExampleLoop() {
-	r := retry.Retrier[int]{Stop: stop.AfterAttempts(4), Wait: wait.Fixed(time.Millisecond)}
+	p := retry.Policy{Stop: stop.AfterAttempts(4), Wait: wait.Fixed(time.Millisecond)}
 	send := func(ctx context.Context, attempt int) error {
 		// ... open a connection, defer its Close, write the message ...
 		if attempt < 3 {
@@ -112,7 +112,7 @@ func ExampleLoop() {
 		return nil
 	}
 
-	loop := r.Loop(context.Background())
+	loop := p.Loop(context.Background())
 	for a := range loop.Attempts() {
 		if err := send(a.Context(), a.Number()); err != nil {
 			fmt.Println("attempt", a.Number(), "failed:", err)

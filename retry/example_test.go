@@ -25,20 +25,20 @@ func flaky(n int) func(context.Context) (string, error) {
 	}
 }
 
-func ExampleRetrier_Do() {
-	// The result type is written once, on the Retrier; Do, the strategies and the
-	// operation need no type argument.
-	r := retry.Retrier[string]{
+// A service declares one Policy; every call shares it, whatever it returns. Do
+// infers the result type: no type argument is written.
+func ExampleDo() {
+	svc := retry.Policy{
 		Stop:  stop.AfterAttempts(5),
-		Wait:  wait.Exponential(time.Millisecond, 2, 0, 10*time.Millisecond),
+		Wait:  wait.Exponential(time.Millisecond, 10*time.Millisecond, 2),
 		Retry: predicate.ErrorIs(errUnavailable),
 	}
-	answer, err := r.Do(context.Background(), flaky(2))
+	answer, err := retry.Do(context.Background(), &svc, flaky(2))
 	fmt.Println(answer, err)
 	// Output: answer after 3 calls <nil>
 }
 
-func ExampleRetrier_Run() {
+func ExamplePolicy_Run() {
 	var p retry.Policy // the zero Policy: 3 attempts, jittered backoff
 	calls := 0
 	err := p.Run(context.Background(), func(context.Context) error {
@@ -51,9 +51,24 @@ func ExampleRetrier_Run() {
 	// Output: 2 <nil>
 }
 
+// A Retrier adds a result predicate to a shared Policy: here, a job is polled until
+// it is done.
+func ExampleRetrier_Do() {
+	svc := retry.Policy{Wait: wait.None(), Stop: stop.AfterAttempts(5)}
+	poll := retry.Retrier[string]{Policy: svc, RetryResult: func(s string) bool { return s != "done" }}
+	states := []string{"queued", "running", "done"}
+	calls := 0
+	state, err := poll.Do(context.Background(), func(context.Context) (string, error) {
+		calls++
+		return states[calls-1], nil
+	})
+	fmt.Println(state, err, calls)
+	// Output: done <nil> 3
+}
+
 func ExampleError() {
-	r := retry.Retrier[string]{Stop: stop.AfterAttempts(3), Wait: wait.None()}
-	_, err := r.Do(context.Background(), flaky(10))
+	p := retry.Policy{Stop: stop.AfterAttempts(3), Wait: wait.None()}
+	_, err := retry.Do(context.Background(), &p, flaky(10))
 
 	var re *retry.Error
 	if errors.As(err, &re) {
@@ -80,9 +95,9 @@ func ExamplePermanent() {
 }
 
 func ExampleWithStats() {
-	r := retry.Retrier[string]{Wait: wait.None()}
+	p := retry.Policy{Wait: wait.None()}
 	var st retry.Stats
-	_, err := r.Do(retry.WithStats(context.Background(), &st), flaky(1))
+	_, err := retry.Do(retry.WithStats(context.Background(), &st), &p, flaky(1))
 	fmt.Println(st.Attempts, err)
 	// Output: 2 <nil>
 }
@@ -92,9 +107,9 @@ func ExampleWithStats() {
 func ExampleReason_deadline() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	r := retry.Retrier[string]{Wait: wait.Fixed(time.Minute)}
+	p := retry.Policy{Wait: wait.Fixed(time.Minute)}
 	start := time.Now()
-	_, err := r.Do(ctx, flaky(10))
+	_, err := retry.Do(ctx, &p, flaky(10))
 
 	var re *retry.Error
 	errors.As(err, &re)
@@ -102,67 +117,50 @@ func ExampleReason_deadline() {
 	// Output: deadline 1m0s true
 }
 
-// Copying a Retrier and changing a field derives a variant, as tenacity's
-// retry_with does; the original is unchanged.
-func ExampleRetrier_copy() {
-	base := retry.Retrier[string]{Stop: stop.AfterAttempts(2), Wait: wait.None()}
+// OnEnd sees every call end, and Attempt.Reason says how: a hook can count
+// outcomes, successes included, and tell a give-up from an error that was never
+// retried.
+func ExamplePolicy_onEnd() {
+	errNotFound := errors.New("not found")
+	p := retry.Policy{
+		Name:  "lookup",
+		Stop:  stop.AfterAttempts(2),
+		Wait:  wait.None(),
+		Retry: predicate.ErrorIs(errUnavailable),
+		OnEnd: func(a retry.Attempt) { fmt.Println(a.Name, a.Reason, a.Number) },
+	}
+	ctx := context.Background()
+	_, _ = retry.Do(ctx, &p, flaky(1))
+	_, _ = retry.Do(ctx, &p, flaky(5))
+	_ = p.Run(ctx, func(context.Context) error { return errNotFound })
+	// Output:
+	// lookup success 2
+	// lookup stop 2
+	// lookup not_retried 1
+}
+
+// Copying a Policy and changing a field derives a variant, as tenacity's
+// retry_with does; the original is unchanged, and both share the Budget.
+func ExamplePolicy_copy() {
+	base := retry.Policy{Stop: stop.AfterAttempts(2), Wait: wait.None()}
 	patient := base
 	patient.Stop = stop.AfterAttempts(5)
 
-	_, err := base.Do(context.Background(), flaky(3))
+	_, err := retry.Do(context.Background(), &base, flaky(3))
 	fmt.Println(err != nil)
-	answer, _ := patient.Do(context.Background(), flaky(3))
+	answer, _ := retry.Do(context.Background(), &patient, flaky(3))
 	fmt.Println(answer)
 	// Output:
 	// true
 	// answer after 4 calls
 }
 
-func ExampleStop_Or() {
-	s := stop.AfterAttempts(3).Or(stop.AfterElapsed(time.Second))
-	fmt.Println(s(retry.Attempt{Number: 1}), s(retry.Attempt{Number: 3}), s(retry.Attempt{Number: 1, Elapsed: time.Minute}))
-	// Output: false true true
-}
-
-func ExamplePredicate_And() {
-	errBusy := errors.New("busy")
-	p := predicate.Transient().Or(predicate.ErrorIs(errBusy)).And(predicate.Message("busy"))
-	fmt.Println(p(retry.Attempt{Err: errBusy}), p(retry.Attempt{Err: errors.New("bad request")}))
-	// Output: true false
-}
-
-func ExampleWait_Plus() {
-	w := wait.Fixed(time.Second).Plus(wait.Incrementing(0, 500*time.Millisecond, time.Minute)).Max(2 * time.Second)
-	for n := 1; n <= 4; n++ {
-		fmt.Println(w(retry.Attempt{Number: n}))
-	}
-	// Output:
-	// 1s
-	// 1.5s
-	// 2s
-	// 2s
-}
-
-func ExampleHook_Then() {
-	count := 0
-	h := retry.Hook(func(retry.Attempt) { count++ }).Then(func(a retry.Attempt) {
-		fmt.Println("attempt", a.Number, "failed:", a.Err)
-	})
-	r := retry.Retrier[string]{Wait: wait.None(), After: h}
-	_, _ = r.Do(context.Background(), flaky(1))
-	fmt.Println(count, "attempts")
-	// Output:
-	// attempt 1 failed: service unavailable
-	// attempt 2 failed: <nil>
-	// 2 attempts
-}
-
 // AttemptTimeout bounds each attempt; an attempt that runs out is retried, while
 // the caller's own deadline stays final.
-func ExampleRetrier_attemptTimeout() {
-	r := retry.Retrier[string]{AttemptTimeout: 10 * time.Millisecond, Wait: wait.None()}
+func ExamplePolicy_attemptTimeout() {
+	p := retry.Policy{AttemptTimeout: 10 * time.Millisecond, Wait: wait.None()}
 	calls := 0
-	answer, err := r.Do(context.Background(), func(ctx context.Context) (string, error) {
+	answer, err := retry.Do(context.Background(), &p, func(ctx context.Context) (string, error) {
 		if calls++; calls == 1 {
 			<-ctx.Done() // the first attempt hangs until its own timeout
 			return "", ctx.Err()

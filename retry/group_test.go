@@ -226,3 +226,50 @@ func TestGroupCollectAllAfterGoPanics(t *testing.T) {
 	}()
 	g.CollectAll()
 }
+
+func TestFailedGroupDoesNotCallQueuedTasks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		errX := errors.New("x")
+		g, _ := NewGroup(t.Context(), nil)
+		g.SetLimit(1)
+		var calls atomic.Int64
+		g.Go(func(context.Context) error { calls.Add(1); return Permanent(errX) })
+		for range 5 {
+			g.Go(func(context.Context) error { calls.Add(1); return nil })
+		}
+		if err := g.Wait(); err != errX || calls.Load() != 1 {
+			t.Errorf("Wait = %v after %d calls, want x after 1: queued tasks must not run", err, calls.Load())
+		}
+	})
+}
+
+func TestGroupOnEndedContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	g, _ := NewGroup(ctx, nil)
+	called := false
+	g.Go(func(context.Context) error { called = true; return nil })
+	if err := g.Wait(); !errors.Is(err, context.Canceled) || called {
+		t.Errorf("Wait = %v, called = %v; want context.Canceled and no call", err, called)
+	}
+}
+
+func TestGroupMisusePanicsWithAMessage(t *testing.T) {
+	var g Group
+	for _, tt := range []struct {
+		name, want string
+		f          func()
+	}{
+		{"Go nil", "retry: Group.Go: nil task", func() { g.Go(nil) }},
+		{"TryGo nil", "retry: Group.TryGo: nil task", func() { g.TryGo(nil) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if got, _ := recover().(string); got != tt.want {
+					t.Errorf("panic = %q, want %q", got, tt.want)
+				}
+			}()
+			tt.f()
+		})
+	}
+}

@@ -5,13 +5,13 @@ import (
 	"iter"
 )
 
-// A Loop is the range-over-func form of a Retrier, for code where a closure is
+// A Loop is the range-over-func form of a call, for code where a closure is
 // awkward: the Go counterpart of tenacity's "for attempt in Retrying(): with
 // attempt: ...". Each range over Attempts is one call, on the same engine as Do:
 // the same stops, waits, hooks, deadline and statistics. Read the outcome with Err
 // after the loop, as with bufio.Scanner:
 //
-//	loop := r.Loop(ctx)
+//	loop := policy.Loop(ctx)
 //	for a := range loop.Attempts() {
 //		if err := send(a.Context(), msg); err != nil {
 //			a.Fail(err)
@@ -20,21 +20,25 @@ import (
 //	if err := loop.Err(); err != nil { ... }
 //
 // An iteration whose body does not call Fail is a success and ends the loop. A
-// break or return in the body ends it at once: no further pause, no hook (Err then
+// break or return in the body ends it at once, with no further pause: Err then
 // reports the error given to Fail in that iteration, if any, without a Permanent
-// mark; a budget counts the attempt as not failed). A panic in the body
-// passes through unrecovered. A Loop is for one goroutine at a time.
+// mark, OnEnd sees ReasonNotRetried (or ReasonSuccess if Fail was not called), and a
+// budget counts the attempt as not failed. A panic in the body passes through
+// unrecovered. A Loop is for one goroutine at a time.
 type Loop struct {
-	policy policy
+	policy Policy
 	ctx    context.Context
 	err    error
 }
 
-// Loop returns a Loop that retries with a copy of r's strategies and hooks (not
-// RetryResult: the body decides what fails) under ctx.
-func (r *Retrier[T]) Loop(ctx context.Context) *Loop {
+// Loop returns a Loop that retries with a copy of *p (nil is the zero Policy) under
+// ctx. It panics if ctx is nil.
+func (p *Policy) Loop(ctx context.Context) *Loop {
+	mustCall("Policy.Loop", ctx, false)
 	l := &Loop{ctx: ctx}
-	r.fill(&l.policy)
+	if p != nil {
+		l.policy = *p
+	}
 	return l
 }
 
@@ -48,19 +52,27 @@ func (l *Loop) Err() error { return l.err }
 func (l *Loop) Attempts() iter.Seq[*Try] {
 	return func(yield func(*Try) bool) {
 		l.err = nil
-		c := call{r: l.policy, ctx: l.ctx}
-		c.start()
+		var c call
+		c.init(l.ctx, &l.policy)
 		for {
 			actx, cancel := c.begin()
 			t := &Try{ctx: actx, number: c.a.Number}
 			more := yieldOnce(yield, t, cancel)
 			err := c.settle(actx, cancel, t.err)
-			if !more { // break or return in the body: stop here, no pause, no hook
+			if !more { // break or return in the body: stop here, no pause
 				l.err = unmark(t.err)
-				if c.r.Budget != nil {
-					c.r.Budget.Attempted(c.a.Number == 1, false)
+				if c.p.Budget != nil {
+					c.p.Budget.Attempted(c.a.Number == 1, false)
 				}
-				c.finish()
+				c.a.Err = l.err
+				if c.clock {
+					c.a.Elapsed = monotonic() - c.t0
+				}
+				if l.err == nil {
+					c.finish(ReasonSuccess)
+				} else {
+					c.finish(ReasonNotRetried)
+				}
 				return
 			}
 			again, final := c.end(err, false)

@@ -14,12 +14,12 @@ import (
 func TestLoopRetriesUntilSuccess(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var events []string
-		r := Retrier[int]{
+		p := Policy{
 			Wait:        func(Attempt) time.Duration { return time.Second },
 			BeforeSleep: func(a Attempt) { events = append(events, fmt.Sprintf("sleep %d", a.Number)) },
 		}
 		var st Stats
-		loop := r.Loop(WithStats(t.Context(), &st))
+		loop := p.Loop(WithStats(t.Context(), &st))
 		start := time.Now()
 		for a := range loop.Attempts() {
 			events = append(events, fmt.Sprintf("body %d", a.Number()))
@@ -42,8 +42,8 @@ func TestLoopRetriesUntilSuccess(t *testing.T) {
 
 func TestLoopGivesUpLikeDo(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[int]{Wait: func(Attempt) time.Duration { return 0 }}
-		loop := r.Loop(t.Context())
+		p := Policy{Wait: func(Attempt) time.Duration { return 0 }}
+		loop := p.Loop(t.Context())
 		n := 0
 		for a := range loop.Attempts() {
 			n++
@@ -69,32 +69,57 @@ func TestLoopGivesUpLikeDo(t *testing.T) {
 func TestLoopBreakEndsAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		hooks := 0
-		r := Retrier[int]{
+		var ended []Reason
+		p := Policy{
 			Wait:        func(Attempt) time.Duration { return time.Hour },
 			After:       func(Attempt) { hooks++ },
 			BeforeSleep: func(Attempt) { hooks++ },
-			OnGiveUp:    func(Attempt) { hooks++ },
+			OnEnd:       func(a Attempt) { ended = append(ended, a.Reason) },
 		}
-		loop := r.Loop(t.Context())
+		loop := p.Loop(t.Context())
 		start := time.Now()
 		for a := range loop.Attempts() {
 			a.Fail(errFlaky)
 			break
 		}
 		if time.Since(start) != 0 || hooks != 0 {
-			t.Errorf("break: %v slept and %d hooks ran, want none", time.Since(start), hooks)
+			t.Errorf("break: %v slept and %d After/BeforeSleep hooks ran, want none", time.Since(start), hooks)
 		}
 		if loop.Err() != errFlaky {
 			t.Errorf("Err = %v, want the error given to Fail", loop.Err())
 		}
+		for range loop.Attempts() {
+			break // without Fail: a success
+		}
+		if diff := cmp.Diff([]Reason{ReasonNotRetried, ReasonSuccess}, ended); diff != "" {
+			t.Errorf("OnEnd reasons (-want +got):\n%s", diff)
+		}
 	})
+}
+
+func TestLoopBreakUnmarksAndTellsTheBudget(t *testing.T) {
+	errX := errors.New("x")
+	b := new(recordingBudget)
+	p := Policy{Budget: b}
+	loop := p.Loop(context.Background())
+	for a := range loop.Attempts() {
+		a.Fail(Permanent(errX))
+		break
+	}
+	if loop.Err() != errX {
+		t.Errorf("Err = %v, want x without its Permanent mark", loop.Err())
+	}
+	if b.attempted.Load() != 1 || b.failed.Load() != 0 || b.asked.Load() != 0 {
+		t.Errorf("budget saw %d attempts (%d failed), %d questions; want 1, 0, 0",
+			b.attempted.Load(), b.failed.Load(), b.asked.Load())
+	}
 }
 
 func TestLoopReturnInBody(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[int]{Wait: func(Attempt) time.Duration { return time.Hour }}
+		p := Policy{Wait: func(Attempt) time.Duration { return time.Hour }}
 		find := func() int {
-			for a := range r.Loop(t.Context()).Attempts() {
+			for a := range p.Loop(t.Context()).Attempts() {
 				return a.Number() * 10
 			}
 			return -1
@@ -108,7 +133,7 @@ func TestLoopReturnInBody(t *testing.T) {
 
 func TestLoopPanicPassesThrough(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[int]{AttemptTimeout: time.Minute}
+		p := Policy{AttemptTimeout: time.Minute}
 		var kept *Try
 		func() {
 			defer func() {
@@ -116,7 +141,7 @@ func TestLoopPanicPassesThrough(t *testing.T) {
 					t.Error("the body's panic did not pass through")
 				}
 			}()
-			for a := range r.Loop(t.Context()).Attempts() {
+			for a := range p.Loop(t.Context()).Attempts() {
 				kept = a
 				panic("boom")
 			}
@@ -134,9 +159,9 @@ func TestLoopPanicPassesThrough(t *testing.T) {
 }
 
 func TestLoopHandleInvalidAfterIteration(t *testing.T) {
-	var r Retrier[int]
+	var p Policy
 	var kept *Try
-	loop := r.Loop(context.Background())
+	loop := p.Loop(context.Background())
 	for a := range loop.Attempts() {
 		kept = a
 	}
@@ -150,8 +175,8 @@ func TestLoopHandleInvalidAfterIteration(t *testing.T) {
 
 func TestLoopAttemptTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[int]{AttemptTimeout: time.Second, Wait: func(Attempt) time.Duration { return 0 }}
-		loop := r.Loop(t.Context())
+		p := Policy{AttemptTimeout: time.Second, Wait: func(Attempt) time.Duration { return 0 }}
+		loop := p.Loop(t.Context())
 		start := time.Now()
 		for a := range loop.Attempts() {
 			if a.Number() < 3 {
@@ -169,14 +194,14 @@ func TestLoopCancelDuringSleep(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(time.Second, cancel)
-		r := Retrier[int]{Wait: func(Attempt) time.Duration { return time.Hour }}
-		loop := r.Loop(ctx)
+		p := Policy{Wait: func(Attempt) time.Duration { return time.Hour }}
+		loop := p.Loop(ctx)
 		for a := range loop.Attempts() {
 			a.Fail(errFlaky)
 		}
 		var re *Error
-		if !errors.As(loop.Err(), &re) || re.Reason != ReasonCanceled || !errors.Is(loop.Err(), context.Canceled) {
-			t.Errorf("Err = %v, want ReasonCanceled", loop.Err())
+		if !errors.As(loop.Err(), &re) || re.Reason != ReasonContext || !errors.Is(loop.Err(), context.Canceled) {
+			t.Errorf("Err = %v, want ReasonContext", loop.Err())
 		}
 	})
 }

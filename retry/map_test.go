@@ -13,10 +13,10 @@ import (
 
 func TestMapKeepsInputOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[int]{Wait: func(Attempt) time.Duration { return time.Millisecond }}
+		p := Policy{Wait: func(Attempt) time.Duration { return time.Millisecond }}
 		inputs := []int{5, 1, 4, 2, 3}
 		var tries [6]atomic.Int64
-		out, err := Map(t.Context(), &r, inputs, 2, func(_ context.Context, in int) (int, error) {
+		out, err := Map(t.Context(), &p, inputs, 2, func(_ context.Context, in int) (int, error) {
 			time.Sleep(time.Duration(in) * time.Millisecond) // finish out of order
 			if tries[in].Add(1) == 1 && in%2 == 0 {
 				return 0, errFlaky // even inputs need a retry
@@ -34,7 +34,7 @@ func TestMapKeepsInputOrder(t *testing.T) {
 
 func TestMapFailsFast(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[int]{Stop: func(Attempt) bool { return false }, Wait: func(Attempt) time.Duration { return time.Hour }}
+		p := Policy{Stop: func(Attempt) bool { return false }, Wait: func(Attempt) time.Duration { return time.Hour }}
 		errBad := errors.New("bad")
 		var called atomic.Int64
 		inputs := make([]int, 100)
@@ -42,7 +42,7 @@ func TestMapFailsFast(t *testing.T) {
 			inputs[i] = i
 		}
 		start := time.Now()
-		_, err := Map(t.Context(), &r, inputs, 4, func(_ context.Context, in int) (int, error) {
+		_, err := Map(t.Context(), &p, inputs, 4, func(_ context.Context, in int) (int, error) {
 			called.Add(1)
 			if in == 3 {
 				time.Sleep(time.Second)
@@ -62,8 +62,8 @@ func TestMapFailsFast(t *testing.T) {
 func TestMapCanceledBeforeStart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var r Retrier[int]
-	_, err := Map(ctx, &r, []int{1, 2, 3}, 2, func(context.Context, int) (int, error) {
+	var p Policy
+	_, err := Map(ctx, &p, []int{1, 2, 3}, 2, func(context.Context, int) (int, error) {
 		t.Error("f called after the context ended")
 		return 0, nil
 	})
@@ -74,9 +74,9 @@ func TestMapCanceledBeforeStart(t *testing.T) {
 
 func TestMapAllReportsEveryFailure(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[string]{Wait: func(Attempt) time.Duration { return 0 }}
+		p := Policy{Wait: func(Attempt) time.Duration { return 0 }}
 		inputs := []string{"a", "", "c", "", "e"}
-		out, err := MapAll(t.Context(), &r, inputs, 3, func(_ context.Context, in string) (string, error) {
+		out, err := MapAll(t.Context(), &p, inputs, 3, func(_ context.Context, in string) (string, error) {
 			if in == "" {
 				return "", Permanent(errors.New("empty"))
 			}
@@ -96,11 +96,11 @@ func TestMapAllAfterContextEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 9500*time.Millisecond)
 		defer cancel()
-		var r Retrier[int]
+		var p Policy
 		inputs := make([]int, 30)
 		// Two workers, a second per input: inputs 0..19 start before the deadline
 		// (and, ignoring ctx, succeed); 20..29 must be reported, not called.
-		out, err := MapAll(ctx, &r, inputs, 2, func(ctx context.Context, _ int) (int, error) {
+		out, err := MapAll(ctx, &p, inputs, 2, func(ctx context.Context, _ int) (int, error) {
 			time.Sleep(time.Second)
 			return 1, nil
 		})
@@ -140,12 +140,12 @@ func TestMapBoundsGoroutines(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const inputs, limit = 100_000, 64
 		var peak atomic.Int64
-		var r Retrier[int]
+		var p Policy
 		in := make([]int, inputs)
 		for i := range in {
 			in[i] = i
 		}
-		out, err := Map(t.Context(), &r, in, limit, func(_ context.Context, i int) (int, error) {
+		out, err := Map(t.Context(), &p, in, limit, func(_ context.Context, i int) (int, error) {
 			if i%1000 == 999 { // reading every stack is slow: sample
 				if n := int64(goroutinesRunning(t, worker)); n > peak.Load() {
 					peak.Store(n) // a racy max is fine: it only ever underestimates by a little
@@ -167,15 +167,13 @@ func TestMapBoundsGoroutines(t *testing.T) {
 }
 
 func TestMapPanicsOnMisuse(t *testing.T) {
-	var r Retrier[int]
+	var p Policy
 	f := func(context.Context, int) (int, error) { return 0, nil }
 	for name, call := range map[string]func(){
-		"limit 0":   func() { _, _ = Map(context.Background(), &r, []int{1}, 0, f) },
-		"nil r":     func() { _, _ = MapAll(context.Background(), (*Retrier[int])(nil), []int{1}, 1, f) },
-		"nil f":     func() { _, _ = Map[int, int](context.Background(), &r, []int{1}, 1, nil) },
-		"Wrap nil":  func() { Wrap[int, int](&r, nil) },
-		"WrapDo":    func() { WrapDo[int](nil, nil) },
-		"WrapRun":   func() { WrapRun[int](&r, nil) },
+		"limit 0":   func() { _, _ = Map(context.Background(), &p, []int{1}, 0, f) },
+		"nil f all": func() { _, _ = MapAll[int, int](context.Background(), nil, []int{1}, 1, nil) },
+		"nil f":     func() { _, _ = Map[int, int](context.Background(), &p, []int{1}, 1, nil) },
+		"Wrap nil":  func() { Wrap[int, int](&p, nil) },
 		"Try after": func() { (&Try{done: true}).Fail(errFlaky) },
 	} {
 		t.Run(name, func(t *testing.T) {

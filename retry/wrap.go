@@ -2,39 +2,23 @@ package retry
 
 import "context"
 
-// Wrap returns a function with f's signature that calls f through r: the Go
+// Wrap returns a function with f's signature that calls f through p: the Go
 // counterpart of tenacity's @retry decorator. Every call of the returned function
-// has its own attempts, so it is safe for concurrent use. Wrap copies *r, so later
-// changes to r do not affect it; it panics if r or f is nil.
+// has its own attempts, so it is safe for concurrent use. Wrap copies *p (nil is
+// the zero Policy), so later changes to p do not affect it; it panics if f is nil.
 //
-// Use WrapDo for a function without an argument and WrapRun for one that returns
-// only an error.
-func Wrap[A, T any](r *Retrier[T], f func(context.Context, A) (T, error)) func(context.Context, A) (T, error) {
-	if r == nil || f == nil {
-		panic("retry: Wrap: nil Retrier or function")
+// For a function of no argument, or of several, wrap a closure; for one that
+// returns only an error, call [Policy.Run] in a closure of your own.
+func Wrap[A, T any](p *Policy, f func(context.Context, A) (T, error)) func(context.Context, A) (T, error) {
+	if f == nil {
+		panic("retry: Wrap: nil function")
 	}
-	rc := *r
+	var pc Policy
+	if p != nil {
+		pc = *p
+	}
 	return func(ctx context.Context, arg A) (T, error) {
-		return rc.Do(ctx, func(ctx context.Context) (T, error) { return f(ctx, arg) })
+		mustCall("Wrap", ctx, false)
+		return do(ctx, &pc, func(ctx context.Context) (T, error) { return f(ctx, arg) }, nil)
 	}
-}
-
-// WrapDo returns a function that calls f through r, as Do would. It copies *r and
-// panics if r or f is nil.
-func WrapDo[T any](r *Retrier[T], f func(context.Context) (T, error)) func(context.Context) (T, error) {
-	if r == nil || f == nil {
-		panic("retry: WrapDo: nil Retrier or function")
-	}
-	rc := *r
-	return func(ctx context.Context) (T, error) { return rc.Do(ctx, f) }
-}
-
-// WrapRun returns a function that calls f through r, as Run would. It copies *r and
-// panics if r or f is nil.
-func WrapRun[T any](r *Retrier[T], f func(context.Context) error) func(context.Context) error {
-	if r == nil || f == nil {
-		panic("retry: WrapRun: nil Retrier or function")
-	}
-	rc := *r
-	return func(ctx context.Context) error { return rc.Run(ctx, f) }
 }

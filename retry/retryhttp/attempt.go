@@ -12,19 +12,19 @@ import (
 
 var errNilResponse = errors.New("retryhttp: Base returned a nil *http.Response with a nil error")
 
-// attempt sends the request once, under AttemptTimeout if there is one: the
-// operation of the Retrier. A response with a status of 400 or more comes with
+// attempt sends the request once, under the Policy's AttemptTimeout if there is
+// one: the operation of the round trip's Policy. A response with a status of 400 or more comes with
 // its *StatusError.
 func (rt *roundTrip) attempt(ctx context.Context) (*http.Response, error) {
 	rt.last, rt.serviceFailed = nil, false
-	if rt.t.AttemptTimeout <= 0 {
+	if rt.timeout <= 0 {
 		return rt.classify(rt.send(ctx, false))
 	}
-	actx, cancel := context.WithTimeout(ctx, rt.t.AttemptTimeout)
+	actx, cancel := context.WithTimeout(ctx, rt.timeout)
 	resp, err := rt.send(actx, true)
 	if err != nil {
 		if actx.Err() == context.DeadlineExceeded && ctx.Err() == nil && isTimeout(err) {
-			err = &attemptTimeoutError{err: err, timeout: rt.t.AttemptTimeout}
+			err = &attemptTimeoutError{err: err, timeout: rt.timeout}
 		}
 		cancel()
 		return nil, err
@@ -86,11 +86,12 @@ func (rt *roundTrip) classify(resp *http.Response, err error) (*http.Response, e
 		rt.n500++
 	}
 	rt.last = resp
-	return resp, newStatusError(resp, rt.t.maxRetryAfter())
+	return resp, newStatusError(resp, rt.maxRetryAfter)
 }
 
-// retry is the Retrier's predicate: whether the failure is worth another attempt
-// (Retry, or the defaults), then the Transport's rules of safety. It notes the
+// retry is the round trip's Retry predicate: whether the failure is worth another
+// attempt (the Policy's Retry, or the defaults), then the Transport's rules of
+// safety. It notes the
 // first answer for the budget, which must hear of a failing service even when the
 // request cannot be sent again.
 func (rt *roundTrip) retry(a retry.Attempt) bool {
@@ -102,35 +103,35 @@ func (rt *roundTrip) retry(a retry.Attempt) bool {
 	case !rt.idempotent && !unsent(a.Err):
 		return false
 	case rt.last != nil && rt.last.StatusCode == http.StatusInternalServerError &&
-		rt.n500 > rt.t.max500Retries():
+		rt.n500 > rt.max500:
 		return false
 	}
 	return worth
 }
 
 // worthRetrying reports whether a failed attempt is worth another, if sending
-// again is safe: an attempt timeout always is; otherwise Retry, or by default
-// predicate.Transient and a connection closed before any response.
+// again is safe: an attempt timeout always is; otherwise the Policy's Retry, or by
+// default predicate.Transient and a connection closed before any response.
 func (rt *roundTrip) worthRetrying(a retry.Attempt) bool {
 	switch {
 	case errors.Is(a.Err, retry.ErrAttemptTimeout):
 		return true
-	case rt.t.Retry != nil:
-		return rt.t.Retry(a)
+	case rt.retryUser != nil:
+		return rt.retryUser(a)
 	}
 	return defaultRetry(a) || rt.last == nil && errors.Is(a.Err, io.EOF)
 }
 
-// Attempted and AllowRetry make a roundTrip the Budget of its Retrier, in front of
-// the Transport's: a failure counts as the service's when it was worth retrying,
+// Attempted and AllowRetry make a roundTrip the Budget of its Policy, in front of
+// the Transport Policy's: a failure counts as the service's when it was worth retrying,
 // whether or not the request could be sent again (a 503 to a POST is still a
 // sign of overload).
 func (rt *roundTrip) Attempted(first, failed bool) {
-	rt.t.Budget.Attempted(first, failed || rt.serviceFailed)
+	rt.budget.Attempted(first, failed || rt.serviceFailed)
 }
 
-// AllowRetry asks the Transport's Budget.
-func (rt *roundTrip) AllowRetry() bool { return rt.t.Budget.AllowRetry() }
+// AllowRetry asks the Transport Policy's Budget.
+func (rt *roundTrip) AllowRetry() bool { return rt.budget.AllowRetry() }
 
 // isTimeout reports whether err says that a deadline passed: a context deadline
 // or an error whose Timeout method says so.
@@ -142,14 +143,14 @@ func isTimeout(err error) bool {
 	return errors.As(err, &t) && t.Timeout()
 }
 
-// sleep is the Retrier's BeforeSleep hook: it discards the response that will not
-// be returned, then runs the caller's BeforeSleep hook.
+// sleep is the round trip's BeforeSleep hook: it discards the response that will
+// not be returned, then runs the Policy's BeforeSleep hook.
 func (rt *roundTrip) sleep(a retry.Attempt) {
 	if rt.last != nil {
 		discard(rt.last)
 		rt.last = nil
 	}
-	if rt.t.BeforeSleep != nil {
-		rt.t.BeforeSleep(a)
+	if rt.sleepUser != nil {
+		rt.sleepUser(a)
 	}
 }

@@ -137,7 +137,7 @@ func TestRequestNotMutated(t *testing.T) {
 		t.Run("AttemptTimeout="+timeout.String(), func(t *testing.T) {
 			rec := &recorder{codes: []int{503, 503, 200}}
 			e := newEnv(t, rec.handle)
-			e.tr.AttemptTimeout = timeout
+			e.p.AttemptTimeout = timeout
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			req, _ := http.NewRequestWithContext(ctx, "PUT", e.srv.URL+"/p?q=1", strings.NewReader("body"))

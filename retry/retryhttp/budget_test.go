@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tenacious-go/tenacious/budget"
 	"github.com/tenacious-go/tenacious/retry"
 )
 
@@ -20,13 +21,13 @@ func TestBudgetStopsRetryStorm(t *testing.T) {
 		min, max int32
 	}{
 		{"no budget", nil, 400, 400},
-		{"default budget", retry.DefaultBudget(), 100, 110},
+		{"default budget", budget.Default(), 100, 110},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 				http.Error(w, "down", http.StatusServiceUnavailable)
 			})
-			e.tr.Budget = tt.budget
+			e.p.Budget = tt.budget
 			var wg sync.WaitGroup
 			for range 100 {
 				wg.Go(func() {
@@ -51,27 +52,29 @@ func TestBudgetStopsRetryStorm(t *testing.T) {
 }
 
 // TestBudgetRefusalIsVisibleToHooks: a refused retry ends the round trip, and
-// OnGiveUp sees the status that was not retried.
+// OnEnd sees the status that was not retried, and why.
 func TestBudgetRefusalIsVisibleToHooks(t *testing.T) {
 	e := newEnv(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "busy", http.StatusTooManyRequests)
 	})
-	b := retry.NewTokenBucket(2, 1)
+	b := budget.NewTokenBucket(2, 1)
 	b.Attempted(false, true) // at half: no retries
-	e.tr.Budget = b
+	e.p.Budget = b
 	var gaveUp int
-	e.tr.OnGiveUp = func(a retry.Attempt) {
+	var reason retry.Reason
+	e.p.OnEnd = func(a retry.Attempt) {
 		var se interface{ StatusCode() int }
 		if errors.As(a.Err, &se) {
 			gaveUp = se.StatusCode()
 		}
+		reason = a.Reason
 	}
 	resp, err := e.client.Get(e.srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if e.hits.Load() != 1 || gaveUp != http.StatusTooManyRequests {
-		t.Errorf("server saw %d requests, OnGiveUp saw %d; want 1 and 429", e.hits.Load(), gaveUp)
+	if e.hits.Load() != 1 || gaveUp != http.StatusTooManyRequests || reason != retry.ReasonBudget {
+		t.Errorf("server saw %d requests, OnEnd saw %d, %v; want 1 and 429, budget", e.hits.Load(), gaveUp, reason)
 	}
 }

@@ -92,8 +92,8 @@ func TestMax500Retries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, statuses(tt.codes...))
-			e.tr.Max500Retries, e.tr.Retry = tt.max, tt.retry
-			e.tr.Stop = stop.AfterAttempts(10)
+			e.tr.Max500Retries, e.p.Retry = tt.max, tt.retry
+			e.p.Stop = stop.AfterAttempts(10)
 			code, _ := e.get(t)
 			if code != tt.want || int(e.hits.Load()) != tt.attempts {
 				t.Errorf("got %d after %d requests, want %d after %d", code, e.hits.Load(), tt.want, tt.attempts)
@@ -107,7 +107,7 @@ func TestMax500Retries(t *testing.T) {
 func TestConnectionRefused(t *testing.T) {
 	noLeaks(t)
 	var st retry.Stats
-	tr := &retryhttp.Transport{Base: &http.Transport{}, Wait: wait.Fixed(time.Millisecond)}
+	tr := &retryhttp.Transport{Base: &http.Transport{}, Policy: &retry.Policy{Wait: wait.Fixed(time.Millisecond)}}
 	req, _ := http.NewRequestWithContext(retry.WithStats(context.Background(), &st), "GET", "http://"+closedAddr(t)+"/", nil)
 	resp, err := tr.RoundTrip(req)
 	if resp != nil {
@@ -141,7 +141,7 @@ func TestDroppedConnections(t *testing.T) {
 				_, _ = io.WriteString(w, "OK")
 			})
 			var errs []error
-			e.tr.After = func(a retry.Attempt) { errs = append(errs, a.Err) }
+			e.p.After = func(a retry.Attempt) { errs = append(errs, a.Err) }
 			if code, body := e.get(t); code != 200 || body != "OK" {
 				t.Errorf("got %d %q, want 200 OK", code, body)
 			}
@@ -167,7 +167,7 @@ func TestTLSUnknownAuthority(t *testing.T) {
 	base := &http.Transport{}
 	defer base.CloseIdleConnections()
 	var st retry.Stats
-	tr := &retryhttp.Transport{Base: base, Wait: wait.Fixed(time.Millisecond)}
+	tr := &retryhttp.Transport{Base: base, Policy: &retry.Policy{Wait: wait.Fixed(time.Millisecond)}}
 	req, _ := http.NewRequestWithContext(retry.WithStats(context.Background(), &st), "GET", srv.URL, nil)
 	_, err := tr.RoundTrip(req)
 	if _, ok := errorAs[x509.UnknownAuthorityError](err); !ok {
@@ -207,7 +207,7 @@ func TestDNS(t *testing.T) {
 		t.Run(map[bool]string{true: "no such host", false: "temporary"}[tt.notFound], func(t *testing.T) {
 			noLeaks(t)
 			var dials atomic.Int32
-			tr := &retryhttp.Transport{Base: dnsFailing(tt.notFound, &dials), Wait: wait.Fixed(time.Millisecond)}
+			tr := &retryhttp.Transport{Base: dnsFailing(tt.notFound, &dials), Policy: &retry.Policy{Wait: wait.Fixed(time.Millisecond)}}
 			req, _ := http.NewRequest("GET", "http://nowhere.invalid/", nil)
 			_, err := tr.RoundTrip(req)
 			dnsErr, ok := errorAs[*net.DNSError](err)

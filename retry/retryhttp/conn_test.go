@@ -42,7 +42,7 @@ func testOneConnection(t *testing.T, timeout time.Duration) {
 		}
 		_, _ = io.WriteString(w, "OK")
 	}, countConns)
-	e.tr.AttemptTimeout = timeout
+	e.p.AttemptTimeout = timeout
 	for i := range 50 {
 		if code, body := e.get(t); code != 200 || body != "OK" {
 			t.Fatalf("request %d: got %d %q, want 200 OK", i, code, body)
@@ -142,7 +142,7 @@ func TestStalledDiscardedBody(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, "OK")
 	})
-	e.tr.AttemptTimeout = 200 * time.Millisecond
+	e.p.AttemptTimeout = 200 * time.Millisecond
 	start := time.Now()
 	if code, body := e.get(t); code != 200 || body != "OK" {
 		t.Errorf("got %d %q, want 200 OK", code, body)

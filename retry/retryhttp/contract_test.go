@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
 )
 
@@ -52,7 +53,7 @@ func TestNilBodyWithAttemptTimeout(t *testing.T) {
 		ctx = req.Context()
 		return &http.Response{StatusCode: 204, Header: http.Header{}}, nil
 	})
-	tr := &retryhttp.Transport{Base: base, AttemptTimeout: time.Minute}
+	tr := &retryhttp.Transport{Base: base, Policy: &retry.Policy{AttemptTimeout: time.Minute}}
 	resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
 	if err != nil || resp.Body != nil {
 		t.Fatalf("RoundTrip = %v, %v; want the response as it was", resp, err)
@@ -81,7 +82,7 @@ func TestSwitchingProtocolsBodyWritable(t *testing.T) {
 	base := roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: 101, Header: http.Header{}, Body: body, Request: req}, nil
 	})
-	tr := &retryhttp.Transport{Base: base, AttemptTimeout: time.Minute}
+	tr := &retryhttp.Transport{Base: base, Policy: &retry.Policy{AttemptTimeout: time.Minute}}
 	resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,15 +1,23 @@
 // Package retryhttp retries HTTP requests, and only those that are safe to send
 // again: a [Transport] for http.Client, and [CheckResponse] and [StatusError] for
-// code that calls its own client inside retry.Retrier.Do.
+// code that calls its own client inside retry.Do.
 //
-//	client := retryhttp.NewClient(&retryhttp.Transport{
+// The Transport runs the retry.Policy of the service it calls, the one every
+// other caller of that service shares, so that one Budget and one set of hooks
+// see all of its traffic:
+//
+//	svc := &retry.Policy{
 //		AttemptTimeout: 5 * time.Second,
-//		BeforeSleep:    hooks.Log(slog.Default(), slog.LevelWarn),
-//	})
+//		BeforeSleep:    hooks.LogBeforeSleep(slog.Default(), slog.LevelWarn),
+//		Budget:         budget.Default(),
+//	}
+//	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
 //	resp, err := client.Get(url) // 503, 429 and dropped connections are retried
 //
-// The zero Transport makes at most 4 attempts and retries what
-// predicate.Transient retries:
+// A nil field of the Policy means the Transport's default, not retry's: where
+// retry.Do with the zero Policy makes 3 attempts and retries any error, the zero
+// Transport, or one with the zero Policy, makes at most 4 attempts and retries
+// what predicate.Transient retries:
 //
 //   - 408, 429, 502, 503 and 504; 500 once; no other status (400, 401, 403, 404,
 //     every other 4xx, 501, ...);
@@ -54,7 +62,7 @@
 //   - it returns an error while holding a response in one case: when the context
 //     ends or its deadline refuses the pause, the response is closed and the
 //     error, which unwraps to its *StatusError, is returned instead;
-//   - with an AttemptTimeout, the returned response's body is tied to the
+//   - with a Policy.AttemptTimeout, the returned response's body is tied to the
 //     attempt's context: it must be read before the timeout, and closing it
 //     releases the context.
 package retryhttp

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
 	"github.com/tenacious-go/tenacious/wait"
 )
@@ -25,13 +26,14 @@ type env struct {
 	base   *http.Transport
 	bodies *bodyCounter
 	tr     *retryhttp.Transport
+	p      *retry.Policy // tr.Policy
 	client *http.Client
 	hits   atomic.Int32 // requests the server received
 }
 
 // newEnv starts a loopback server whose handler h sees the 1-based number of
 // each request it receives, after applying configure to it, if given. The
-// Transport pauses 1ms between attempts.
+// Transport's Policy, e.p, pauses 1ms between attempts.
 func newEnv(t *testing.T, h func(n int, w http.ResponseWriter, r *http.Request), configure ...func(*http.Server)) *env {
 	t.Helper()
 	noLeaks(t)
@@ -54,7 +56,8 @@ func newEnv(t *testing.T, h func(n int, w http.ResponseWriter, r *http.Request),
 			t.Errorf("%d response bodies left open", open)
 		}
 	})
-	e.tr = &retryhttp.Transport{Base: e.bodies, Wait: wait.Fixed(time.Millisecond)}
+	e.p = &retry.Policy{Wait: wait.Fixed(time.Millisecond)}
+	e.tr = &retryhttp.Transport{Base: e.bodies, Policy: e.p}
 	e.client = &http.Client{Transport: e.tr}
 	return e
 }

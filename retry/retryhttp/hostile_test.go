@@ -28,7 +28,7 @@ func TestStalledDiscardedBodyWithoutDeadline(t *testing.T) {
 		w.(http.Flusher).Flush()
 		<-release // stall the rest of the body
 	})
-	e.tr.Stop = func(a retry.Attempt) bool { return a.Number >= 3 }
+	e.p.Stop = func(a retry.Attempt) bool { return a.Number >= 3 }
 	done := make(chan error, 1)
 	go func() {
 		resp, err := e.client.Get(e.srv.URL) // no deadline, no AttemptTimeout
@@ -64,7 +64,7 @@ func TestBudgetHearsFailuresItCannotRetry(t *testing.T) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 	})
 	b := retry.DefaultBudget()
-	e.tr.Budget = b
+	e.p.Budget = b
 	for range 20 {
 		resp, err := e.client.Post(e.srv.URL, "text/plain", http.NoBody)
 		if err != nil {
@@ -92,7 +92,7 @@ func TestBudgetHearsFailuresItCannotRetry(t *testing.T) {
 // body (HEAD) keeps http.NoBody, and its attempt's context is released at once.
 func TestNoBodyReleasesAttemptContext(t *testing.T) {
 	e := newEnv(t, func(int, http.ResponseWriter, *http.Request) {})
-	e.tr.AttemptTimeout = time.Minute
+	e.p.AttemptTimeout = time.Minute
 	e.tr.Base = e.base // the body counter would wrap http.NoBody
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodHead, e.srv.URL, nil)
 	if err != nil {

@@ -65,9 +65,9 @@ func TestRetryAfterFromServer(t *testing.T) {
 				}
 				w.WriteHeader(200)
 			})
-			e.tr.Wait, e.tr.MaxRetryAfter = nil, tt.max
+			e.p.Wait, e.tr.MaxRetryAfter = nil, tt.max
 			var delays []time.Duration
-			e.tr.BeforeSleep = func(a retry.Attempt) { delays = append(delays, a.Delay) }
+			e.p.BeforeSleep = func(a retry.Attempt) { delays = append(delays, a.Delay) }
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL, nil)

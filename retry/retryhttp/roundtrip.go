@@ -4,12 +4,13 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/tenacious-go/tenacious/retry"
 )
 
 // RoundTrip sends req through Base, again and again while the attempt failed for
-// a passing reason, sending again is safe, and the Transport's strategies and the
+// a passing reason, sending again is safe, and the Transport's Policy and the
 // request context allow it. It returns the last response with a nil error, even
 // when its status is 503 after the last attempt, and returns an error only when no
 // response can be given:
@@ -17,7 +18,7 @@ import (
 //   - a transport error that is not retried comes back unchanged;
 //   - giving up on one that was retried returns a *retry.Error that unwraps to it;
 //   - when the request context ends during a pause, or before a retry, RoundTrip
-//     returns at once a *retry.Error with Reason ReasonCanceled, which unwraps
+//     returns at once a *retry.Error with Reason ReasonContext, which unwraps
 //     to the context's error (an attempt it cuts short returns Base's error,
 //     unchanged);
 //   - when a pause (such as a Retry-After) would outlast the context's deadline,
@@ -34,30 +35,38 @@ import (
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt := roundTrips.Get().(*roundTrip)
 	rt.start(t, req)
-	resp, err := rt.r.Do(req.Context(), rt.op)
+	resp, err := retry.Do(req.Context(), &rt.policy, rt.op)
 	resp, err = rt.finish(resp, err)
 	rt.clear()
 	roundTrips.Put(rt)
 	return resp, err
 }
 
-// roundTrip is the state of one RoundTrip: the Retrier built from the
-// Transport's fields and what the attempts have seen so far.
+// roundTrip is the state of one RoundTrip: the Policy it runs, built from the
+// Transport's, and what the attempts have seen so far.
 //
 // The engine passes its state to user functions (the strategies and hooks), so the
-// method values a Retrier holds escape to the heap: made per request, they would
+// method values the Policy holds escape to the heap: made per request, they would
 // cost an allocation each. A roundTrip is therefore recycled through a pool, with
 // its method values made once: a request that succeeds at once allocates nothing
 // here.
 type roundTrip struct {
-	r retry.Retrier[*http.Response]
+	// policy is the Transport's Policy with the Transport's defaults in its nil
+	// fields and the roundTrip's own Retry, BeforeSleep and Budget in place of the
+	// Policy's, which they call: they are kept in the fields that follow.
+	policy        retry.Policy
+	retryUser     retry.Predicate
+	sleepUser     retry.Hook
+	budget        retry.Budget
+	timeout       time.Duration // the Policy's AttemptTimeout, which the roundTrip applies itself
+	maxRetryAfter time.Duration // the Transport's MaxRetryAfter, or its default
+	max500        int           // the Transport's Max500Retries, or its default
 
 	// Made once per roundTrip, when the pool creates it.
 	op          func(context.Context) (*http.Response, error)
 	retryFn     retry.Predicate
 	beforeSleep retry.Hook
 
-	t          *Transport
 	req        *http.Request
 	base       http.RoundTripper
 	idempotent bool
@@ -76,29 +85,42 @@ var roundTrips = sync.Pool{New: func() any {
 	return rt
 }}
 
-// start prepares rt for a round trip of req through t.
+// start prepares rt for a round trip of req through t: it copies t's Policy, fills
+// its nil fields with the Transport's defaults, and puts its own Retry,
+// BeforeSleep and Budget in front of the Policy's.
 func (rt *roundTrip) start(t *Transport, req *http.Request) {
-	rt.t, rt.req, rt.base = t, req, t.base()
+	rt.req, rt.base = req, t.base()
 	rt.idempotent = t.AssumeIdempotent || idempotent(req)
 	rt.replayable = replayable(req)
-	rt.r = retry.Retrier[*http.Response]{
-		Stop:        t.Stop,
-		Wait:        t.Wait,
-		Retry:       rt.retryFn,
-		Before:      t.Before,
-		After:       t.After,
-		BeforeSleep: rt.beforeSleep,
-		OnGiveUp:    t.OnGiveUp,
+	rt.maxRetryAfter, rt.max500 = t.maxRetryAfter(), t.max500Retries()
+	if t.Policy != nil {
+		rt.policy = *t.Policy
 	}
-	if t.Budget != nil {
-		rt.r.Budget = rt
+	p := &rt.policy
+	rt.retryUser, rt.sleepUser, rt.budget, rt.timeout = p.Retry, p.BeforeSleep, p.Budget, p.AttemptTimeout
+	if p.Name == "" && (p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnEnd != nil) {
+		p.Name = method(req) + " " + req.URL.Host
 	}
-	if rt.r.Stop == nil {
-		rt.r.Stop = defaultStop
+	if p.Stop == nil {
+		p.Stop = defaultStop
 	}
-	if rt.r.Wait == nil {
-		rt.r.Wait = defaultWait
+	if p.Wait == nil {
+		p.Wait = defaultWait
 	}
+	p.Retry, p.BeforeSleep = rt.retryFn, rt.beforeSleep
+	if rt.budget != nil {
+		p.Budget = rt
+	}
+	p.AttemptTimeout = 0 // the attempt applies it, to the end of the body
+}
+
+// method returns req's method, "GET" for the empty string as http.Client reads
+// it.
+func method(req *http.Request) string {
+	if req.Method == "" {
+		return http.MethodGet
+	}
+	return req.Method
 }
 
 // clear drops every reference rt holds to the round trip, before it goes back to
@@ -108,7 +130,7 @@ func (rt *roundTrip) clear() {
 	*rt = roundTrip{op: op, retryFn: retryFn, beforeSleep: beforeSleep}
 }
 
-// finish turns the Retrier's outcome into RoundTrip's: a response in hand is
+// finish turns the Policy's outcome into RoundTrip's: a response in hand is
 // returned with a nil error unless the context ended or its deadline refused the
 // pause, in which case it is discarded and the error returned.
 func (rt *roundTrip) finish(resp *http.Response, err error) (*http.Response, error) {
@@ -116,7 +138,7 @@ func (rt *roundTrip) finish(resp *http.Response, err error) (*http.Response, err
 		return resp, nil
 	}
 	ge, ok := err.(*retry.Error)
-	if !ok || ge.Reason != retry.ReasonCanceled && ge.Reason != retry.ReasonDeadline {
+	if !ok || ge.Reason != retry.ReasonContext && ge.Reason != retry.ReasonDeadline {
 		if rt.last != nil {
 			return rt.last, nil
 		}

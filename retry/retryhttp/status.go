@@ -8,13 +8,13 @@ import (
 
 // StatusError is a response whose status says the request failed, seen as an
 // error. It has the StatusCode and RetryAfter methods that predicate.Status,
-// predicate.Transient and wait.FromError look for, so a Retrier classifies it and
-// honours the server's Retry-After like any other hint.
+// predicate.Transient and wait.FromError look for, so a retry.Policy classifies it
+// and honours the server's Retry-After like any other hint.
 //
 // The Transport presents every response with a status of 400 or more to its
-// Retry predicate and hooks as a *StatusError in Attempt.Err; [CheckResponse]
-// makes one from a response for code that calls its own client inside
-// retry.Retrier.Do.
+// Policy's Retry predicate and hooks as a *StatusError in Attempt.Err;
+// [CheckResponse] makes one from a response for code that calls its own client
+// inside retry.Do.
 type StatusError struct {
 	// Code is the response's status code, such as 503.
 	Code int
@@ -60,7 +60,7 @@ func (e *StatusError) RetryAfter() time.Duration { return e.retryAfter }
 
 // CheckResponse returns nil if resp has a 2xx status, and otherwise a *StatusError
 // for it: httpx's raise_for_status, for code that calls an http.Client of its own
-// inside retry.Retrier.Do and wants predicate.Transient and wait.FromError to see
+// inside retry.Do and wants predicate.Transient and wait.FromError to see
 // the status and the Retry-After hint (clamped to DefaultMaxRetryAfter).
 //
 // CheckResponse neither reads nor closes the body: the caller closes it as usual,

@@ -48,10 +48,14 @@ func TestRetryAfterSlept(t *testing.T) {
 		var events []event
 		rec := func(name string) retry.Hook {
 			return func(a retry.Attempt) {
-				events = append(events, event{name, a.Number, statusOf(a.Err), a.Delay, a.PrevDelay, a.Slept, time.Since(start)})
+				hook := name
+				if a.Reason != 0 {
+					hook += " " + a.Reason.String()
+				}
+				events = append(events, event{hook, a.Number, statusOf(a.Err), a.Delay, a.PrevDelay, a.Slept, time.Since(start)})
 			}
 		}
-		tr := &retryhttp.Transport{Base: f, Before: rec("before"), BeforeSleep: rec("sleep"), OnGiveUp: rec("give up")}
+		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{Before: rec("before"), BeforeSleep: rec("sleep"), OnEnd: rec("end")}}
 		var st retry.Stats
 		req, _ := http.NewRequestWithContext(retry.WithStats(t.Context(), &st), "GET", "http://api.invalid/", nil)
 		resp, err := tr.RoundTrip(req)
@@ -66,6 +70,7 @@ func TestRetryAfterSlept(t *testing.T) {
 			{"before", 2, 0, 0, 30 * s, 30 * s, 30 * s},
 			{"sleep", 2, 429, 45 * s, 30 * s, 30 * s, 30 * s},
 			{"before", 3, 0, 0, 45 * s, 75 * s, 75 * s},
+			{"end success", 3, 0, 0, 45 * s, 75 * s, 75 * s},
 		}
 		if diff := cmp.Diff(want, events); diff != "" {
 			t.Errorf("hooks saw (-want +got):\n%s", diff)
@@ -111,7 +116,7 @@ func TestDefaultBackoff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := &fake{script: func(int, *http.Request) (*http.Response, error) { return answer(503, ""), nil }}
 		var delays []time.Duration
-		tr := &retryhttp.Transport{Base: f, BeforeSleep: func(a retry.Attempt) { delays = append(delays, a.Delay) }}
+		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{BeforeSleep: func(a retry.Attempt) { delays = append(delays, a.Delay) }}}
 		start := time.Now()
 		resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
 		if err != nil || resp.StatusCode != 503 {
@@ -162,7 +167,8 @@ func TestDeadlineRefusesPause(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := &fake{script: func(int, *http.Request) (*http.Response, error) { return answer(503, "30"), nil }}
 		var gaveUp int
-		tr := &retryhttp.Transport{Base: f, OnGiveUp: func(a retry.Attempt) { gaveUp = statusOf(a.Err) }}
+		var reason retry.Reason
+		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{OnEnd: func(a retry.Attempt) { gaveUp, reason = statusOf(a.Err), a.Reason }}}
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, "GET", "http://api.invalid/", nil)
@@ -172,8 +178,8 @@ func TestDeadlineRefusesPause(t *testing.T) {
 		if resp != nil || !ok || re.Reason != retry.ReasonDeadline || re.Delay != 30*time.Second {
 			t.Fatalf("RoundTrip = %v, %v; want nil and a deadline *retry.Error with Delay 30s", resp, err)
 		}
-		if time.Since(start) != 0 || gaveUp != 503 {
-			t.Errorf("gave up after %v, OnGiveUp saw %d; want at once, 503", time.Since(start), gaveUp)
+		if time.Since(start) != 0 || gaveUp != 503 || reason != retry.ReasonDeadline {
+			t.Errorf("gave up after %v, OnEnd saw %d, %v; want at once, 503, deadline", time.Since(start), gaveUp, reason)
 		}
 		f.checkClosed(t)
 	})
@@ -194,7 +200,7 @@ func TestAttemptTimeoutVirtual(t *testing.T) {
 			return answer(200, ""), nil
 		}}
 		var errs []error
-		tr := &retryhttp.Transport{Base: f, AttemptTimeout: 2 * time.Second, After: func(a retry.Attempt) { errs = append(errs, a.Err) }}
+		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{AttemptTimeout: 2 * time.Second, After: func(a retry.Attempt) { errs = append(errs, a.Err) }}}
 		var st retry.Stats
 		req, _ := http.NewRequestWithContext(retry.WithStats(t.Context(), &st), "GET", "http://api.invalid/", nil)
 		start := time.Now()
@@ -230,7 +236,7 @@ func TestCallerDeadlineNotRetried(t *testing.T) {
 			<-req.Context().Done()
 			return nil, req.Context().Err()
 		}}
-		tr := &retryhttp.Transport{Base: f, AttemptTimeout: 10 * time.Second}
+		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{AttemptTimeout: 10 * time.Second}}
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, "GET", "http://api.invalid/", nil)

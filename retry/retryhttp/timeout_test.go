@@ -33,9 +33,9 @@ func hang(w http.ResponseWriter, r *http.Request, n int) {
 // context, reads in full.
 func TestAttemptTimeoutRetried(t *testing.T) {
 	e := newEnv(t, func(n int, w http.ResponseWriter, r *http.Request) { hang(w, r, n) })
-	e.tr.AttemptTimeout = 200 * time.Millisecond
+	e.p.AttemptTimeout = 200 * time.Millisecond
 	var errs []error
-	e.tr.After = func(a retry.Attempt) { errs = append(errs, a.Err) }
+	e.p.After = func(a retry.Attempt) { errs = append(errs, a.Err) }
 	if code, body := e.get(t); code != 200 || body != "OK" {
 		t.Errorf("got %d %q, want 200 OK", code, body)
 	}
@@ -64,7 +64,7 @@ func TestBaseTimeoutRetried(t *testing.T) {
 // is not sent again.
 func TestAttemptTimeoutPOST(t *testing.T) {
 	e := newEnv(t, func(n int, w http.ResponseWriter, r *http.Request) { hang(w, r, n) })
-	e.tr.AttemptTimeout = 50 * time.Millisecond
+	e.p.AttemptTimeout = 50 * time.Millisecond
 	resp, err := e.client.Post(e.srv.URL, "text/plain", strings.NewReader("x"))
 	if err == nil {
 		resp.Body.Close()
@@ -86,7 +86,7 @@ func TestAttemptTimeoutBoundsBody(t *testing.T) {
 		case <-time.After(10 * time.Second):
 		}
 	})
-	e.tr.AttemptTimeout = 200 * time.Millisecond
+	e.p.AttemptTimeout = 200 * time.Millisecond
 	resp, err := e.client.Get(e.srv.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -105,9 +105,9 @@ func TestCancelDuringRetryAfter(t *testing.T) {
 		w.Header().Set("Retry-After", "30")
 		w.WriteHeader(503)
 	})
-	e.tr.Wait = nil // the default: honour Retry-After
+	e.p.Wait = nil // the default: honour Retry-After
 	ctx, cancel := context.WithCancel(context.Background())
-	e.tr.BeforeSleep = func(a retry.Attempt) {
+	e.p.BeforeSleep = func(a retry.Attempt) {
 		if a.Delay != 30*time.Second {
 			t.Errorf("Delay = %v, want 30s", a.Delay)
 		}
@@ -139,7 +139,7 @@ func TestRetryAfterBeyondDeadline(t *testing.T) {
 		w.WriteHeader(503)
 		_, _ = io.WriteString(w, "come back later")
 	})
-	e.tr.Wait = nil
+	e.p.Wait = nil
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL, nil)

@@ -11,13 +11,13 @@ import (
 	"github.com/tenacious-go/tenacious/wait"
 )
 
-// Defaults of a zero Transport.
+// Defaults of a zero Transport, and of the nil fields of its Policy.
 const (
-	// DefaultAttempts is the number of attempts a nil Stop allows.
+	// DefaultAttempts is the number of attempts a nil Policy.Stop allows.
 	DefaultAttempts = 4
-	// DefaultBase and DefaultCap bound the full-jitter backoff of a nil Wait when
-	// the server gives no Retry-After hint: a pause drawn uniformly from
-	// [0, min(DefaultCap, DefaultBase·2^(n-1))].
+	// DefaultBase and DefaultCap bound the full-jitter backoff of a nil
+	// Policy.Wait when the server gives no Retry-After hint: a pause drawn
+	// uniformly from [0, min(DefaultCap, DefaultBase·2^(n-1))].
 	DefaultBase = 100 * time.Millisecond
 	DefaultCap  = 10 * time.Second
 	// DefaultMaxRetryAfter is the longest Retry-After a zero MaxRetryAfter honours.
@@ -33,12 +33,14 @@ var (
 	defaultRetry = predicate.Transient()
 )
 
-// Transport is an http.RoundTripper that sends each request through Base and sends
-// it again when the attempt failed for a passing reason and sending it again is
-// safe. A zero Transport is valid: it uses http.DefaultTransport, makes at most 4
-// attempts, honours Retry-After up to a minute and otherwise backs off with full
-// jitter from 100ms to 10s, and retries what predicate.Transient retries, a 500
-// only once.
+// Transport is an http.RoundTripper that sends each request through Base and,
+// as its Policy says, sends it again when the attempt failed for a passing reason
+// and sending it again is safe. A nil field of the Policy means the Transport's own
+// default, not retry's: 4 attempts, the server's Retry-After or else full jitter,
+// and the HTTP rules below. A zero Transport is valid: it uses
+// http.DefaultTransport, makes at most 4 attempts, honours Retry-After up to a
+// minute and otherwise backs off with full jitter from 100ms to 10s, and retries
+// what predicate.Transient retries, a 500 only once.
 //
 // What is retried, in this order (the first rule that applies decides):
 //
@@ -49,55 +51,63 @@ var (
 //     unset. A failed dial proves that no byte was sent.
 //  3. Not a 500 Internal Server Error once the round trip has seen more 500s than
 //     Max500Retries: by default the first 500 is retried and the second returned.
-//  4. An attempt that ran out of AttemptTimeout, always.
-//  5. Whatever Retry says. A nil Retry is predicate.Transient, plus an io.EOF
-//     from Base: a connection closed before any response (Transient knows it only
-//     once an http.Client has wrapped it in a *url.Error).
+//  4. An attempt that ran out of Policy.AttemptTimeout, always.
+//  5. Whatever Policy.Retry says. A nil Retry is predicate.Transient, plus an
+//     io.EOF from Base: a connection closed before any response (Transient knows
+//     it only once an http.Client has wrapped it in a *url.Error).
 //
-// Stop, the Retry-After hint and the request context's deadline then decide
-// whether, and after how long, the retry happens, as in a retry.Retrier.
+// The Policy's Stop and Budget, the Retry-After hint and the request context's
+// deadline then decide whether, and after how long, the retry happens, as in any
+// call of the Policy.
 //
 // Each RoundTrip is one retried call: behind an http.Client that follows a redirect,
 // every hop has its own attempts, and retry.WithStats in the request context
 // reports the last hop.
 //
 // A Transport is configuration only: one value serves any number of goroutines,
-// and each round trip keeps its own state. Its fields must not change while it is
-// in use.
+// and each round trip keeps its own state. Its fields, and those of its Policy,
+// must not change while it is in use.
 type Transport struct {
 	// Base sends each attempt; nil means http.DefaultTransport.
 	Base http.RoundTripper
 
-	// Stop says when to give up; nil stops after DefaultAttempts attempts.
-	Stop retry.Stop
-	// Wait chooses each pause; nil pauses as long as the server's Retry-After asks,
-	// clamped to MaxRetryAfter (see StatusError.RetryAfter), and without a hint
-	// (or with "0") draws a full-jitter pause between 0 and
-	// min(DefaultCap, DefaultBase·2^(n-1)). A
-	// Wait of your own follows the hint only if it asks for it, as
-	// wait.FromError(w, time.Hour) does.
-	Wait retry.Wait
-	// Retry says which failed attempts are worth another; nil is
-	// predicate.Transient. It sees a response with a status of 400 or more as a
-	// *StatusError in Attempt.Err, and a transport failure as Base's error. The
-	// Transport's rules 1 to 4 apply first, whatever it says.
-	Retry retry.Predicate
-
-	// Before, After, BeforeSleep and OnGiveUp are the hooks of a retry.Retrier.
-	// Attempt.Err is, or wraps, a *StatusError for a response with a status of
-	// 400 or more, which counts as a failed attempt even when it is returned to
-	// the caller; BeforeSleep runs after the discarded response has been drained
-	// and closed, and Attempt.PrevDelay and Attempt.Slept tell the pauses taken.
-	Before, After, BeforeSleep, OnGiveUp retry.Hook
-
-	// AttemptTimeout, if positive, bounds each attempt from the dial to the end of
-	// the response body, as http.Client.Timeout bounds a request: the body of the
-	// response returned must be read within what is left of it. An attempt that
-	// runs out is retried, if the request is idempotent. It also bounds the
-	// draining of a response that is discarded, which without it waits on a
-	// stalled body until the request context ends. The request context's deadline
-	// bounds the whole round trip, retries and pauses included.
-	AttemptTimeout time.Duration
+	// Policy says how to retry; nil is the zero Policy. Give the Transport the
+	// Policy of the service it calls, the one its other callers share: the same
+	// Budget and hooks then see all of its traffic. Each field keeps its meaning
+	// in retry.Policy, with the Transport's defaults and these particulars:
+	//
+	//   - Stop: nil stops after DefaultAttempts (4) attempts.
+	//   - Wait: nil pauses as long as the server's Retry-After asks, clamped to
+	//     MaxRetryAfter (see StatusError.RetryAfter), and without a hint (or with
+	//     "0") draws a full-jitter pause between 0 and
+	//     min(DefaultCap, DefaultBase·2^(n-1)). A Wait of your own follows the hint
+	//     only if it asks for it, as wait.FromError(w, time.Hour) does.
+	//   - Retry: nil is predicate.Transient plus io.EOF from Base (rule 5). It sees
+	//     a response with a status of 400 or more as a *StatusError in Attempt.Err,
+	//     and a transport failure as Base's error; rules 1 to 4 apply first,
+	//     whatever it says.
+	//   - Before, After, BeforeSleep, OnEnd: Attempt.Err is, or wraps, a
+	//     *StatusError for a response with a status of 400 or more, which counts as
+	//     a failed attempt even when it is returned to the caller (OnEnd then sees
+	//     ReasonStop or ReasonBudget, or ReasonNotRetried, while RoundTrip returns
+	//     the response with a nil error). BeforeSleep runs after the discarded
+	//     response has been drained and closed.
+	//   - Name: when it is empty and the Policy has a hook, each round trip names
+	//     itself for the hooks by its method and host, as in "GET example.com"
+	//     (Attempt.Name); a Policy without hooks is not named, so that nothing is
+	//     built that nobody reads. A Name that is set is kept.
+	//   - AttemptTimeout, if positive, bounds each attempt from the dial to the end
+	//     of the response body, as http.Client.Timeout bounds a request: the body
+	//     of the response returned must be read within what is left of it. An
+	//     attempt that runs out is retried, if the request is idempotent. It also
+	//     bounds the draining of a response that is discarded, which without it
+	//     waits on a stalled body until the request context ends. The request
+	//     context's deadline bounds the whole round trip, retries and pauses
+	//     included.
+	//   - Budget hears of every failure worth retrying, even one the Transport may
+	//     not retry (a 503 to a POST), and a retry it refuses returns the last
+	//     response, as after the last attempt.
+	Policy *retry.Policy
 
 	// MaxRetryAfter caps the pause a Retry-After header can ask for: the hint a
 	// StatusError carries is clamped to it. Zero means DefaultMaxRetryAfter, and
@@ -106,17 +116,9 @@ type Transport struct {
 
 	// Max500Retries is how many 500 Internal Server Error responses in one round
 	// trip may be retried: the n-th attempt answered with 500 is retried only if
-	// n <= Max500Retries, whatever Retry says. Zero means DefaultMax500Retries,
-	// a negative value never retries a 500.
+	// n <= Max500Retries, whatever Policy.Retry says. Zero means
+	// DefaultMax500Retries, a negative value never retries a 500.
 	Max500Retries int
-
-	// Budget, if set, caps retries as a share of all the traffic that shares it,
-	// as in a retry.Retrier: give one budget (retry.DefaultBudget) to every
-	// Transport, Retrier and Group that calls the same service. A refused retry
-	// returns the last response, as after the last attempt. The budget hears of
-	// every failure worth retrying, even one the Transport may not retry (a 503 to a
-	// POST). Nil means no budget.
-	Budget retry.Budget
 
 	// AssumeIdempotent, if set, treats every request as idempotent, whatever its
 	// method: POST and PATCH are retried like GET. Set it only when every server

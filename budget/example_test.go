@@ -1,4 +1,4 @@
-package retry_test
+package budget_test
 
 import (
 	"context"
@@ -6,34 +6,38 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tenacious-go/tenacious/budget"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/stop"
 	"github.com/tenacious-go/tenacious/wait"
 )
 
-// One budget, shared by every caller of a service that has gone down: the first
-// callers retry, then the budget stops retries instead of multiplying the load.
-func ExampleDefaultBudget() {
-	budget := retry.DefaultBudget()
-	r := retry.Retrier[string]{Stop: stop.AfterAttempts(4), Wait: wait.None(), Budget: budget}
+var errUnavailable = errors.New("service unavailable")
+
+// One budget, shared by the Policy of every caller of a service that has gone down:
+// the first callers retry, then the budget stops retries instead of multiplying the
+// load.
+func ExampleDefault() {
+	b := budget.Default()
+	p := retry.Policy{Stop: stop.AfterAttempts(4), Wait: wait.None(), Budget: b}
 	calls := 0
 	down := func(context.Context) (string, error) { calls++; return "", errUnavailable }
 
 	for range 100 {
-		_, err := r.Do(context.Background(), down)
+		_, err := retry.Do(context.Background(), &p, down)
 		var re *retry.Error
 		if errors.As(err, &re) && re.Reason != retry.ReasonBudget && re.Reason != retry.ReasonStop {
 			fmt.Println("unexpected:", err)
 		}
 	}
-	fmt.Printf("100 requests, %d calls, %.1f tokens left\n", calls, budget.Tokens())
+	fmt.Printf("100 requests, %d calls, %.1f tokens left\n", calls, b.Tokens())
 	// Output: 100 requests, 103 calls, 0.0 tokens left
 }
 
 // A token bucket of your own size: gRPC's retryThrottling with maxTokens 100 and
 // tokenRatio 0.1 lets a larger crowd retry more before it stops.
 func ExampleNewTokenBucket() {
-	b := retry.NewTokenBucket(100, 0.1)
+	b := budget.NewTokenBucket(100, 0.1)
 	for range 49 {
 		b.Attempted(false, true) // 49 failed attempts
 	}
@@ -47,8 +51,8 @@ func ExampleNewTokenBucket() {
 
 // Finagle's retry budget: retries up to 20% of the calls of the last 10 seconds,
 // plus a reserve of 10 retries a second for quiet services.
-func ExampleNewRatioBudget() {
-	b := retry.NewRatioBudget(0.2, 0, 10*time.Second) // no reserve, to show the ratio
+func ExampleNewRatio() {
+	b := budget.NewRatio(0.2, 0, 10*time.Second) // no reserve, to show the ratio
 	for range 10 {
 		b.Attempted(true, false) // 10 calls
 	}

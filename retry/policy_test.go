@@ -29,11 +29,11 @@ func failing[T any](n int, err error, v T) func(context.Context) (T, error) {
 
 func zeroWait(Attempt) time.Duration { return 0 }
 
-func TestZeroRetrierSucceedsAfterFailures(t *testing.T) {
+func TestZeroPolicySucceedsAfterFailures(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var r Retrier[string]
+		var p Policy
 		var st Stats
-		got, err := r.Do(WithStats(t.Context(), &st), failing(2, errFlaky, "ok"))
+		got, err := Do(WithStats(t.Context(), &st), &p, failing(2, errFlaky, "ok"))
 		if err != nil || got != "ok" {
 			t.Fatalf("Do = %q, %v; want ok, nil", got, err)
 		}
@@ -47,10 +47,10 @@ func TestZeroRetrierSucceedsAfterFailures(t *testing.T) {
 	})
 }
 
-func TestZeroRetrierGivesUpAfterThreeAttempts(t *testing.T) {
+func TestZeroPolicyGivesUpAfterThreeAttempts(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var r Retrier[int]
-		v, err := r.Do(t.Context(), failing(10, errFlaky, 1))
+		var p Policy
+		v, err := Do(t.Context(), &p, failing(10, errFlaky, 1))
 		var re *Error
 		if !errors.As(err, &re) {
 			t.Fatalf("err = %v, want *Error", err)
@@ -72,23 +72,27 @@ func TestNotRetriedErrorsComeBackUnchanged(t *testing.T) {
 	wrapped := fmt.Errorf("lookup: %w", Permanent(notFound))
 	tests := []struct {
 		name    string
-		r       Retrier[int]
+		p       Policy
 		err     error
 		want    error
-		wantGiv int // OnGiveUp calls
+		wantEnd int // OnEnd calls with ReasonNotRetried
 	}{
-		{"permanent is unwrapped", Retrier[int]{}, Permanent(notFound), notFound, 1},
-		{"wrapped permanent stays wrapped", Retrier[int]{}, wrapped, wrapped, 1},
-		{"permanent beats an always-retry predicate", Retrier[int]{Retry: func(Attempt) bool { return true }}, Permanent(notFound), notFound, 1},
-		{"predicate says no", Retrier[int]{Retry: func(a Attempt) bool { return a.Err != notFound }}, notFound, notFound, 1},
-		{"context error by default", Retrier[int]{}, context.Canceled, context.Canceled, 1},
-		{"wrapped deadline by default", Retrier[int]{}, fmt.Errorf("x: %w", context.DeadlineExceeded), nil, 1},
+		{"permanent is unwrapped", Policy{}, Permanent(notFound), notFound, 1},
+		{"wrapped permanent stays wrapped", Policy{}, wrapped, wrapped, 1},
+		{"permanent beats an always-retry predicate", Policy{Retry: func(Attempt) bool { return true }}, Permanent(notFound), notFound, 1},
+		{"predicate says no", Policy{Retry: func(a Attempt) bool { return a.Err != notFound }}, notFound, notFound, 1},
+		{"context error by default", Policy{}, context.Canceled, context.Canceled, 1},
+		{"wrapped deadline by default", Policy{}, fmt.Errorf("x: %w", context.DeadlineExceeded), nil, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			calls, giveUps := 0, 0
-			tt.r.OnGiveUp = func(Attempt) { giveUps++ }
-			_, err := tt.r.Do(t.Context(), func(context.Context) (int, error) { calls++; return 0, tt.err })
+			calls, notRetried := 0, 0
+			tt.p.OnEnd = func(a Attempt) {
+				if a.Reason == ReasonNotRetried {
+					notRetried++
+				}
+			}
+			_, err := Do(t.Context(), &tt.p, func(context.Context) (int, error) { calls++; return 0, tt.err })
 			want := tt.want
 			if want == nil {
 				want = tt.err
@@ -96,8 +100,8 @@ func TestNotRetriedErrorsComeBackUnchanged(t *testing.T) {
 			if err != want {
 				t.Errorf("err = %v, want %v (unchanged)", err, want)
 			}
-			if calls != 1 || giveUps != tt.wantGiv {
-				t.Errorf("calls = %d, OnGiveUp = %d; want 1, %d", calls, giveUps, tt.wantGiv)
+			if calls != 1 || notRetried != tt.wantEnd {
+				t.Errorf("calls = %d, OnEnd with ReasonNotRetried = %d; want 1, %d", calls, notRetried, tt.wantEnd)
 			}
 		})
 	}
@@ -108,10 +112,14 @@ func TestHookOrder(t *testing.T) {
 		var events []string
 		rec := func(name string) Hook {
 			return func(a Attempt) {
-				events = append(events, fmt.Sprintf("%s n=%d err=%v delay=%v prev=%v slept=%v", name, a.Number, a.Err, a.Delay, a.PrevDelay, a.Slept))
+				e := fmt.Sprintf("%s n=%d err=%v delay=%v prev=%v slept=%v", name, a.Number, a.Err, a.Delay, a.PrevDelay, a.Slept)
+				if a.Reason != 0 {
+					e += " reason=" + a.Reason.String()
+				}
+				events = append(events, e)
 			}
 		}
-		r := Retrier[int]{
+		p := Policy{
 			Stop: func(a Attempt) bool {
 				events = append(events, fmt.Sprintf("stop n=%d delay=%v", a.Number, a.Delay))
 				return a.Number >= 3
@@ -121,10 +129,10 @@ func TestHookOrder(t *testing.T) {
 			Before:      rec("before"),
 			After:       rec("after"),
 			BeforeSleep: rec("sleep"),
-			OnGiveUp:    rec("giveup"),
+			OnEnd:       rec("end"),
 			Budget:      &eventBudget{events: &events},
 		}
-		_, err := r.Do(t.Context(), failing(5, errFlaky, 0))
+		_, err := Do(t.Context(), &p, failing(5, errFlaky, 0))
 		if err == nil {
 			t.Fatal("Do succeeded, want give-up")
 		}
@@ -148,7 +156,7 @@ func TestHookOrder(t *testing.T) {
 			"retry n=3",
 			"budget: attempted first=false failed=true",
 			"stop n=3 delay=3s",
-			"giveup n=3 err=flaky delay=3s prev=2s slept=3s",
+			"end n=3 err=flaky delay=3s prev=2s slept=3s reason=stop",
 		}
 		if diff := cmp.Diff(want, events); diff != "" {
 			t.Errorf("events (-want +got):\n%s", diff)
@@ -159,13 +167,13 @@ func TestHookOrder(t *testing.T) {
 func TestElapsedAndSleptAreExact(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var elapsed []time.Duration
-		r := Retrier[int]{
+		p := Policy{
 			Stop:  func(a Attempt) bool { return a.Number >= 4 },
 			Wait:  func(Attempt) time.Duration { return 500 * time.Millisecond },
 			After: func(a Attempt) { elapsed = append(elapsed, a.Elapsed) },
 		}
 		var st Stats
-		_, err := r.Do(WithStats(t.Context(), &st), func(context.Context) (int, error) {
+		_, err := Do(WithStats(t.Context(), &st), &p, func(context.Context) (int, error) {
 			time.Sleep(100 * time.Millisecond) // each attempt takes 100ms
 			return 0, errFlaky
 		})
@@ -187,15 +195,15 @@ func TestCancelDuringSleepReturnsAtOnce(t *testing.T) {
 		ctx, cancel := context.WithCancelCause(t.Context())
 		cause := errors.New("shutting down")
 		time.AfterFunc(3*time.Second, func() { cancel(cause) })
-		r := Retrier[int]{Stop: func(Attempt) bool { return false }, Wait: func(Attempt) time.Duration { return time.Hour }}
+		p := Policy{Stop: func(Attempt) bool { return false }, Wait: func(Attempt) time.Duration { return time.Hour }}
 		start := time.Now()
-		_, err := r.Do(ctx, failing(100, errFlaky, 0))
+		_, err := Do(ctx, &p, failing(100, errFlaky, 0))
 		if d := time.Since(start); d != 3*time.Second {
 			t.Errorf("Do returned after %v, want 3s (at cancellation)", d)
 		}
 		var re *Error
-		if !errors.As(err, &re) || re.Reason != ReasonCanceled || re.Attempts != 1 {
-			t.Fatalf("err = %#v, want *Error with ReasonCanceled after 1 attempt", err)
+		if !errors.As(err, &re) || re.Reason != ReasonContext || re.Attempts != 1 {
+			t.Fatalf("err = %#v, want *Error with ReasonContext after 1 attempt", err)
 		}
 		for _, target := range []error{errFlaky, context.Canceled, cause} {
 			if !errors.Is(err, target) {
@@ -212,16 +220,16 @@ func TestCancelDuringAttemptIsFinal(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
-		r := Retrier[int]{Retry: func(Attempt) bool { return true }, Stop: func(Attempt) bool { return false }}
+		p := Policy{Retry: func(Attempt) bool { return true }, Stop: func(Attempt) bool { return false }}
 		calls := 0
-		_, err := r.Do(ctx, func(ctx context.Context) (int, error) {
+		_, err := Do(ctx, &p, func(ctx context.Context) (int, error) {
 			calls++
 			<-ctx.Done()
 			return 0, fmt.Errorf("op: %w", ctx.Err())
 		})
 		var re *Error
-		if !errors.As(err, &re) || re.Reason != ReasonCanceled || calls != 1 {
-			t.Fatalf("err = %v after %d calls, want ReasonCanceled after 1", err, calls)
+		if !errors.As(err, &re) || re.Reason != ReasonContext || calls != 1 {
+			t.Fatalf("err = %v after %d calls, want ReasonContext after 1", err, calls)
 		}
 		if !errors.Is(err, context.DeadlineExceeded) || re.Context != context.DeadlineExceeded || re.Cause != nil {
 			t.Errorf("Context = %v, Cause = %v; want DeadlineExceeded, nil", re.Context, re.Cause)
@@ -234,13 +242,13 @@ func TestDeadlineAwareGiveUp(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
 		var slept []time.Duration
-		r := Retrier[int]{
+		p := Policy{
 			Stop:        func(Attempt) bool { return false },
 			Wait:        func(a Attempt) time.Duration { return time.Duration(a.Number) * 3 * time.Second },
 			BeforeSleep: func(a Attempt) { slept = append(slept, a.Delay) },
 		}
 		start := time.Now()
-		_, err := r.Do(ctx, failing(100, errFlaky, 0))
+		_, err := Do(ctx, &p, failing(100, errFlaky, 0))
 		// Pauses of 3s and 6s fit (9s); the next, 9s, would end at 18s > 10s.
 		if d := time.Since(start); d != 9*time.Second {
 			t.Errorf("gave up after %v, want 9s: without sleeping into the deadline", d)
@@ -263,14 +271,14 @@ func TestDeadlineAwareGiveUp(t *testing.T) {
 
 func TestAttemptTimeoutIsRetried(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[int]{
+		p := Policy{
 			AttemptTimeout: time.Second,
 			Retry:          func(Attempt) bool { return false }, // the timeout is retried anyway
 			Wait:           zeroWait,
 		}
 		calls := 0
 		start := time.Now()
-		v, err := r.Do(t.Context(), func(ctx context.Context) (int, error) {
+		v, err := Do(t.Context(), &p, func(ctx context.Context) (int, error) {
 			calls++
 			if calls < 3 {
 				<-ctx.Done()
@@ -292,8 +300,8 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 
 func TestAttemptTimeoutErrorOnGiveUp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[int]{AttemptTimeout: time.Second, Wait: zeroWait}
-		_, err := r.Do(t.Context(), func(ctx context.Context) (int, error) { <-ctx.Done(); return 0, ctx.Err() })
+		p := Policy{AttemptTimeout: time.Second, Wait: zeroWait}
+		_, err := Do(t.Context(), &p, func(ctx context.Context) (int, error) { <-ctx.Done(); return 0, ctx.Err() })
 		var re *Error
 		if !errors.As(err, &re) || re.Reason != ReasonStop || re.Attempts != DefaultAttempts {
 			t.Fatalf("err = %v, want give-up after %d attempts", err, DefaultAttempts)
@@ -313,7 +321,7 @@ func TestAttemptTimeoutErrorOnGiveUp(t *testing.T) {
 
 func TestRetryResult(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[string]{RetryResult: func(s string) bool { return s == "pending" }, Wait: zeroWait}
+		r := Retrier[string]{Policy: Policy{Wait: zeroWait}, RetryResult: func(s string) bool { return s == "pending" }}
 		results := []string{"pending", "pending", "done"}
 		i := 0
 		op := func(context.Context) (string, error) { i++; return results[i-1], nil }
@@ -335,12 +343,12 @@ func TestRetryResult(t *testing.T) {
 func TestStopSeesTheChosenDelay(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// Stop before total elapsed time would pass 10s, tenacity's stop_before_delay.
-		r := Retrier[int]{
+		p := Policy{
 			Wait: func(Attempt) time.Duration { return 4 * time.Second },
 			Stop: func(a Attempt) bool { return a.Elapsed+a.Delay > 10*time.Second },
 		}
 		start := time.Now()
-		_, err := r.Do(t.Context(), failing(100, errFlaky, 0))
+		_, err := Do(t.Context(), &p, failing(100, errFlaky, 0))
 		var re *Error
 		if !errors.As(err, &re) || re.Attempts != 3 || time.Since(start) != 8*time.Second {
 			t.Errorf("gave up after %v and %d attempts, want 8s and 3", time.Since(start), re.Attempts)
@@ -376,21 +384,21 @@ func TestRun(t *testing.T) {
 
 func TestNegativeWaitCountsAsZero(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[int]{Wait: func(Attempt) time.Duration { return -time.Hour }}
+		p := Policy{Wait: func(Attempt) time.Duration { return -time.Hour }}
 		start := time.Now()
-		if _, err := r.Do(t.Context(), failing(2, errFlaky, 1)); err != nil || time.Since(start) != 0 {
+		if _, err := Do(t.Context(), &p, failing(2, errFlaky, 1)); err != nil || time.Since(start) != 0 {
 			t.Errorf("err = %v after %v, want nil after 0s", err, time.Since(start))
 		}
 	})
 }
 
 func TestConcurrentUse(t *testing.T) {
-	r := Retrier[int]{Wait: zeroWait, Stop: func(a Attempt) bool { return a.Number >= 5 }}
+	p := Policy{Wait: zeroWait, Stop: func(a Attempt) bool { return a.Number >= 5 }}
 	var wg sync.WaitGroup
 	for i := range 100 {
 		wg.Go(func() {
 			var st Stats
-			v, err := r.Do(WithStats(context.Background(), &st), failing(i%4, errFlaky, i))
+			v, err := Do(WithStats(context.Background(), &st), &p, failing(i%4, errFlaky, i))
 			if err != nil || v != i || st.Attempts != i%4+1 {
 				t.Errorf("goroutine %d: Do = %d, %v, %d attempts; want %d, nil, %d", i, v, err, st.Attempts, i, i%4+1)
 			}
@@ -400,7 +408,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestZeroDelayRetriesAllocateNothing(t *testing.T) {
-	r := Retrier[int]{
+	p := Policy{
 		Stop:  func(a Attempt) bool { return a.Number >= 4 },
 		Wait:  zeroWait,
 		Retry: func(a Attempt) bool { return a.Err == errFlaky },
@@ -408,7 +416,7 @@ func TestZeroDelayRetriesAllocateNothing(t *testing.T) {
 	ctx := context.Background()
 	allocs := testing.AllocsPerRun(100, func() {
 		n := 0
-		_, _ = r.Do(ctx, func(context.Context) (int, error) {
+		_, _ = Do(ctx, &p, func(context.Context) (int, error) {
 			if n++; n < 4 {
 				return 0, errFlaky
 			}
@@ -423,12 +431,12 @@ func TestZeroDelayRetriesAllocateNothing(t *testing.T) {
 func TestOneTimerPerCall(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		allocsFor := func(sleeps int) float64 {
-			r := Retrier[int]{
+			p := Policy{
 				Stop: func(a Attempt) bool { return a.Number > sleeps },
 				Wait: func(Attempt) time.Duration { return time.Millisecond },
 			}
 			return testing.AllocsPerRun(20, func() {
-				_, _ = r.Do(context.Background(), failing(sleeps, errFlaky, 1))
+				_, _ = Do(context.Background(), &p, failing(sleeps, errFlaky, 1))
 			})
 		}
 		one, many := allocsFor(1), allocsFor(8)
@@ -439,86 +447,34 @@ func TestOneTimerPerCall(t *testing.T) {
 }
 
 func TestSuccessAllocatesNothing(t *testing.T) {
-	for name, r := range map[string]*Retrier[int]{
-		"zero":       {},
-		"configured": {Stop: func(a Attempt) bool { return a.Number >= 4 }, Wait: zeroWait, After: func(Attempt) {}},
+	for name, p := range map[string]*Policy{
+		"zero":              {},
+		"configured":        {Stop: func(a Attempt) bool { return a.Number >= 4 }, Wait: zeroWait, After: func(Attempt) {}},
+		"named, with OnEnd": {Name: "op", OnEnd: func(Attempt) {}},
 	} {
 		op := func(context.Context) (int, error) { return 1, nil }
-		if a := testing.AllocsPerRun(100, func() { _, _ = r.Do(context.Background(), op) }); a != 0 {
+		if a := testing.AllocsPerRun(100, func() { _, _ = Do(context.Background(), p, op) }); a != 0 {
 			t.Errorf("%s: success allocated %v times, want 0", name, a)
 		}
 	}
 }
 
-func TestCombinators(t *testing.T) {
-	yes := func(Attempt) bool { return true }
-	no := func(Attempt) bool { return false }
-	var a Attempt
-	for _, tt := range []struct {
-		name string
-		got  bool
-		want bool
-	}{
-		{"Stop.Or", Stop(no).Or(yes)(a), true},
-		{"Stop.Or none", Stop(no).Or(no)(a), false},
-		{"Stop.And", Stop(yes).And(no)(a), false},
-		{"Stop.And both", Stop(yes).And(yes)(a), true},
-		{"Predicate.Or", Predicate(no).Or(yes)(a), true},
-		{"Predicate.And", Predicate(yes).And(no)(a), false},
-		{"Predicate.Not", Predicate(yes).Not()(a), false},
-	} {
-		if tt.got != tt.want {
-			t.Errorf("%s = %v, want %v", tt.name, tt.got, tt.want)
-		}
-	}
-
-	sec := func(d time.Duration) Wait { return func(Attempt) time.Duration { return d } }
-	for _, tt := range []struct {
-		name string
-		w    Wait
-		want time.Duration
-	}{
-		{"Plus", sec(time.Second).Plus(sec(2 * time.Second)), 3 * time.Second},
-		{"Plus saturates", sec(1 << 62).Plus(sec(1 << 62)).Plus(sec(1 << 62)), 1<<63 - 1},
-		{"Plus ignores negatives", sec(-time.Second).Plus(sec(time.Second)), time.Second},
-		{"Max caps", sec(time.Hour).Max(time.Minute), time.Minute},
-		{"Max clamps negatives", sec(-time.Hour).Max(time.Minute), 0},
-		{"Min floors", sec(time.Millisecond).Min(time.Second), time.Second},
-	} {
-		if got := tt.w(a); got != tt.want {
-			t.Errorf("%s = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-
-	var order []int
-	h := Hook(nil).Then(func(Attempt) { order = append(order, 1) }).Then(nil).Then(func(Attempt) { order = append(order, 2) })
-	h(a)
-	if diff := cmp.Diff([]int{1, 2}, order); diff != "" {
-		t.Errorf("Hook.Then order (-want +got):\n%s", diff)
-	}
-}
-
 func TestConstructionPanics(t *testing.T) {
-	yes := Stop(func(Attempt) bool { return true })
-	p := Predicate(func(Attempt) bool { return true })
-	w := Wait(func(Attempt) time.Duration { return 0 })
+	op := func(context.Context) (int, error) { return 0, nil }
+	var p Policy
 	tests := []struct {
 		name      string
 		f         func()
 		wantPanic string
 	}{
-		{"Stop.Or nil", func() { yes.Or(nil) }, "retry: Stop.Or: nil strategy"},
-		{"nil Stop.Or", func() { Stop(nil).Or(yes) }, "retry: Stop.Or: nil strategy"},
-		{"Stop.And nil", func() { yes.And(nil) }, "retry: Stop.And: nil strategy"},
-		{"Predicate.Or nil", func() { p.Or(nil) }, "retry: Predicate.Or: nil strategy"},
-		{"Predicate.And nil", func() { p.And(nil) }, "retry: Predicate.And: nil strategy"},
-		{"nil Predicate.Not", func() { Predicate(nil).Not() }, "retry: Predicate.Not: nil strategy"},
-		{"Wait.Plus nil", func() { w.Plus(nil) }, "retry: Wait.Plus: nil strategy"},
-		{"Wait.Max negative", func() { w.Max(-1) }, "retry: Wait.Max: negative limit -1ns"},
-		{"Wait.Min negative", func() { w.Min(-1) }, "retry: Wait.Min: negative floor -1ns"},
-		{"nil Wait.Max", func() { Wait(nil).Max(1) }, "retry: Wait.Max: nil strategy"},
 		{"WithStats nil", func() { WithStats(context.Background(), nil) }, "retry: WithStats: nil *Stats"},
-		{"valid", func() { yes.Or(yes); w.Max(0) }, ""},
+		{"Do nil context", func() { _, _ = Do(nil, &p, op) }, "retry: Do: nil Context"}, //lint:ignore SA1012 testing the panic
+		{"Do nil op", func() { _, _ = Do[int](context.Background(), &p, nil) }, "retry: Do: nil operation"},
+		{"Retrier.Do nil op", func() { _, _ = (&Retrier[int]{}).Do(context.Background(), nil) }, "retry: Retrier.Do: nil operation"},
+		{"Run nil op", func() { _ = p.Run(context.Background(), nil) }, "retry: Policy.Run: nil operation"},
+		{"Loop nil context", func() { p.Loop(nil) }, "retry: Policy.Loop: nil Context"}, //lint:ignore SA1012 testing the panic
+		{"Wrap nil f", func() { Wrap[int, int](&p, nil) }, "retry: Wrap: nil function"},
+		{"valid", func() { _, _ = Do(context.Background(), nil, op) }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -534,7 +490,10 @@ func TestConstructionPanics(t *testing.T) {
 }
 
 func TestReasonString(t *testing.T) {
-	for r, want := range map[Reason]string{ReasonStop: "stop", ReasonDeadline: "deadline", ReasonCanceled: "canceled", ReasonBudget: "budget", 0: "Reason(0)"} {
+	for r, want := range map[Reason]string{
+		ReasonSuccess: "success", ReasonNotRetried: "not_retried", ReasonStop: "stop", ReasonDeadline: "deadline",
+		ReasonBudget: "budget", ReasonContext: "context", 0: "Reason(0)", 200: "Reason(200)",
+	} {
 		if got := r.String(); got != want {
 			t.Errorf("Reason(%d).String() = %q, want %q", r, got, want)
 		}
@@ -570,12 +529,12 @@ func TestPanicsPassThrough(t *testing.T) {
 
 func TestSleptExcludesHookTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := Retrier[int]{
+		p := Policy{
 			Wait:        func(Attempt) time.Duration { return 2 * time.Second },
 			BeforeSleep: func(Attempt) { time.Sleep(time.Second) }, // a slow hook
 		}
 		var st Stats
-		if _, err := r.Do(WithStats(t.Context(), &st), failing(1, errFlaky, 1)); err != nil {
+		if _, err := Do(WithStats(t.Context(), &st), &p, failing(1, errFlaky, 1)); err != nil {
 			t.Fatal(err)
 		}
 		if st.Slept != 2*time.Second || st.Elapsed != 3*time.Second {
@@ -584,17 +543,18 @@ func TestSleptExcludesHookTime(t *testing.T) {
 	})
 }
 
-func TestStackRetrierDoesNotEscape(t *testing.T) {
+func TestPolicyOnTheStackDoesNotEscape(t *testing.T) {
 	op := func(context.Context) (int, error) { return 1, nil }
 	stop := func(a Attempt) bool { return a.Number >= 2 }
 	allocs := testing.AllocsPerRun(100, func() {
-		r := Retrier[int]{Stop: stop} // a Retrier built on the stack for one call
-		_, _ = r.Do(context.Background(), op)
-		var p Policy
+		p := Policy{Stop: stop} // a Policy built on the stack for one call
+		_, _ = Do(context.Background(), &p, op)
 		_ = p.Run(context.Background(), func(context.Context) error { return nil })
+		r := Retrier[int]{Policy: p, RetryResult: func(int) bool { return false }}
+		_, _ = r.Do(context.Background(), op)
 	})
 	if allocs != 0 {
-		t.Errorf("a Retrier on the stack allocated %v times per call, want 0", allocs)
+		t.Errorf("a Policy on the stack allocated %v times per call, want 0", allocs)
 	}
 }
 
@@ -608,4 +568,118 @@ func (b *eventBudget) Attempted(first, failed bool) {
 func (b *eventBudget) AllowRetry() bool {
 	*b.events = append(*b.events, "budget: allow?")
 	return true
+}
+
+func TestPermanentPastAttemptTimeoutComesBackUnchanged(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		errX := errors.New("x")
+		p := Policy{AttemptTimeout: time.Second}
+		calls := 0
+		_, err := Do(t.Context(), &p, func(context.Context) (int, error) {
+			calls++
+			time.Sleep(2 * time.Second) // ignores its context
+			return 0, Permanent(errX)
+		})
+		if err != errX || calls != 1 {
+			t.Errorf("Do = %v after %d calls, want x itself after 1", err, calls)
+		}
+	})
+}
+
+func TestUnrelatedErrorPastAttemptTimeoutGoesToThePredicate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		errX := errors.New("bad request")
+		p := Policy{AttemptTimeout: time.Second, Retry: func(Attempt) bool { return false }}
+		calls := 0
+		_, err := Do(t.Context(), &p, func(context.Context) (int, error) {
+			calls++
+			time.Sleep(2 * time.Second)
+			return 0, errX
+		})
+		if err != errX || calls != 1 {
+			t.Errorf("Do = %v after %d calls, want the unretried error after 1", err, calls)
+		}
+	})
+}
+
+// TestOnEndSeesHowTheCallEnded runs one call per ending and checks the Reason that
+// OnEnd sees, that it runs exactly once, and that it agrees with the error returned.
+func TestOnEndSeesHowTheCallEnded(t *testing.T) {
+	errNotFound := errors.New("not found")
+	tests := []struct {
+		name    string
+		timeout time.Duration // of the caller's context; 0 for none
+		cancel  time.Duration // cancels the caller's context after this; 0 for never
+		p       Policy
+		op      func(context.Context) (int, error)
+		want    Reason
+	}{
+		{"success", 0, 0, Policy{}, failing(0, errFlaky, 1), ReasonSuccess},
+		{"success after retries", 0, 0, Policy{}, failing(2, errFlaky, 1), ReasonSuccess},
+		{"not retried", 0, 0, Policy{Retry: func(a Attempt) bool { return a.Err != errNotFound }}, failing(1, errNotFound, 1), ReasonNotRetried},
+		{"permanent", 0, 0, Policy{}, failing(1, Permanent(errFlaky), 1), ReasonNotRetried},
+		{"stop", 0, 0, Policy{}, failing(5, errFlaky, 1), ReasonStop},
+		{"deadline", 10 * time.Second, 0, Policy{Wait: func(Attempt) time.Duration { return time.Minute }}, failing(5, errFlaky, 1), ReasonDeadline},
+		{"budget", 0, 0, Policy{Budget: &recordingBudget{refuse: true}}, failing(5, errFlaky, 1), ReasonBudget},
+		{"context during a pause", 0, time.Second, Policy{Wait: func(Attempt) time.Duration { return time.Minute }}, failing(5, errFlaky, 1), ReasonContext},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ctx := t.Context()
+				if tt.timeout > 0 {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+					defer cancel()
+				}
+				if tt.cancel > 0 {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithCancel(ctx)
+					time.AfterFunc(tt.cancel, cancel)
+				}
+				var seen []Reason
+				tt.p.Name = "op " + tt.name
+				tt.p.OnEnd = func(a Attempt) {
+					if a.Name != tt.p.Name {
+						t.Errorf("Attempt.Name = %q, want %q", a.Name, tt.p.Name)
+					}
+					seen = append(seen, a.Reason)
+				}
+				tt.p.Before = func(a Attempt) {
+					if a.Reason != 0 {
+						t.Errorf("Before saw Reason %v, want zero while the call goes on", a.Reason)
+					}
+				}
+				_, err := Do(ctx, &tt.p, tt.op)
+				if diff := cmp.Diff([]Reason{tt.want}, seen); diff != "" {
+					t.Fatalf("OnEnd reasons (-want +got):\n%s", diff)
+				}
+				var re *Error
+				switch isErr := errors.As(err, &re); {
+				case tt.want == ReasonSuccess && err != nil:
+					t.Errorf("err = %v, want nil", err)
+				case tt.want == ReasonNotRetried && isErr:
+					t.Errorf("err = %v, want the operation's error unchanged", err)
+				case tt.want > ReasonNotRetried && (!isErr || re.Reason != tt.want):
+					t.Errorf("err = %v, want an *Error with Reason %v", err, tt.want)
+				}
+			})
+		})
+	}
+}
+
+func TestZeroPolicyReadsNoClock(t *testing.T) {
+	// Not observable from outside but through Elapsed: a zero Policy's call with
+	// statistics reads it, one without leaves every Attempt's durations to nobody.
+	synctest.Test(t, func(t *testing.T) {
+		var st Stats
+		var p Policy
+		_, err := Do(WithStats(t.Context(), &st), &p, func(context.Context) (int, error) {
+			time.Sleep(time.Second)
+			return 1, nil
+		})
+		if err != nil || st.Elapsed != time.Second {
+			t.Errorf("Stats.Elapsed = %v (err %v), want 1s: statistics make a zero Policy read the clock", st.Elapsed, err)
+		}
+	})
 }

@@ -1,0 +1,83 @@
+package budget_test
+
+import (
+	"testing"
+
+	"github.com/tenacious-go/tenacious/budget"
+)
+
+func TestTokenBucketArithmetic(t *testing.T) {
+	type step struct {
+		first, failed bool
+		wantTokens    float64
+		wantAllow     bool
+	}
+	fail := func(tokens float64, allow bool) step { return step{false, true, tokens, allow} }
+	ok := func(tokens float64, allow bool) step { return step{false, false, tokens, allow} }
+	tests := []struct {
+		name       string
+		max, ratio float64
+		steps      []step
+	}{
+		{"gRPC example: 10 tokens, 0.1 per success", 10, 0.1, []step{
+			fail(9, true), fail(8, true), fail(7, true), fail(6, true),
+			fail(5, false), // at half: no more retries
+			ok(5.1, true),  // just above half again
+			fail(4.1, false), fail(3.1, false), fail(2.1, false), fail(1.1, false), fail(0.1, false),
+			fail(0, false), // never below zero
+			ok(0.1, false),
+		}},
+		{"successes never overfill", 3, 1, []step{
+			ok(3, true), ok(3, true), fail(2, true), ok(3, true),
+			fail(2, true), fail(1, false), ok(2, true), ok(3, true),
+		}},
+		{"first attempts count like any other", 2, 0.5, []step{
+			{true, true, 1, false}, {true, false, 1.5, true}, {true, false, 2, true},
+		}},
+		{"a thousandth is the smallest ratio", 1, 0.0001, []step{
+			fail(0, false), ok(0.001, false),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := budget.NewTokenBucket(tt.max, tt.ratio)
+			if b.Tokens() != tt.max || !b.AllowRetry() {
+				t.Fatalf("a new bucket holds %v tokens, want %v and retries allowed", b.Tokens(), tt.max)
+			}
+			for i, s := range tt.steps {
+				b.Attempted(s.first, s.failed)
+				if got := b.Tokens(); got != s.wantTokens {
+					t.Errorf("step %d: tokens = %v, want %v", i, got, s.wantTokens)
+				}
+				if got := b.AllowRetry(); got != s.wantAllow {
+					t.Errorf("step %d: AllowRetry = %v, want %v", i, got, s.wantAllow)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkTokenBucket(b *testing.B) {
+	tb := budget.Default()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			i++
+			tb.Attempted(i%8 == 0, i%3 == 0)
+			_ = tb.AllowRetry()
+		}
+	})
+}
+
+// BenchmarkTokenBucketHealthy is the steady state of a healthy service: the bucket is
+// full, so successes only read the shared word and never contend for it.
+func BenchmarkTokenBucketHealthy(b *testing.B) {
+	tb := budget.Default()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			tb.Attempted(true, false)
+		}
+	})
+}

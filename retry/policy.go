@@ -1,0 +1,110 @@
+package retry
+
+import (
+	"context"
+	"time"
+)
+
+// Defaults of a nil field when a Policy runs a call of this package (Do, Run, the
+// loop form, Group, Map, Wrap). Adapters that run a Policy document their own.
+const (
+	// DefaultAttempts is the number of attempts a nil Stop allows.
+	DefaultAttempts = 3
+	// DefaultBase and DefaultCap bound the full-jitter exponential backoff of a nil
+	// Wait: a pause drawn uniformly from [0, min(DefaultCap, DefaultBase·2^(n-1))].
+	DefaultBase = 100 * time.Millisecond
+	DefaultCap  = 10 * time.Second
+)
+
+// Policy says how to retry a call: when to stop, how long to wait, which failures to
+// retry, what to tell the hooks, how long an attempt may take and which budget to
+// draw on. A service declares one and every call shape shares it: [Do] for a typed
+// result, [Policy.Run] for an error-only call, [Policy.Loop], [Group], [Map], [Wrap],
+// [Retrier] (which adds a result predicate) and adapters such as retryhttp's
+// Transport.
+//
+// A zero Policy is valid: a nil field means the default of whatever runs the Policy.
+// Run by this package, that is at most 3 attempts, full-jitter exponential backoff
+// (100ms base, 10s cap), and a retry of every error except those marked Permanent and
+// context errors; an adapter documents its own (retryhttp's Transport retries only
+// what is safe to send again, 4 times).
+//
+// A Policy is configuration only: one value serves any number of goroutines, and
+// each call keeps its own state. Its fields must not change while calls use it. Copy
+// it and change a field to derive a variant, as tenacity's retry_with does: the copy
+// shares the Budget. Panics in an operation, a strategy or a hook are not recovered
+// and not retried.
+type Policy struct {
+	// Name, if set, names what the calls do ("GET api.example.com", a gRPC method),
+	// for the hooks: they read it as Attempt.Name. Adapters set it per call.
+	Name string
+
+	// Stop says when to give up; nil stops after DefaultAttempts attempts.
+	Stop Stop
+	// Wait chooses each pause; nil is full-jitter exponential backoff between 0 and
+	// min(DefaultCap, DefaultBase·2^(n-1)).
+	Wait Wait
+	// Retry says which errors are worth another attempt; nil retries every error but
+	// context.Canceled and context.DeadlineExceeded. Errors marked Permanent are
+	// never retried, and an attempt that ran out of AttemptTimeout always is.
+	Retry Predicate
+
+	// Before runs before every attempt.
+	Before Hook
+	// After runs after every attempt, successful or not.
+	After Hook
+	// BeforeSleep runs before each pause, once the retry is certain; Attempt.Delay is
+	// the pause.
+	BeforeSleep Hook
+	// OnEnd runs once when the call ends, however it ends; Attempt.Reason says how:
+	// a success, an error not retried, or a give-up (a Stop, the deadline, the
+	// budget, the context).
+	OnEnd Hook
+
+	// AttemptTimeout, if positive, bounds each attempt: the operation's context ends
+	// after it. An attempt that times out is retried (its error matches
+	// ErrAttemptTimeout); the end of the caller's context is final. The timeout is
+	// cooperative: an operation that ignores its context runs on, and the call
+	// waits for it. The attempt's context is canceled as soon as the operation
+	// returns, so a result must not depend on it: read a response body inside the
+	// operation.
+	AttemptTimeout time.Duration
+
+	// Budget, if set, caps retries as a share of the traffic of every call that
+	// shares it (see package budget). When it refuses a retry, the call gives up at
+	// once with ReasonBudget. Nil means no budget.
+	Budget Budget
+}
+
+// Run calls op until it succeeds or the Policy gives up, and returns nil or op's last
+// error. An error that is not retried comes back unchanged (unwrapped from
+// Permanent); giving up on a retryable one returns an *Error. The first attempt is
+// always made; ctx is passed to op (or, with AttemptTimeout, a context derived from
+// it), and its end is final: Run returns at once, waking from any pause. If op itself
+// returns the context's error, that error is not retried and so comes back
+// unchanged; any other error cut short by the context's end becomes an *Error with
+// ReasonContext. A nil p is the zero Policy. Run panics if ctx or op is nil.
+//
+// On the success path Run allocates nothing. Use [Do] for an operation that also
+// returns a result.
+func (p *Policy) Run(ctx context.Context, op func(context.Context) error) error {
+	mustCall("Policy.Run", ctx, op == nil)
+	var c call
+	c.init(ctx, p)
+	for {
+		actx, cancel := c.begin()
+		err := c.settle(actx, cancel, op(actx))
+		if again, final := c.end(err, false); !again {
+			return final
+		}
+	}
+}
+
+func mustCall(fn string, ctx context.Context, nilOp bool) {
+	switch {
+	case ctx == nil:
+		panic("retry: " + fn + ": nil Context")
+	case nilOp:
+		panic("retry: " + fn + ": nil operation")
+	}
+}
