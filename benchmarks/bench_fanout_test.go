@@ -62,7 +62,7 @@ func benchGroup(b *testing.B) {
 }
 
 func benchMap(b *testing.B) {
-	r := NewRetrier(Backoff)
+	p := NewPolicy(Backoff)
 	inputs := make([]int, fanout)
 	for i := range inputs {
 		inputs[i] = i
@@ -71,7 +71,7 @@ func benchMap(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		out, err := retry.Map(ctx, r, inputs, limit, f)
+		out, err := retry.Map(ctx, p, inputs, limit, f)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
 	"github.com/tenacious-go/tenacious/stop"
 	"github.com/tenacious-go/tenacious/wait"
@@ -33,8 +34,10 @@ func BenchmarkHTTP(b *testing.B) {
 		{"tenacious", func(base http.RoundTripper) func(string) (*http.Response, error) {
 			return retryhttp.NewClient(&retryhttp.Transport{
 				Base: base,
-				Stop: stop.AfterAttempts(MaxAttempts),
-				Wait: wait.FromError(wait.FullJitter(Base, Cap), time.Minute),
+				Policy: &retry.Policy{
+					Stop: stop.AfterAttempts(MaxAttempts),
+					Wait: wait.FromError(wait.FullJitter(Base, Cap), time.Minute),
+				},
 			}).Get
 		}},
 		{"go-retryablehttp", func(base http.RoundTripper) func(string) (*http.Response, error) {

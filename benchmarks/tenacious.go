@@ -9,20 +9,15 @@ import (
 	"github.com/tenacious-go/tenacious/wait"
 )
 
-// NewRetrier returns the shared policy as a tenacious Retrier, which one value
-// serves every call with.
-func NewRetrier(p Pause) *retry.Retrier[int] {
-	return &retry.Retrier[int]{
+// NewPolicy returns the shared policy as a tenacious Policy, which one value serves
+// every call shape with: retry.Do for typed calls, Run for error-only tasks, Group
+// and Map.
+func NewPolicy(p Pause) *retry.Policy {
+	return &retry.Policy{
 		Stop:  stop.AfterAttempts(MaxAttempts),
 		Wait:  tenaciousWait(p),
 		Retry: predicate.ErrorIs(ErrTransient),
 	}
-}
-
-// NewPolicy is NewRetrier for error-only tasks, as retry.Group runs them.
-func NewPolicy(p Pause) *retry.Policy {
-	r := NewRetrier(p)
-	return &retry.Policy{Stop: r.Stop, Wait: r.Wait, Retry: r.Retry}
 }
 
 func tenaciousWait(p Pause) retry.Wait {
@@ -36,6 +31,6 @@ func tenaciousWait(p Pause) retry.Wait {
 }
 
 func newTenacious(p Pause) Retry {
-	r := NewRetrier(p)
-	return func(ctx context.Context, op Op) (int, error) { return r.Do(ctx, op) }
+	policy := NewPolicy(p)
+	return func(ctx context.Context, op Op) (int, error) { return retry.Do(ctx, policy, op) }
 }

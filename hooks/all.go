@@ -3,13 +3,13 @@ package hooks
 import "github.com/tenacious-go/tenacious/retry"
 
 // All returns a Hook that runs hooks one after another, in order, skipping nil
-// ones, so that one Retrier field can hold several observers. Tenacity has no
-// equivalent (each of its callbacks is one function, combined by hand). All copies
-// hooks, so changing the slice later does not change the result.
+// ones, so that one Policy field can hold several observers: a logger and a metric
+// in OnEnd, say. Tenacity has no equivalent (each of its callbacks is one function,
+// combined by hand). All copies hooks, so changing the slice later does not change
+// the result.
 //
-// If no hook is left, All returns nil, which a Retrier reads as no hook at all (and
-// then need not read the clock for it); if one is left, All returns it as it is.
-// For two hooks, h.Then(next) says the same.
+// If no hook is left, All returns nil, which a Policy reads as no hook at all; if
+// one is left, All returns it as it is.
 func All(hooks ...retry.Hook) retry.Hook {
 	var kept []retry.Hook
 	for _, h := range hooks {

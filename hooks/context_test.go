@@ -31,12 +31,12 @@ func TestLogUsesTheCallsContext(t *testing.T) {
 	p := retry.Policy{
 		Before:      hooks.LogBefore(l, slog.LevelInfo),
 		After:       hooks.LogAfter(l, slog.LevelInfo),
-		BeforeSleep: hooks.Log(l, slog.LevelInfo),
-		OnGiveUp:    hooks.LogGiveUp(l, slog.LevelInfo),
+		BeforeSleep: hooks.LogBeforeSleep(l, slog.LevelInfo),
+		OnEnd:       hooks.LogEnd(l, slog.LevelInfo),
 	}
 	ctx := context.WithValue(context.Background(), traceKey{}, "trace-1")
 	_ = p.Run(ctx, func(context.Context) error { return retry.Permanent(errors.New("no")) })
-	if len(h.traces) != 3 { // before, after, give-up
+	if len(h.traces) != 3 { // before, after, and the end: not retried
 		t.Fatalf("%d records, want 3", len(h.traces))
 	}
 	for i, tr := range h.traces {
@@ -45,7 +45,7 @@ func TestLogUsesTheCallsContext(t *testing.T) {
 		}
 	}
 	// An Attempt made by hand has no context: the hook must not fail.
-	hooks.Log(l, slog.LevelInfo)(retry.Attempt{Number: 1})
+	hooks.LogBeforeSleep(l, slog.LevelInfo)(retry.Attempt{Number: 1})
 	if h.traces[3] != nil {
 		t.Errorf("hand-made Attempt: trace %v, want nil", h.traces[3])
 	}

@@ -1,13 +1,19 @@
-// Package hooks builds the retry.Hook values that watch a Retrier work, as cmpopts
-// builds options for cmp. Its loggers write one log/slog record per event, the
-// counterparts of tenacity's before_log, after_log and before_sleep_log, and All runs
-// several hooks as one.
+// Package hooks builds the retry.Hook values that watch a call work, as cmpopts
+// builds options for cmp. Its loggers write one log/slog record per event and are
+// named after the Policy field they fill: LogBefore, LogAfter and LogBeforeSleep,
+// the counterparts of tenacity's before_log, after_log and before_sleep_log, and
+// LogEnd, which says how a call ended. All runs several hooks as one.
 //
 //	logger := slog.Default()
-//	r := retry.Retrier[User]{
-//		BeforeSleep: hooks.Log(logger, slog.LevelWarn),
-//		OnGiveUp:    hooks.All(hooks.LogGiveUp(logger, slog.LevelError), countFailure),
+//	svc := retry.Policy{
+//		Name:        "GET api.example.com",
+//		BeforeSleep: hooks.LogBeforeSleep(logger, slog.LevelWarn),
+//		OnEnd:       hooks.All(hooks.LogEnd(logger, slog.LevelError), countEnd),
 //	}
+//
+// Every record carries the attribute name when the Policy has a Name. LogEnd logs a
+// give-up at the level it is given, an error that was not retried (the operation's
+// own answer, such as a not-found) at slog.LevelDebug, and a success not at all.
 //
 // A hook runs on the calling goroutine and the call waits for it, so it should be
 // quick. The loggers here cost nothing beyond a call to the logger's Enabled method

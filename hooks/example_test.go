@@ -21,19 +21,19 @@ func dropTime(groups []string, a slog.Attr) slog.Attr {
 	return a
 }
 
-func ExampleLog() {
+func ExampleLogBeforeSleep() {
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: dropTime}))
-	h := hooks.Log(logger, slog.LevelWarn)
+	h := hooks.LogBeforeSleep(logger, slog.LevelWarn)
 
-	// A Retrier calls it before each pause; here, by hand.
+	// A Policy calls it before each pause; here, by hand.
 	h(retry.Attempt{Number: 2, Err: errors.New("connection refused"), Delay: 400 * time.Millisecond, Elapsed: 250 * time.Millisecond})
 	// Output:
 	// level=WARN msg="retry: retrying" attempt=2 error="connection refused" delay=400ms elapsed=250ms
 }
 
-// Log in a real Policy: three attempts, so two retries and two records. The elapsed
-// times, real here, are left out of the output.
-func ExampleLog_policy() {
+// LogBeforeSleep in a real Policy: three attempts, so two retries and two records.
+// The elapsed times, real here, are left out of the output.
+func ExampleLogBeforeSleep_policy() {
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 			if a.Key == slog.TimeKey || a.Key == "elapsed" {
@@ -45,7 +45,7 @@ func ExampleLog_policy() {
 	p := retry.Policy{
 		Stop:        stop.AfterAttempts(3),
 		Wait:        func(retry.Attempt) time.Duration { return 0 },
-		BeforeSleep: hooks.Log(logger, slog.LevelWarn),
+		BeforeSleep: hooks.LogBeforeSleep(logger, slog.LevelWarn),
 	}
 	err := p.Run(context.Background(), func(context.Context) error {
 		return errors.New("unavailable")
@@ -82,28 +82,64 @@ func ExampleLogAfter() {
 	// level=INFO msg="retry: attempt ended" attempt=2 elapsed=150ms
 }
 
-func ExampleLogGiveUp() {
+func ExampleLogEnd() {
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: dropTime}))
-	h := hooks.LogGiveUp(logger, slog.LevelError)
+	h := hooks.LogEnd(logger, slog.LevelError)
 
-	h(retry.Attempt{Number: 5, Err: errors.New("service unavailable"), Elapsed: 9 * time.Second})
+	// A Policy calls it once, when the call ends; here, by hand. A give-up is
+	// logged at the level given.
+	h(retry.Attempt{Number: 5, Err: errors.New("service unavailable"), Elapsed: 9 * time.Second,
+		Delay: 2 * time.Second, Reason: retry.ReasonStop})
+	// An error not retried is logged at Debug, disabled here, and a success not at all.
+	h(retry.Attempt{Number: 1, Err: errors.New("not found"), Reason: retry.ReasonNotRetried})
+	h(retry.Attempt{Number: 2, Elapsed: time.Second, Reason: retry.ReasonSuccess})
 	// Output:
-	// level=ERROR msg="retry: giving up" attempts=5 error="service unavailable" elapsed=9s
+	// level=ERROR msg="retry: giving up" reason=stop attempts=5 error="service unavailable" delay=2s elapsed=9s
+}
+
+// LogEnd in a real, named Policy: the first call gives up, the second fails with a
+// not-found that the Policy does not retry, which is no give-up. The elapsed times,
+// real here, are left out of the output.
+func ExampleLogEnd_policy() {
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey || a.Key == "elapsed" {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	errNotFound := errors.New("not found")
+	p := retry.Policy{
+		Name:  "GET example.com",
+		Stop:  stop.AfterAttempts(2),
+		Wait:  func(retry.Attempt) time.Duration { return 0 },
+		Retry: func(a retry.Attempt) bool { return !errors.Is(a.Err, errNotFound) },
+		OnEnd: hooks.LogEnd(logger, slog.LevelError),
+	}
+	err := p.Run(context.Background(), func(context.Context) error { return errors.New("unavailable") })
+	fmt.Println(err)
+	err = p.Run(context.Background(), func(context.Context) error { return errNotFound })
+	fmt.Println(err)
+	// Output:
+	// level=ERROR msg="retry: giving up" name="GET example.com" reason=stop attempts=2 error=unavailable
+	// retry: gave up after 2 attempts: unavailable
+	// not found
 }
 
 func ExampleAll() {
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: dropTime}))
-	failures := 0
+	ends := 0
 	h := hooks.All(
-		hooks.LogGiveUp(logger, slog.LevelError),
-		func(retry.Attempt) { failures++ }, // a metric, say
+		hooks.LogEnd(logger, slog.LevelError),
+		func(retry.Attempt) { ends++ }, // a metric, say
 	)
 
-	h(retry.Attempt{Number: 3, Err: errors.New("refused"), Elapsed: time.Second})
-	fmt.Println("failures:", failures)
+	h(retry.Attempt{Number: 3, Err: errors.New("refused"), Elapsed: time.Second, Reason: retry.ReasonStop})
+	fmt.Println("ends:", ends)
 	fmt.Println("All() == nil:", hooks.All() == nil)
 	// Output:
-	// level=ERROR msg="retry: giving up" attempts=3 error=refused elapsed=1s
-	// failures: 1
+	// level=ERROR msg="retry: giving up" reason=stop attempts=3 error=refused elapsed=1s
+	// ends: 1
 	// All() == nil: true
 }

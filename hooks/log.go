@@ -9,34 +9,21 @@ import (
 
 // Messages of the records the loggers write.
 const (
-	msgBefore   = "retry: attempt starting"
-	msgAfter    = "retry: attempt ended"
-	msgRetrying = "retry: retrying"
-	msgGiveUp   = "retry: giving up"
+	msgBefore     = "retry: attempt starting"
+	msgAfter      = "retry: attempt ended"
+	msgRetrying   = "retry: retrying"
+	msgGiveUp     = "retry: giving up"
+	msgNotRetried = "retry: not retried"
 )
 
-// Log returns a Hook for Retrier.BeforeSleep that logs each retry to l at level: the
-// counterpart of tenacity's before_sleep_log. Each record has the message
-// "retry: retrying" and these attributes:
+// LogBefore returns a Hook for Policy.Before that logs each attempt as it starts, to
+// l at level: the counterpart of tenacity's before_log. Each record has the message
+// "retry: attempt starting" and these attributes:
 //
-//   - attempt: the number of the attempt that failed (int)
-//   - error: its error (an error value), left out when it is nil (the attempt's
-//     result was rejected by RetryResult)
-//   - delay: the pause about to be taken (time.Duration)
-//   - elapsed: the time since the first attempt began (time.Duration)
-//
-// When l is not enabled for level, the hook allocates nothing and builds no record.
-// Log panics if l is nil. See LogAfter to log every attempt, successful or not, and
-// LogGiveUp to log the end of a failed call.
-func Log(l *slog.Logger, level slog.Level) retry.Hook {
-	mustLogger("Log", l)
-	return logHook(l, level, msgRetrying, "attempt", true)
-}
-
-// LogBefore returns a Hook for Retrier.Before that logs each attempt as it starts,
-// to l at level: the counterpart of tenacity's before_log. Each record has the
-// message "retry: attempt starting" and the attributes attempt (int, 1 for the first)
-// and elapsed (time.Duration, zero for the first).
+//   - name: the Policy's Name (string), left out when it is empty
+//   - attempt: the number of the attempt (int, 1 for the first)
+//   - elapsed: the time since the first attempt began (time.Duration, zero for the
+//     first)
 //
 // When l is not enabled for level, the hook allocates nothing and builds no record.
 // LogBefore panics if l is nil.
@@ -47,56 +34,129 @@ func LogBefore(l *slog.Logger, level slog.Level) retry.Hook {
 		if !l.Enabled(ctx, level) {
 			return
 		}
-		l.LogAttrs(ctx, level, msgBefore,
-			slog.Int("attempt", a.Number), slog.Duration("elapsed", a.Elapsed))
+		var buf [3]slog.Attr
+		attrs := appendName(buf[:0], a.Name)
+		attrs = append(attrs, slog.Int("attempt", a.Number), slog.Duration("elapsed", a.Elapsed))
+		l.LogAttrs(ctx, level, msgBefore, attrs...)
 	}
 }
 
-// LogAfter returns a Hook for Retrier.After that logs each attempt as it ends,
+// LogAfter returns a Hook for Policy.After that logs each attempt as it ends,
 // successful or not, to l at level: the counterpart of tenacity's after_log. Each
-// record has the message "retry: attempt ended" and the attributes attempt (int),
-// error (an error value, left out when the attempt succeeded or its result was
-// rejected) and elapsed (time.Duration, since the first attempt began).
+// record has the message "retry: attempt ended" and these attributes:
+//
+//   - name: the Policy's Name (string), left out when it is empty
+//   - attempt: the number of the attempt (int)
+//   - error: its error (an error value), left out when the attempt succeeded or
+//     its result was rejected by a Retrier's RetryResult
+//   - elapsed: the time since the first attempt began (time.Duration)
 //
 // When l is not enabled for level, the hook allocates nothing and builds no record.
-// LogAfter panics if l is nil. To log only the attempts that will be retried, use Log.
+// LogAfter panics if l is nil. To log only the attempts that will be retried, use
+// LogBeforeSleep.
 func LogAfter(l *slog.Logger, level slog.Level) retry.Hook {
 	mustLogger("LogAfter", l)
-	return logHook(l, level, msgAfter, "attempt", false)
-}
-
-// LogGiveUp returns a Hook for Retrier.OnGiveUp that logs the end of a failed call
-// to l at level, whatever ended it: a Stop, the deadline, the budget, the context,
-// or an error that is not retried (the Attempt does not say which; the error the
-// call returns does). Each record has the message "retry: giving up" and the attributes
-// attempts (int, the number made), error (the last attempt's error, left out when
-// its result was rejected instead) and elapsed (time.Duration, from the start of the
-// first attempt to the end of the last).
-//
-// Tenacity has no logger for this event; its nearest is retry_error_callback. When l
-// is not enabled for level, the hook allocates nothing and builds no record.
-// LogGiveUp panics if l is nil.
-func LogGiveUp(l *slog.Logger, level slog.Level) retry.Hook {
-	mustLogger("LogGiveUp", l)
-	return logHook(l, level, msgGiveUp, "attempts", false)
-}
-
-// logHook returns a hook that logs msg with the attempt number under key, the
-// error if any, the delay if withDelay, and the elapsed time, to the call's context.
-func logHook(l *slog.Logger, level slog.Level, msg, key string, withDelay bool) retry.Hook {
 	return func(a retry.Attempt) {
 		ctx := contextOf(a)
 		if !l.Enabled(ctx, level) {
 			return
 		}
 		var buf [4]slog.Attr
-		attrs := append(buf[:0], slog.Int(key, a.Number))
+		attrs := appendName(buf[:0], a.Name)
+		attrs = append(attrs, slog.Int("attempt", a.Number))
 		attrs = appendErr(attrs, a.Err)
-		if withDelay {
+		attrs = append(attrs, slog.Duration("elapsed", a.Elapsed))
+		l.LogAttrs(ctx, level, msgAfter, attrs...)
+	}
+}
+
+// LogBeforeSleep returns a Hook for Policy.BeforeSleep that logs each retry, once it
+// is certain, to l at level: the counterpart of tenacity's before_sleep_log. Each
+// record has the message "retry: retrying" and these attributes:
+//
+//   - name: the Policy's Name (string), left out when it is empty
+//   - attempt: the number of the attempt that failed (int)
+//   - error: its error (an error value), left out when it is nil (the attempt's
+//     result was rejected by a Retrier's RetryResult)
+//   - delay: the pause about to be taken (time.Duration)
+//   - elapsed: the time since the first attempt began (time.Duration)
+//
+// When l is not enabled for level, the hook allocates nothing and builds no record.
+// LogBeforeSleep panics if l is nil. See LogAfter to log every attempt, successful
+// or not, and LogEnd to log how a call ended.
+func LogBeforeSleep(l *slog.Logger, level slog.Level) retry.Hook {
+	mustLogger("LogBeforeSleep", l)
+	return func(a retry.Attempt) {
+		ctx := contextOf(a)
+		if !l.Enabled(ctx, level) {
+			return
+		}
+		var buf [5]slog.Attr
+		attrs := appendName(buf[:0], a.Name)
+		attrs = append(attrs, slog.Int("attempt", a.Number))
+		attrs = appendErr(attrs, a.Err)
+		attrs = append(attrs, slog.Duration("delay", a.Delay), slog.Duration("elapsed", a.Elapsed))
+		l.LogAttrs(ctx, level, msgRetrying, attrs...)
+	}
+}
+
+// LogEnd returns a Hook for Policy.OnEnd that logs how a call ended, according to
+// Attempt.Reason:
+//
+//   - A give-up (retry.ReasonStop, ReasonDeadline, ReasonBudget, ReasonContext) is
+//     logged to l at level, with the message "retry: giving up".
+//   - An error that was not retried (retry.ReasonNotRetried) is logged at
+//     slog.LevelDebug, whatever level is given, with the message
+//     "retry: not retried". It is not a give-up: an error the Policy does not retry,
+//     such as a not-found, is the operation's own answer, which the caller handles,
+//     and a call that returns it has not failed to retry anything.
+//   - A success (retry.ReasonSuccess), or an Attempt whose Reason is zero (not
+//     in OnEnd), is not logged.
+//
+// A Reason this package does not know, should package retry add one, is logged as a
+// give-up.
+//
+// Each record has these attributes:
+//
+//   - name: the Policy's Name (string), left out when it is empty
+//   - reason: how the call ended, as Reason.String gives it ("stop", "deadline",
+//     "budget", "context" or "not_retried")
+//   - attempts: the number of attempts made (int)
+//   - error: the last attempt's error (an error value), left out when it is nil
+//     (the last result was rejected by a Retrier's RetryResult)
+//   - delay: the pause that was chosen and not taken (time.Duration): the one a
+//     Stop, the deadline or the budget refused, or the one the context's end cut
+//     short; left out when it is zero, as when the call ended before a pause was
+//     chosen
+//   - elapsed: the time from the start of the first attempt to the end of the last
+//     (time.Duration)
+//
+// Tenacity has no logger for this event (its nearest hook, retry_error_callback, is
+// no logger). When l is not enabled for the level of the record, the hook allocates
+// nothing and builds no record. LogEnd panics if l is nil.
+func LogEnd(l *slog.Logger, level slog.Level) retry.Hook {
+	mustLogger("LogEnd", l)
+	return func(a retry.Attempt) {
+		lv, msg := level, msgGiveUp
+		switch a.Reason {
+		case 0, retry.ReasonSuccess:
+			return
+		case retry.ReasonNotRetried:
+			lv, msg = slog.LevelDebug, msgNotRetried
+		}
+		ctx := contextOf(a)
+		if !l.Enabled(ctx, lv) {
+			return
+		}
+		var buf [6]slog.Attr
+		attrs := appendName(buf[:0], a.Name)
+		attrs = append(attrs, slog.String("reason", a.Reason.String()), slog.Int("attempts", a.Number))
+		attrs = appendErr(attrs, a.Err)
+		if a.Delay != 0 {
 			attrs = append(attrs, slog.Duration("delay", a.Delay))
 		}
 		attrs = append(attrs, slog.Duration("elapsed", a.Elapsed))
-		l.LogAttrs(ctx, level, msg, attrs...)
+		l.LogAttrs(ctx, lv, msg, attrs...)
 	}
 }
 
@@ -107,6 +167,14 @@ func contextOf(a retry.Attempt) context.Context {
 		return context.Background()
 	}
 	return a.Context
+}
+
+// appendName appends the name attribute when name is not empty.
+func appendName(attrs []slog.Attr, name string) []slog.Attr {
+	if name == "" {
+		return attrs
+	}
+	return append(attrs, slog.String("name", name))
 }
 
 // appendErr appends the error attribute when err is not nil.

@@ -16,17 +16,18 @@ func TestConstructorPanics(t *testing.T) {
 		build     func() retry.Hook
 		wantPanic string // empty: must not panic
 	}{
-		{"Log", func() retry.Hook { return hooks.Log(l, slog.LevelInfo) }, ""},
-		{"Log(nil)", func() retry.Hook { return hooks.Log(nil, slog.LevelInfo) }, "hooks: Log: nil *slog.Logger"},
 		{"LogBefore", func() retry.Hook { return hooks.LogBefore(l, slog.LevelDebug) }, ""},
 		{"LogBefore(nil)", func() retry.Hook { return hooks.LogBefore(nil, slog.LevelDebug) },
 			"hooks: LogBefore: nil *slog.Logger"},
 		{"LogAfter", func() retry.Hook { return hooks.LogAfter(l, slog.LevelInfo) }, ""},
 		{"LogAfter(nil)", func() retry.Hook { return hooks.LogAfter(nil, slog.LevelInfo) },
 			"hooks: LogAfter: nil *slog.Logger"},
-		{"LogGiveUp", func() retry.Hook { return hooks.LogGiveUp(l, slog.LevelError) }, ""},
-		{"LogGiveUp(nil)", func() retry.Hook { return hooks.LogGiveUp(nil, slog.LevelError) },
-			"hooks: LogGiveUp: nil *slog.Logger"},
+		{"LogBeforeSleep", func() retry.Hook { return hooks.LogBeforeSleep(l, slog.LevelWarn) }, ""},
+		{"LogBeforeSleep(nil)", func() retry.Hook { return hooks.LogBeforeSleep(nil, slog.LevelWarn) },
+			"hooks: LogBeforeSleep: nil *slog.Logger"},
+		{"LogEnd", func() retry.Hook { return hooks.LogEnd(l, slog.LevelError) }, ""},
+		{"LogEnd(nil)", func() retry.Hook { return hooks.LogEnd(nil, slog.LevelError) },
+			"hooks: LogEnd: nil *slog.Logger"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,14 +1,17 @@
 // Package predicate builds the retry.Predicate values that decide which failed
-// attempts a retry.Retrier tries again: by error value or type, by message, by
+// attempts a retry.Policy tries again: by error value or type, by message, by
 // HTTP-style status code, or with Transient, a whitelist of failures that usually
-// pass on their own.
+// pass on their own. Any, All and Not combine them.
 //
-//	r := retry.Retrier[User]{
-//		Retry: predicate.Any(
-//			predicate.Transient(),             // timeouts, dropped connections, 503s, ...
-//			predicate.ErrorIs(ErrStale),       // a sentinel error
-//			predicate.ErrorAs[*LockedError](), // an error type
-//		).And(predicate.Status(429).Not()),    // but leave rate limits to the caller
+//	svc := retry.Policy{
+//		Retry: predicate.All(
+//			predicate.Any(
+//				predicate.Transient(),             // timeouts, dropped connections, 503s, ...
+//				predicate.ErrorIs(ErrStale),       // a sentinel error
+//				predicate.ErrorAs[*LockedError](), // an error type
+//			),
+//			predicate.Not(predicate.Status(429)), // but leave rate limits to the caller
+//		),
 //	}
 //
 // Every predicate here is a pure function of the retry.Attempt, safe to share
@@ -17,11 +20,11 @@
 // wrong (nil, empty, out of range), with a message that starts with "predicate: ";
 // the predicates they return do not panic, unless a function given to Error does.
 //
-// Attempt.Err is nil when the attempt's result, not an error, was rejected by the
-// Retrier's RetryResult. Always retries then too; every predicate that looks at the
-// error reports false, so Not of one reports true.
+// Attempt.Err is nil when the attempt's result, not an error, was rejected by a
+// retry.Retrier's RetryResult. Always retries then too; every predicate that looks
+// at the error reports false, so Not of one reports true.
 //
 // The names follow Python's tenacity: Always is retry_always, ErrorAs is
 // retry_if_exception_type, Error is retry_if_exception, Any and All are retry_any and
-// retry_all.
+// retry_all (tenacity's | and &).
 package predicate

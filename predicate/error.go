@@ -12,8 +12,6 @@ import (
 // error. f never sees a nil error: with Attempt.Err nil the Predicate reports false.
 // It is tenacity's retry_if_exception; prefer ErrorIs or ErrorAs when a value or a
 // type is all f would look for. Error panics if f is nil.
-//
-//go:noinline
 func Error(f func(error) bool) retry.Predicate {
 	if f == nil {
 		panic("predicate: Error: nil func")
@@ -26,8 +24,6 @@ func Error(f func(error) bool) retry.Predicate {
 // A nil Attempt.Err matches nothing. tenacity, which matches exceptions by class,
 // has no equivalent; see ErrorAs for retry_if_exception_type. ErrorIs panics if
 // there are no targets or one is nil.
-//
-//go:noinline
 func ErrorIs(targets ...error) retry.Predicate {
 	if len(targets) == 0 {
 		panic("predicate: ErrorIs: no targets")

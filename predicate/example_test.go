@@ -53,14 +53,14 @@ func ExampleTransient() {
 	// false context canceled
 }
 
-// A Retrier that retries what Transient accepts: here, two 503s and then success.
-func ExampleTransient_retrier() {
-	r := retry.Policy{
+// A Policy that retries what Transient accepts: here, two 503s and then success.
+func ExampleTransient_policy() {
+	p := retry.Policy{
 		Retry: predicate.Transient(),
 		Wait:  func(retry.Attempt) time.Duration { return time.Millisecond },
 	}
 	calls := 0
-	err := r.Run(context.Background(), func(context.Context) error {
+	err := p.Run(context.Background(), func(context.Context) error {
 		calls++
 		if calls < 3 {
 			return &HTTPError{503}
@@ -101,23 +101,18 @@ func ExampleErrorAs() {
 	// false
 }
 
-// Predicates combine with the methods of retry.Predicate or with Any, All and Not.
+// Predicates combine with Any, All and Not.
 func Example_combine() {
 	errStale := errors.New("stale read")
 	// Transient errors and errStale, but not 429: the caller handles rate limits.
-	retryIf := predicate.Transient().
-		Or(predicate.ErrorIs(errStale)).
-		And(predicate.Status(429).Not())
-	fmt.Println(decide(retryIf, errStale))
-	fmt.Println(decide(retryIf, &HTTPError{502}))
-	fmt.Println(decide(retryIf, &HTTPError{429}))
-
-	// The same with the package's functions.
-	same := predicate.All(
+	retryIf := predicate.All(
 		predicate.Any(predicate.Transient(), predicate.ErrorIs(errStale)),
 		predicate.Not(predicate.Status(429)),
 	)
-	fmt.Println(decide(same, &HTTPError{429}))
+	fmt.Println(decide(retryIf, errStale))
+	fmt.Println(decide(retryIf, &HTTPError{502}))
+	fmt.Println(decide(retryIf, &HTTPError{429}))
+	fmt.Println(decide(retryIf, &HTTPError{404}))
 	// Output:
 	// true
 	// true

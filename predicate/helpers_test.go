@@ -27,7 +27,7 @@ func (e timeoutErr) Error() string { return "timeout " + strconv.FormatBool(bool
 func (e timeoutErr) Timeout() bool { return bool(e) }
 
 // attemptTimeout is our own error that matches retry.ErrAttemptTimeout and wraps
-// the attempt's context error, as the Retrier's does.
+// the attempt's context error, as package retry's does.
 type attemptTimeout struct{}
 
 func (attemptTimeout) Error() string        { return "attempt timed out: " + context.DeadlineExceeded.Error() }

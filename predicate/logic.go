@@ -6,8 +6,8 @@ import (
 	"github.com/tenacious-go/tenacious/retry"
 )
 
-// Not returns a Predicate that retries exactly when p does not, as p.Not() does.
-// Beware that Not(Transient()) retries a nil Attempt.Err, like Always: negate the
+// Not returns a Predicate that retries exactly when p does not. tenacity has no
+// retry_not; Not(ErrorAs[E]()) is its retry_if_not_exception_type. Beware that Not(Transient()) retries a nil Attempt.Err, like Always: negate the
 // narrowest predicate and combine it with All, as in
 // All(Transient(), Not(Status(503))). Not panics if p is nil.
 func Not(p retry.Predicate) retry.Predicate {
@@ -19,8 +19,7 @@ func Not(p retry.Predicate) retry.Predicate {
 
 // Any returns a Predicate that retries when at least one of ps does, trying them in
 // order and stopping at the first that says yes. It is tenacity's retry_any (and its
-// | operator); p.Or(q) is the same for two. Any panics if ps is empty or holds a
-// nil predicate.
+// | operator). Any panics if ps is empty or holds a nil predicate.
 func Any(ps ...retry.Predicate) retry.Predicate {
 	ps = checked("Any", ps)
 	return func(a retry.Attempt) bool {
@@ -35,8 +34,7 @@ func Any(ps ...retry.Predicate) retry.Predicate {
 
 // All returns a Predicate that retries only when every one of ps does, trying them in
 // order and stopping at the first that says no. It is tenacity's retry_all (and its
-// & operator); p.And(q) is the same for two. All panics if ps is empty or holds a
-// nil predicate.
+// & operator). All panics if ps is empty or holds a nil predicate.
 func All(ps ...retry.Predicate) retry.Predicate {
 	ps = checked("All", ps)
 	return func(a retry.Attempt) bool {

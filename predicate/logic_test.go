@@ -75,15 +75,16 @@ func TestAnyAll(t *testing.T) {
 			if !slices.Equal(*ran, tt.ranAll) {
 				t.Errorf("All ran %v, want %v", *ran, tt.ranAll)
 			}
-			or, and := ps[0], ps[0]
+			// Nested two at a time, as tenacity's | and & build them, they agree.
+			anyP, allP := ps[0], ps[0]
 			for _, p := range ps[1:] {
-				or, and = or.Or(p), and.And(p)
+				anyP, allP = Any(anyP, p), All(allP, p)
 			}
-			if got := or(at(nil)); got != tt.wantAny {
-				t.Errorf("Or chain: got %v, want %v as Any", got, tt.wantAny)
+			if got := anyP(at(nil)); got != tt.wantAny {
+				t.Errorf("nested Any: got %v, want %v as Any", got, tt.wantAny)
 			}
-			if got := and(at(nil)); got != tt.wantAll {
-				t.Errorf("And chain: got %v, want %v as All", got, tt.wantAll)
+			if got := allP(at(nil)); got != tt.wantAll {
+				t.Errorf("nested All: got %v, want %v as All", got, tt.wantAll)
 			}
 		})
 	}

@@ -13,8 +13,6 @@ import (
 // ErrorAs, and see MessageMatches for a pattern. It is the nearest Go form of
 // tenacity's retry_if_exception_message, whose message= wants the whole text
 // instead. Message panics if substr is empty.
-//
-//go:noinline
 func Message(substr string) retry.Predicate {
 	if substr == "" {
 		panic("predicate: Message: empty substring")
@@ -29,8 +27,6 @@ func Message(substr string) retry.Predicate {
 // tenacity's retry_if_exception_message(match=...), except that Python's re.match
 // is anchored at the start: begin the pattern with ^ for the same effect. See Message
 // for a plain substring. MessageMatches panics if re is nil.
-//
-//go:noinline
 func MessageMatches(re *regexp.Regexp) retry.Predicate {
 	if re == nil {
 		panic("predicate: MessageMatches: nil regexp")

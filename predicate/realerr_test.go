@@ -244,16 +244,16 @@ func makeHTTPErrs(t *testing.T) httpErrs {
 	return e
 }
 
-// attemptTimeoutErr is the error a Retrier's attempt gets when it outlives
+// attemptTimeoutErr is the error a call's attempt gets when it outlives
 // AttemptTimeout, as hooks and predicates see it.
 func attemptTimeoutErr(t *testing.T) error {
 	var got error
-	r := retry.Policy{
+	p := retry.Policy{
 		AttemptTimeout: time.Millisecond,
 		Stop:           func(retry.Attempt) bool { return true },
 		After:          func(a retry.Attempt) { got = a.Err },
 	}
-	r.Run(context.Background(), func(ctx context.Context) error {
+	p.Run(context.Background(), func(ctx context.Context) error {
 		<-ctx.Done()
 		return ctx.Err()
 	})

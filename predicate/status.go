@@ -20,8 +20,6 @@ type statusCoder interface{ StatusCode() int }
 // tenacity knows nothing of HTTP; Status is what its users write with
 // retry_if_exception and a status check. See TransientStatus for the codes Transient
 // retries. Status panics if codes is empty or holds a code outside 100..599.
-//
-//go:noinline
 func Status(codes ...int) retry.Predicate {
 	if len(codes) == 0 {
 		panic("predicate: Status: no codes")

@@ -23,7 +23,7 @@ import (
 //
 //  1. A nil Attempt.Err is not retried.
 //  2. An error marked retry.Permanent is not retried.
-//  3. An attempt that ran out of the Retrier's AttemptTimeout (errors.Is
+//  3. An attempt that ran out of the Policy's AttemptTimeout (errors.Is
 //     retry.ErrAttemptTimeout) is retried, though it wraps context.DeadlineExceeded.
 //  4. The end of the caller's context is not retried: an error that errors.Is
 //     context.Canceled, or whose tree holds context.DeadlineExceeded itself. The
@@ -50,12 +50,10 @@ import (
 //  11. Anything else is not retried.
 //
 // Transient allocates nothing. The caller's context can end without rule 4 seeing
-// it (a net.Dialer maps it to its own timeout error); a Retrier checks its context
-// itself, so this matters only where Transient is used alone. tenacity has no
-// equivalent; combine with Status, ErrorIs or ErrorAs to retry more, as in
-// Transient().Or(Status(409)), or with Not to retry less.
-//
-//go:noinline
+// it (a net.Dialer maps it to its own timeout error); a call of package retry checks
+// its context itself, so this matters only where Transient is used alone. tenacity
+// has no equivalent; combine with Status, ErrorIs or ErrorAs to retry more, as in
+// Any(Transient(), Status(409)), or with All and Not to retry less.
 func Transient() retry.Predicate {
 	return func(a retry.Attempt) bool { return transient(a.Err) }
 }

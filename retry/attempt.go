@@ -29,8 +29,9 @@ type Attempt struct {
 	// Delay is the pause chosen before the next attempt. Wait and Retry see zero,
 	// since it is not chosen yet; Stop and BeforeSleep see the chosen value, so a
 	// Stop can refuse a pause that is too long. OnEnd sees it when a Stop, the
-	// deadline or the budget refused the pause, and zero when the call ended before
-	// one was chosen (a success, an error not retried, the context ending).
+	// deadline or the budget refused the pause, or the context ended during it, and
+	// zero when the call ended before one was chosen (a success, an error not
+	// retried, the context ending during an attempt).
 	Delay time.Duration
 
 	// PrevDelay is the pause chosen before this attempt: zero for the first.

@@ -2,30 +2,39 @@
 // servers that are overloaded, rate limits) until they succeed, a strategy says stop,
 // or the context ends.
 //
-// A [Retrier] is assembled from small values: a [Stop] (when to give up), a [Wait]
-// (how long to pause), a [Predicate] (which failures are worth another attempt) and
-// [Hook]s (to watch it work). They are plain func types over one [Attempt] snapshot,
-// combined with methods such as [Stop.Or] and [Predicate.And]; packages stop, wait,
-// predicate and hooks build the common ones, under the names Python's tenacity made
-// familiar:
+// A [Policy] is assembled from small values: a [Stop] (when to give up), a [Wait]
+// (how long to pause), a [Predicate] (which failures are worth another attempt),
+// [Hook]s (to watch it work), an attempt timeout and a [Budget]. They are plain func
+// types over one [Attempt] snapshot; packages stop, wait, predicate, hooks and
+// budget build and combine the common ones, under the names Python's tenacity made
+// familiar. A service declares one Policy and every call shares it, whatever it
+// returns:
 //
-//	r := retry.Retrier[User]{
-//		Stop:        stop.AfterAttempts(4).Or(stop.AfterElapsed(30 * time.Second)),
+//	users := retry.Policy{
+//		Name:        "users",
+//		Stop:        stop.Any(stop.AfterAttempts(4), stop.AfterElapsed(30*time.Second)),
 //		Wait:        wait.FullJitter(time.Second, 30*time.Second),
 //		Retry:       predicate.Transient(),
-//		BeforeSleep: hooks.Log(slog.Default(), slog.LevelWarn),
+//		BeforeSleep: hooks.LogBeforeSleep(slog.Default(), slog.LevelWarn),
+//		Budget:      budget.Default(),
 //	}
-//	u, err := r.Do(ctx, func(ctx context.Context) (User, error) { return api.User(ctx, id) })
+//	u, err := retry.Do(ctx, &users, func(ctx context.Context) (User, error) { return api.User(ctx, id) })
+//	err = users.Run(ctx, func(ctx context.Context) error { return api.Ping(ctx) })
 //
-// The zero Retrier is ready to use, a Retrier is safe for concurrent use, and the
+// [Do] infers the result type; a [Retrier] adds a result predicate to a Policy;
+// [Policy.Run] serves error-only calls, [Policy.Loop] the range-over-func form,
+// [Group] and [Map] many calls under one deadline, [Wrap] a decorator, and adapters
+// such as retryhttp's Transport take the same Policy.
+//
+// The zero Policy is ready to use, a Policy is safe for concurrent use, and the
 // success path allocates nothing. Each call keeps its own state: [WithStats] reads it.
 //
 // Per attempt, events come in this order: Before, the attempt, After; then, for a
 // failure worth retrying, Wait chooses the pause, Stop sees it, the context's
 // deadline is checked (a pause that would outlast it gives up at once), the
-// [Budget], if any, is asked, BeforeSleep runs and the call sleeps; otherwise
-// OnGiveUp runs and the call returns. A hook never fires for a retry that will not
-// happen.
+// [Budget], if any, is asked, BeforeSleep runs and the call sleeps. When the call
+// ends, however it ends, OnEnd runs once and Attempt.Reason says how. A hook never
+// fires for a retry that will not happen.
 //
 // An error that is not retried comes back unchanged; giving up on one that was
 // returns an [*Error] that says why and unwraps to the last error and, if the context

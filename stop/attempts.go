@@ -8,13 +8,11 @@ import (
 
 // AfterAttempts returns a Stop that gives up once n attempts have been made
 // (retry.Attempt.Number >= n), so the operation runs at most n times: AfterAttempts(1)
-// never retries. It is tenacity's stop_after_attempt, and the zero Retrier's default
-// is AfterAttempts(retry.DefaultAttempts).
+// never retries. It is tenacity's stop_after_attempt; a nil Policy.Stop, in the calls
+// of package retry, is AfterAttempts(retry.DefaultAttempts).
 //
 // AfterAttempts panics if n is less than 1. To bound a call by time instead, see
 // AfterElapsed and BeforeElapsed.
-//
-//go:noinline
 func AfterAttempts(n int) retry.Stop {
 	if n < 1 {
 		panic("stop: AfterAttempts: n must be at least 1, got " + strconv.Itoa(n))

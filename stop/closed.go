@@ -17,8 +17,6 @@ import "github.com/tenacious-go/tenacious/retry"
 // short an attempt or a pause in progress; to do that, cancel the call's context.
 // WhenClosed panics if ch is nil (a nil channel is never closed: the Done channel of
 // context.Background, for one).
-//
-//go:noinline
 func WhenClosed(ch <-chan struct{}) retry.Stop {
 	if ch == nil {
 		panic("stop: WhenClosed: nil channel")

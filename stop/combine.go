@@ -9,7 +9,7 @@ import (
 
 // Any returns a Stop that gives up as soon as one of stops does, asking them in
 // order and no further than the first that says yes. It is tenacity's stop_any (and
-// its stop_a | stop_b); for two, a.Or(b) says the same.
+// its stop_a | stop_b).
 //
 // Any panics if stops is empty or holds a nil Stop. It copies stops, so changing the
 // slice later does not change the result.
@@ -30,7 +30,7 @@ func Any(stops ...retry.Stop) retry.Stop {
 
 // All returns a Stop that gives up only when every one of stops does, asking them in
 // order and no further than the first that says no. It is tenacity's stop_all (and
-// its stop_a & stop_b); for two, a.And(b) says the same.
+// its stop_a & stop_b).
 //
 // All panics if stops is empty or holds a nil Stop. It copies stops, so changing the
 // slice later does not change the result.

@@ -1,18 +1,18 @@
-// Package stop builds the retry.Stop values a Retrier uses to decide when to give up,
-// as cmpopts builds options for cmp. Each constructor names its tenacity equivalent,
-// checks its arguments at once (a bad one panics with a message that starts with
-// "stop: "), and returns a function of the retry.Attempt that one Retrier can share
-// between any number of goroutines.
+// Package stop builds the retry.Stop values a retry.Policy uses to decide when to
+// give up, as cmpopts builds options for cmp. Each constructor names its tenacity
+// equivalent, checks its arguments at once (a bad one panics with a message that
+// starts with "stop: "), and returns a function of the retry.Attempt that one Policy
+// can share between any number of goroutines.
 //
-// Combine them with Any and All, or with the Or and And methods of retry.Stop:
+// Combine them with Any and All:
 //
-//	r := retry.Retrier[User]{
+//	svc := retry.Policy{
 //		// At most 5 attempts, and no retry that would start 30s or more
 //		// after the first attempt began.
-//		Stop: stop.AfterAttempts(5).Or(stop.BeforeElapsed(30 * time.Second)),
+//		Stop: stop.Any(stop.AfterAttempts(5), stop.BeforeElapsed(30*time.Second)),
 //	}
 //
-// A Retrier asks its Stop only after a failed attempt that it would otherwise retry,
+// A call asks its Stop only after a failed attempt that it would otherwise retry,
 // with the next pause already chosen (retry.Attempt.Delay); a Stop never interrupts
 // an attempt or a pause in progress. Use the call's context for that.
 package stop

@@ -7,10 +7,8 @@ import "github.com/tenacious-go/tenacious/retry"
 // tenacity's stop_never (tenacity's default, unlike ours).
 //
 // Bound a call that uses Never by a context deadline (context.WithTimeout), or the
-// Retrier may retry a failing operation forever; to bound it by the Retrier alone,
-// use AfterElapsed or BeforeElapsed instead.
-//
-//go:noinline
+// call may retry a failing operation forever; to bound it by the Policy alone, use
+// AfterElapsed or BeforeElapsed instead.
 func Never() retry.Stop {
 	return func(retry.Attempt) bool { return false }
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 
+	"github.com/tenacious-go/tenacious/budget"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/stop"
 	"github.com/tenacious-go/tenacious/wait"
@@ -12,8 +13,8 @@ import (
 // maxAttempts bounds every call of the amplification experiment.
 const maxAttempts = 4
 
-// errUnavailable is the failure of the simulated server, one that the default
-// Retrier retries.
+// errUnavailable is the failure of the simulated server, one that the zero
+// Policy retries.
 var errUnavailable = errors.New("jittersim: unavailable")
 
 // ampRow is one line of the second table: server attempts per offered request at
@@ -22,8 +23,8 @@ type ampRow struct {
 	p         float64
 	expected  float64 // 1+p+p²+p³, the amplification with no budget
 	none      float64 // no budget
-	budget    float64 // one DefaultBudget per burst of one request per client
-	sustained float64 // one DefaultBudget for sustainedRequests requests per client
+	budgeted  float64 // one budget.Default per burst of one request per client
+	sustained float64 // one budget.Default for sustainedRequests requests per client
 }
 
 // sustainedRequests is how many requests each client makes, one after another, in
@@ -33,7 +34,7 @@ const sustainedRequests = 100
 // runAmplification measures retry amplification: clients each call a server that
 // fails every attempt with probability p, through a retry.Policy that stops after
 // maxAttempts attempts and does not pause. It runs trials bursts of one call per
-// client without a budget and with a fresh retry.DefaultBudget shared by the
+// client without a budget and with a fresh budget.Default shared by the
 // clients, and trials/10 (at least 1) runs in which each client makes
 // sustainedRequests calls against one budget.
 func runAmplification(ps []float64, clients, trials int, seed uint64) []ampRow {
@@ -41,24 +42,24 @@ func runAmplification(ps []float64, clients, trials int, seed uint64) []ampRow {
 	for i, p := range ps {
 		rng := rand.New(rand.NewPCG(seed, uint64(i)))
 		row := ampRow{p: p, expected: 1 + p + p*p + p*p*p}
-		var none, budget, sustained int
+		var none, budgeted, sustained int
 		for range trials {
 			none += lockstep(policy(nil), clients, 1, p, rng)
-			budget += lockstep(policy(retry.DefaultBudget()), clients, 1, p, rng)
+			budgeted += lockstep(policy(budget.Default()), clients, 1, p, rng)
 		}
 		runs := max(trials/10, 1)
 		for range runs {
-			sustained += lockstep(policy(retry.DefaultBudget()), clients, sustainedRequests, p, rng)
+			sustained += lockstep(policy(budget.Default()), clients, sustainedRequests, p, rng)
 		}
 		row.none = float64(none) / float64(trials*clients)
-		row.budget = float64(budget) / float64(trials*clients)
+		row.budgeted = float64(budgeted) / float64(trials*clients)
 		row.sustained = float64(sustained) / float64(runs*clients*sustainedRequests)
 		rows[i] = row
 	}
 	return rows
 }
 
-// policy returns the Retrier of the experiment with budget b, nil for none.
+// policy returns the Policy of the experiment with budget b, nil for none.
 func policy(b retry.Budget) *retry.Policy {
 	return &retry.Policy{Stop: stop.AfterAttempts(maxAttempts), Wait: wait.None(), Budget: b}
 }

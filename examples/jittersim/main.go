@@ -7,9 +7,9 @@
 // conflict back off and try again. For each backoff it prints the mean number of
 // writes (the work) and the time until the last client succeeds, in virtual time,
 // and draws both as an SVG chart. Second, 100 clients call a server that fails a
-// share p of attempts, through real retry.Retrier calls of at most 4 attempts; it
+// share p of attempts, through real retry.Policy calls of at most 4 attempts; it
 // prints the server attempts per request without a budget, which is 1+p+p²+p³, and
-// with one retry.DefaultBudget shared by the clients, for a burst of one request per
+// with one budget.Default shared by the clients, for a burst of one request per
 // client and for a sustained run of 100 requests per client.
 //
 //	go run ./examples/jittersim                                    # the tables

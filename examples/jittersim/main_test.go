@@ -74,7 +74,7 @@ func TestJitterDeterministic(t *testing.T) {
 	}
 }
 
-// TestAmplification runs a small version of the second table through real Retrier
+// TestAmplification runs a small version of the second table through real Policy
 // calls and checks it against 1+p+p²+p³ and the budget's promises.
 func TestAmplification(t *testing.T) {
 	rows := runAmplification([]float64{0.1, 0.5, 1}, 100, 50, 1)
@@ -82,15 +82,15 @@ func TestAmplification(t *testing.T) {
 		if d := r.none - r.expected; d < -0.06 || d > 0.06 {
 			t.Errorf("p=%.1f: got %.3f attempts per request without a budget, want %.3f", r.p, r.none, r.expected)
 		}
-		if r.budget > r.none+0.02 || r.sustained > r.none+0.02 { // sampling noise aside
-			t.Errorf("p=%.1f: the budget raised amplification: %.3f (burst), %.3f (sustained), %.3f without", r.p, r.budget, r.sustained, r.none)
+		if r.budgeted > r.none+0.02 || r.sustained > r.none+0.02 { // sampling noise aside
+			t.Errorf("p=%.1f: the budget raised amplification: %.3f (burst), %.3f (sustained), %.3f without", r.p, r.budgeted, r.sustained, r.none)
 		}
 	}
-	if r := rows[2]; r.none != 4 || r.budget > 1.1 || r.sustained > 1.1 {
-		t.Errorf("p=1: got %.3f without a budget and %.3f, %.3f with, want 4 and at most 1.1", r.none, r.budget, r.sustained)
+	if r := rows[2]; r.none != 4 || r.budgeted > 1.1 || r.sustained > 1.1 {
+		t.Errorf("p=1: got %.3f without a budget and %.3f, %.3f with, want 4 and at most 1.1", r.none, r.budgeted, r.sustained)
 	}
-	if r := rows[0]; r.budget-1 < 0.9*(r.none-1) || r.sustained-1 < 0.9*(r.none-1) {
-		t.Errorf("p=0.1: the budget allowed %.3f (burst) and %.3f (sustained) retries per request, want at least 90%% of the %.3f made without it", r.budget-1, r.sustained-1, r.none-1)
+	if r := rows[0]; r.budgeted-1 < 0.9*(r.none-1) || r.sustained-1 < 0.9*(r.none-1) {
+		t.Errorf("p=0.1: the budget allowed %.3f (burst) and %.3f (sustained) retries per request, want at least 90%% of the %.3f made without it", r.budgeted-1, r.sustained-1, r.none-1)
 	}
 }
 

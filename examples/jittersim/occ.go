@@ -22,7 +22,7 @@ type outcome struct {
 }
 
 // client is one writer: the version it read, and the retry state that the
-// strategy sees, kept exactly as a Retrier keeps it.
+// strategy sees, kept exactly as the engine keeps it.
 type client struct {
 	version int
 	attempt retry.Attempt

@@ -27,7 +27,7 @@ const (
 )
 
 // strategies are Brooker's five, built from package wait with his base and cap.
-// The simulation numbers attempts as a Retrier does (Attempt.Number is 1 after the
+// The simulation numbers attempts as the engine does (Attempt.Number is 1 after the
 // first failure), so the first ceiling is base, where Brooker's script had 2·base;
 // the orderings are the same either way.
 var strategies = []strategy{
@@ -35,7 +35,7 @@ var strategies = []strategy{
 		return wait.None()
 	}},
 	exponential: {"exponential", "expo", "#d62728", "", func(*rand.Rand) retry.Wait {
-		return wait.Exponential(waitBase, 2, 0, waitCap)
+		return wait.Exponential(waitBase, waitCap, 2)
 	}},
 	fullJitter: {"full jitter", "full", "#1f77b4", "", func(src *rand.Rand) retry.Wait {
 		return wait.FullJitter(waitBase, waitCap, wait.WithSource(src))

@@ -35,12 +35,12 @@ func printJitter(w io.Writer, rows []jitterRow, trials int) {
 func printAmplification(w io.Writer, rows []ampRow, trials int) {
 	fmt.Fprintf(w, "Retry amplification: server attempts per request, 100 clients, at most %d attempts, no pause; mean of %d bursts (1 request per client) and of %d sustained runs (%d requests per client).\n\n",
 		maxAttempts, trials, max(trials/10, 1), sustainedRequests)
-	header := []string{"failure rate p", "1+p+p²+p³", "no budget", "DefaultBudget, burst", "DefaultBudget, sustained"}
+	header := []string{"failure rate p", "1+p+p²+p³", "no budget", "budget.Default, burst", "budget.Default, sustained"}
 	var cells [][]string
 	for _, r := range rows {
 		cells = append(cells, []string{
 			fmt.Sprintf("%.1f", r.p), fmt.Sprintf("%.3f", r.expected),
-			fmt.Sprintf("%.3f", r.none), fmt.Sprintf("%.3f", r.budget), fmt.Sprintf("%.3f", r.sustained),
+			fmt.Sprintf("%.3f", r.none), fmt.Sprintf("%.3f", r.budgeted), fmt.Sprintf("%.3f", r.sustained),
 		})
 	}
 	markdown(w, header, cells)

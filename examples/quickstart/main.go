@@ -20,7 +20,6 @@ import (
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
 	"github.com/tenacious-go/tenacious/stop"
-	"github.com/tenacious-go/tenacious/wait"
 )
 
 func main() {
@@ -39,14 +38,16 @@ func main() {
 		},
 	}))
 
-	// The Transport retries only what is safe: a GET, on 503, on 429 after the
-	// server's Retry-After, on dropped connections and timeouts.
-	client := retryhttp.NewClient(&retryhttp.Transport{
-		Stop:           stop.AfterAttempts(5).Or(stop.AfterElapsed(10 * time.Second)),
-		Wait:           wait.FromError(wait.FullJitter(100*time.Millisecond, 2*time.Second), 5*time.Second),
-		BeforeSleep:    hooks.Log(logger, slog.LevelWarn),
+	// One Policy for every call to this service. The Transport fills what it
+	// leaves nil with its HTTP defaults: it retries only what is safe (a GET, on
+	// 503, on 429 after the server's Retry-After, on dropped connections and
+	// timeouts) and otherwise backs off with full jitter.
+	api := retry.Policy{
+		Stop:           stop.Any(stop.AfterAttempts(5), stop.AfterElapsed(10*time.Second)),
+		BeforeSleep:    hooks.LogBeforeSleep(logger, slog.LevelWarn),
 		AttemptTimeout: 2 * time.Second,
-	})
+	}
+	client := retryhttp.NewClient(&retryhttp.Transport{Policy: &api})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()

@@ -11,9 +11,9 @@ import (
 	"github.com/tenacious-go/tenacious/stop"
 )
 
-// TestWithRetrier runs each Stop in a real Retrier on virtual time: every attempt
+// TestWithPolicy runs each Stop in a real Policy on virtual time: every attempt
 // fails at once and every pause is one second, so attempt n ends at (n-1)s.
-func TestWithRetrier(t *testing.T) {
+func TestWithPolicy(t *testing.T) {
 	tests := []struct {
 		name         string
 		stop         func(closed chan struct{}) retry.Stop
