@@ -33,11 +33,11 @@ func bench(b *testing.B, w retry.Wait) {
 func BenchmarkFixed(b *testing.B)  { bench(b, wait.Fixed(time.Second)) }
 func BenchmarkRandom(b *testing.B) { bench(b, wait.Random(time.Second, 2*time.Second)) }
 func BenchmarkIncrementing(b *testing.B) {
-	bench(b, wait.Incrementing(time.Second, time.Second, time.Minute))
+	bench(b, wait.Incrementing(time.Second, time.Minute, time.Second))
 }
-func BenchmarkExponential(b *testing.B) { bench(b, wait.Exponential(time.Second, 2, 0, time.Minute)) }
+func BenchmarkExponential(b *testing.B) { bench(b, wait.Exponential(time.Second, time.Minute, 2)) }
 func BenchmarkExponentialFractional(b *testing.B) {
-	bench(b, wait.Exponential(time.Second, 1.5, 0, time.Minute))
+	bench(b, wait.Exponential(time.Second, time.Minute, 1.5))
 }
 func BenchmarkExponentialJitter(b *testing.B) {
 	bench(b, wait.ExponentialJitter(time.Second, time.Minute, 2, time.Second))
@@ -53,6 +53,9 @@ func BenchmarkChain(b *testing.B) {
 }
 func BenchmarkSum(b *testing.B) {
 	bench(b, wait.Sum(wait.Fixed(time.Second), wait.FullJitter(time.Second, time.Minute)))
+}
+func BenchmarkClamp(b *testing.B) {
+	bench(b, wait.Clamp(wait.FullJitter(time.Second, time.Minute), time.Second, 30*time.Second))
 }
 
 func BenchmarkFromError(b *testing.B) {

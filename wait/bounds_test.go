@@ -23,15 +23,22 @@ var boundsCases = []struct {
 	{"Fixed/max", func(...wait.Option) retry.Wait { return wait.Fixed(maxDur) }, maxDur, maxDur},
 	{"Random", func(o ...wait.Option) retry.Wait { return wait.Random(time.Second, 2*time.Second, o...) }, time.Second, 2 * time.Second},
 	{"Random/all", func(o ...wait.Option) retry.Wait { return wait.Random(0, maxDur, o...) }, 0, maxDur},
-	{"Incrementing", func(...wait.Option) retry.Wait { return wait.Incrementing(time.Second, time.Second, time.Minute) }, 0, time.Minute},
-	{"Incrementing/down", func(...wait.Option) retry.Wait { return wait.Incrementing(time.Minute, -time.Second, time.Hour) }, 0, time.Minute},
+	{"Incrementing", func(...wait.Option) retry.Wait { return wait.Incrementing(time.Second, time.Minute, time.Second) }, 0, time.Minute},
+	{"Incrementing/down", func(...wait.Option) retry.Wait { return wait.Incrementing(time.Minute, time.Hour, -time.Second) }, 0, time.Minute},
 	{"Incrementing/max", func(...wait.Option) retry.Wait { return wait.Incrementing(maxDur, maxDur, maxDur) }, maxDur, maxDur},
-	{"Incrementing/min", func(...wait.Option) retry.Wait { return wait.Incrementing(maxDur, minDur, maxDur) }, 0, maxDur},
-	{"Exponential", func(...wait.Option) retry.Wait { return wait.Exponential(time.Second, 2, time.Second/2, time.Hour) }, time.Second / 2, time.Hour},
-	{"Exponential/1.5", func(...wait.Option) retry.Wait { return wait.Exponential(time.Second, 1.5, 0, time.Hour) }, 0, time.Hour},
-	{"Exponential/huge", func(...wait.Option) retry.Wait { return wait.Exponential(maxDur, math.MaxFloat64, 0, maxDur) }, 0, maxDur},
-	{"Exponential/tiny", func(...wait.Option) retry.Wait { return wait.Exponential(1, math.Nextafter(1, 2), 0, maxDur) }, 0, maxDur},
-	{"Exponential/zero", func(...wait.Option) retry.Wait { return wait.Exponential(0, 10, time.Second, time.Minute) }, time.Second, time.Second},
+	{"Incrementing/min", func(...wait.Option) retry.Wait { return wait.Incrementing(maxDur, maxDur, minDur) }, 0, maxDur},
+	{"Exponential", func(...wait.Option) retry.Wait { return wait.Exponential(time.Second, time.Hour, 2) }, time.Second, time.Hour},
+	{"Exponential/floor", func(...wait.Option) retry.Wait {
+		return wait.Clamp(wait.Exponential(time.Second, time.Hour, 2), time.Second/2, time.Hour)
+	}, time.Second / 2, time.Hour},
+	{"Exponential/1.5", func(...wait.Option) retry.Wait { return wait.Exponential(time.Second, time.Hour, 1.5) }, 0, time.Hour},
+	{"Exponential/huge", func(...wait.Option) retry.Wait { return wait.Exponential(maxDur, maxDur, math.MaxFloat64) }, 0, maxDur},
+	{"Exponential/tiny", func(...wait.Option) retry.Wait { return wait.Exponential(1, maxDur, math.Nextafter(1, 2)) }, 0, maxDur},
+	{"Exponential/zero", func(...wait.Option) retry.Wait { return wait.Exponential(0, time.Minute, 10) }, 0, 0},
+	{"Exponential/zero floor", func(...wait.Option) retry.Wait {
+		return wait.Clamp(wait.Exponential(0, time.Minute, 10), time.Second, time.Minute)
+	}, time.Second, time.Second},
+	{"Exponential/base above ceiling", func(...wait.Option) retry.Wait { return wait.Exponential(time.Hour, time.Minute, 2) }, time.Minute, time.Minute},
 	{"ExponentialJitter", func(o ...wait.Option) retry.Wait {
 		return wait.ExponentialJitter(time.Second, time.Minute, 2, time.Second, o...)
 	}, time.Second, time.Minute},
@@ -58,6 +65,17 @@ var boundsCases = []struct {
 	}, maxDur, maxDur},
 	{"FromError", func(o ...wait.Option) retry.Wait {
 		return wait.FromError(wait.FullJitter(time.Second, 30*time.Second, o...), time.Minute)
+	}, 0, time.Minute},
+	{"Clamp", func(o ...wait.Option) retry.Wait {
+		return wait.Clamp(wait.FullJitter(time.Second, time.Hour, o...), 2*time.Second, time.Minute)
+	}, 2 * time.Second, time.Minute},
+	{"Clamp/negative", func(...wait.Option) retry.Wait { return wait.Clamp(negative, 0, time.Second) }, 0, 0},
+	{"Clamp/point", func(o ...wait.Option) retry.Wait {
+		return wait.Clamp(wait.Random(0, maxDur, o...), time.Second, time.Second)
+	}, time.Second, time.Second},
+	{"Clamp/all", func(o ...wait.Option) retry.Wait { return wait.Clamp(wait.Random(0, maxDur, o...), 0, maxDur) }, 0, maxDur},
+	{"Clamp/FromError", func(o ...wait.Option) retry.Wait {
+		return wait.Clamp(wait.FromError(wait.Fixed(time.Hour), time.Minute), 0, time.Minute)
 	}, 0, time.Minute},
 }
 

@@ -20,28 +20,29 @@ func mustNonNegative(fn, name string, d time.Duration) {
 	}
 }
 
-// mustRange panics unless 0 <= lo <= hi.
-func mustRange(fn, loName, hiName string, lo, hi time.Duration) {
-	mustNonNegative(fn, loName, lo)
-	if hi < lo {
-		fail(fn, "%s %v below %s %v", hiName, hi, loName, lo)
+// mustRange panics unless 0 <= floor <= ceiling.
+func mustRange(fn string, floor, ceiling time.Duration) {
+	mustNonNegative(fn, "floor", floor)
+	if ceiling < floor {
+		fail(fn, "ceiling %v below floor %v", ceiling, floor)
 	}
 }
 
-// mustJitter checks the arguments shared by the Brooker jitters: 0 < base <= cap.
-func mustJitter(fn string, base, cap time.Duration) {
+// mustJitter checks the arguments shared by the Brooker jitters:
+// 0 < base <= ceiling.
+func mustJitter(fn string, base, ceiling time.Duration) {
 	if base <= 0 {
 		fail(fn, "base %v not positive", base)
 	}
-	if cap < base {
-		fail(fn, "cap %v below base %v", cap, base)
+	if ceiling < base {
+		fail(fn, "ceiling %v below base %v", ceiling, base)
 	}
 }
 
-// mustGrowth panics unless b is a finite number no less than 1.
-func mustGrowth(fn, name string, b float64) {
-	if math.IsNaN(b) || math.IsInf(b, 0) || b < 1 {
-		fail(fn, "%s %v not a finite number >= 1", name, b)
+// mustGrowth panics unless factor is a finite number no less than 1.
+func mustGrowth(fn, name string, factor float64) {
+	if math.IsNaN(factor) || math.IsInf(factor, 0) || factor < 1 {
+		fail(fn, "%s %v not a finite number >= 1", name, factor)
 	}
 }
 

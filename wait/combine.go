@@ -32,11 +32,10 @@ func Chain(waits ...retry.Wait) retry.Wait {
 // Sum returns a Wait whose pause is the sum of the pauses of waits. It is tenacity's
 // wait_combine, and wait_a + wait_b.
 //
-// A negative pause counts as 0, and the sum saturates at the largest
-// time.Duration instead of overflowing. Sum copies waits, so changing the slice
-// later changes nothing. It panics if waits is empty or holds a nil Wait. For two
-// Waits, [retry.Wait.Plus] says the same; to bound the sum, wrap it with
-// [retry.Wait.Max].
+// Each Wait sees the Attempt unchanged. A negative pause counts as 0, and the sum
+// saturates at the largest time.Duration instead of overflowing. Sum copies waits,
+// so changing the slice later changes nothing. It panics if waits is empty or holds
+// a nil Wait. To bound the sum, wrap it in [Clamp].
 func Sum(waits ...retry.Wait) retry.Wait {
 	mustWaits("Sum", waits)
 	waits = slices.Clone(waits)
@@ -46,5 +45,31 @@ func Sum(waits ...retry.Wait) retry.Wait {
 			sum = backoff.Add(sum, max(w(a), 0))
 		}
 		return sum
+	}
+}
+
+// Clamp returns a Wait whose pause is w's, kept within [floor, ceiling]: a pause
+// above ceiling becomes exactly ceiling, and a pause below floor (a negative one
+// counts as 0) becomes exactly floor. It gives any Wait the bounds that tenacity's
+// waits take as min and max: wait_exponential with a min is
+// Clamp(Exponential(base, ceiling, factor), floor, ceiling). Clamp(w, 0, ceiling)
+// bounds w from above only.
+//
+// Clamp clamps; it does not rescale. With a jittered w, every draw below floor
+// becomes floor, so many pauses come out exactly floor and clients that fail
+// together line up there again: the jitter below the floor is lost. To keep the
+// spread above a floor, add the floor instead, Sum(Fixed(floor), FullJitter(...)),
+// or use a jitter that has one: [EqualJitter] keeps half its window, [Decorrelated]
+// keeps base.
+//
+// w sees the Attempt unchanged. It panics if w is nil, floor is negative, or
+// ceiling is below floor.
+func Clamp(w retry.Wait, floor, ceiling time.Duration) retry.Wait {
+	if w == nil {
+		fail("Clamp", "nil strategy")
+	}
+	mustRange("Clamp", floor, ceiling)
+	return func(a retry.Attempt) time.Duration {
+		return min(max(w(a), floor), ceiling) // floor >= 0 also lifts a negative pause
 	}
 }

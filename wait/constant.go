@@ -12,8 +12,6 @@ import (
 // Retrying at once suits only failures that are known to clear immediately, such as
 // a lost race on optimistic locking; against a server in trouble prefer a growing,
 // jittered pause such as [FullJitter].
-//
-//go:noinline
 func None() retry.Wait {
 	return func(retry.Attempt) time.Duration { return 0 }
 }
@@ -23,8 +21,6 @@ func None() retry.Wait {
 // Fixed(0) is [None]. It panics if d is negative. Many clients that fail together
 // and wait the same fixed time retry together too; prefer [Random] to spread them,
 // or [FullJitter] to also back off.
-//
-//go:noinline
 func Fixed(d time.Duration) retry.Wait {
 	mustNonNegative("Fixed", "duration", d)
 	return func(retry.Attempt) time.Duration { return d }

@@ -1,6 +1,6 @@
-// Package wait builds the retry.Wait strategies that decide how long a Retrier
+// Package wait builds the retry.Wait strategies that decide how long a retry.Policy
 // pauses between attempts: constant, random, incrementing, exponential, jittered,
-// combined, and driven by a server's hint.
+// combined, clamped, and driven by a server's hint.
 //
 // Every Wait here is a pure function of the retry.Attempt it is given (the jittered
 // ones also draw from a random source), so one value serves every call and goroutine.
@@ -9,10 +9,16 @@
 // independent of the attempt number and allocates nothing. Bad arguments panic at
 // construction, never at retry time, with a message that begins "wait: ".
 //
+// The arguments speak one vocabulary: base is the first pause, ceiling the largest,
+// floor the smallest, factor the growth per attempt. A constructor takes base (or
+// floor) first, then ceiling, then anything else, then options, as in
+// Exponential(base, ceiling, factor) and Incrementing(base, ceiling, step). [Sum],
+// [Chain] and [Clamp] combine Waits.
+//
 // A typical Wait honours a server's Retry-After hint, up to a minute, and otherwise
 // backs off with full jitter from one second to thirty:
 //
-//	r := retry.Retrier[User]{
+//	p := retry.Policy{
 //		Wait: wait.FromError(wait.FullJitter(time.Second, 30*time.Second), time.Minute),
 //	}
 //

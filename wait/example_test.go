@@ -27,7 +27,7 @@ type throttled struct{ after time.Duration }
 func (e throttled) Error() string             { return "throttled" }
 func (e throttled) RetryAfter() time.Duration { return e.after }
 
-// A Retrier that honours a server's hint, and otherwise pauses a millisecond.
+// A Policy that honours a server's hint, and otherwise pauses a millisecond.
 func Example() {
 	var p retry.Policy
 	p.Wait = wait.FromError(wait.Fixed(time.Millisecond), time.Second)
@@ -62,19 +62,19 @@ func ExampleRandom() {
 }
 
 func ExampleIncrementing() {
-	pauses(wait.Incrementing(time.Second, 2*time.Second, 6*time.Second), 5)
-	pauses(wait.Incrementing(5*time.Second, -2*time.Second, time.Minute), 5)
+	pauses(wait.Incrementing(time.Second, 6*time.Second, 2*time.Second), 5)
+	pauses(wait.Incrementing(5*time.Second, time.Minute, -2*time.Second), 5)
 	// Output:
 	// 1s 3s 5s 6s 6s
 	// 5s 3s 1s 0s 0s
 }
 
 func ExampleExponential() {
-	pauses(wait.Exponential(time.Second, 2, 0, 30*time.Second), 7)
-	pauses(wait.Exponential(100*time.Millisecond, 1.5, 200*time.Millisecond, time.Second), 7)
+	pauses(wait.Exponential(time.Second, 30*time.Second, 2), 7)
+	pauses(wait.Exponential(100*time.Millisecond, time.Second, 1.5), 7)
 	// Output:
 	// 1s 2s 4s 8s 16s 30s 30s
-	// 200ms 200ms 225ms 337.5ms 506.25ms 759.375ms 1s
+	// 100ms 150ms 225ms 337.5ms 506.25ms 759.375ms 1s
 }
 
 func ExampleExponentialJitter() {
@@ -98,7 +98,7 @@ func ExampleEqualJitter() {
 }
 
 func ExampleDecorrelated() {
-	// Decorrelated grows from the previous pause, which a Retrier passes in
+	// Decorrelated grows from the previous pause, which a call passes in
 	// Attempt.PrevDelay.
 	w := wait.Decorrelated(time.Second, 30*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
 	var prev time.Duration
@@ -131,7 +131,7 @@ func ExampleSum() {
 }
 
 func ExampleFromError() {
-	w := wait.FromError(wait.Exponential(time.Second, 2, 0, time.Minute), 30*time.Second)
+	w := wait.FromError(wait.Exponential(time.Second, time.Minute, 2), 30*time.Second)
 	for _, err := range []error{
 		errors.New("connection reset"),
 		throttled{10 * time.Second},
@@ -145,6 +145,25 @@ func ExampleFromError() {
 	// 10s throttled
 	// 30s get /users: throttled
 	// 4s throttled
+}
+
+func ExampleClamp() {
+	// tenacity's wait_exponential(multiplier=0.1, max=1, exp_base=1.5, min=0.2):
+	// the floor lifts the first pauses.
+	pauses(wait.Clamp(wait.Exponential(100*time.Millisecond, time.Second, 1.5), 200*time.Millisecond, time.Second), 7)
+
+	// Clamp clamps: full jitter drawn below the 2s floor lands on exactly 2s, so
+	// clients that fail together line up there.
+	w := wait.FullJitter(time.Second, 30*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
+	pauses(wait.Clamp(w, 2*time.Second, 10*time.Second), 6)
+
+	// To keep the spread above a floor, add the floor instead.
+	w = wait.FullJitter(time.Second, 8*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
+	pauses(wait.Sum(wait.Fixed(2*time.Second), w), 6)
+	// Output:
+	// 200ms 200ms 225ms 337.5ms 506.25ms 759.375ms 1s
+	// 2s 2s 3.137712007s 6.372772628s 3.748420331s 2s
+	// 2.76937327s 3.232872448s 5.137712007s 8.372772628s 3.874210165s 2.329642056s
 }
 
 func ExampleWithSource() {

@@ -15,24 +15,25 @@ type retryAfter interface {
 
 // FromError returns a Wait that follows a hint carried by the attempt's error: the
 // pause is the first positive RetryAfter() time.Duration found in Attempt.Err's tree,
-// capped at max, and otherwise whatever fallback returns. It is the counterpart of
-// tenacity's wait_exception, for errors that know when to come back.
+// capped at ceiling, and otherwise whatever fallback returns. It is the counterpart
+// of tenacity's wait_exception, for errors that know when to come back.
 //
 // The tree is walked in the order errors.Is uses (Unwrap() error and
 // Unwrap() []error, but no As methods), and a RetryAfter that returns zero or a
 // negative duration counts as no hint, so the walk goes on. A hint is taken as it is:
-// it may be shorter than fallback's pause, and it is never below zero or above max.
-// A nil Attempt.Err leaves the choice to fallback. It panics if fallback is nil or
-// max is not positive.
+// it may be shorter than fallback's pause, and it is never below zero or above
+// ceiling. A nil Attempt.Err leaves the choice to fallback. It panics if fallback is
+// nil or ceiling is not positive.
 //
-// max bounds only the hint, so a server cannot make a call sleep for a day; to
-// bound fallback too, wrap the result with [retry.Wait.Max].
-func FromError(fallback retry.Wait, max time.Duration) retry.Wait {
+// The ceiling bounds only the hint, so a server cannot make a call sleep for a day;
+// it does not bound fallback. To bound both, wrap the result in [Clamp]:
+// Clamp(FromError(fallback, ceiling), 0, ceiling).
+func FromError(fallback retry.Wait, ceiling time.Duration) retry.Wait {
 	if fallback == nil {
 		fail("FromError", "nil fallback")
 	}
-	if max <= 0 {
-		fail("FromError", "max %v not positive", max)
+	if ceiling <= 0 {
+		fail("FromError", "ceiling %v not positive", ceiling)
 	}
 	return func(a retry.Attempt) time.Duration {
 		var hint time.Duration
@@ -43,7 +44,7 @@ func FromError(fallback retry.Wait, max time.Duration) retry.Wait {
 			return hint > 0
 		})
 		if hint > 0 {
-			return min(hint, max)
+			return min(hint, ceiling)
 		}
 		return fallback(a)
 	}

@@ -24,7 +24,7 @@ func (m multi) Unwrap() []error { return m }
 
 func TestFromError(t *testing.T) {
 	s := time.Second
-	w := wait.FromError(wait.Exponential(s, 2, 0, time.Hour), time.Minute)
+	w := wait.FromError(wait.Exponential(s, time.Hour, 2), time.Minute)
 	plain := errors.New("plain")
 	tests := []struct {
 		name string
@@ -35,8 +35,8 @@ func TestFromError(t *testing.T) {
 		{"no hint", plain, 4 * s},
 		{"hint", hint(5 * s), 5 * s},
 		{"hint below fallback", hint(time.Millisecond), time.Millisecond},
-		{"hint capped", hint(5 * time.Minute), time.Minute},
-		{"hint at cap", hint(time.Minute), time.Minute},
+		{"hint above ceiling", hint(5 * time.Minute), time.Minute},
+		{"hint at ceiling", hint(time.Minute), time.Minute},
 		{"huge hint", hint(maxDur), time.Minute},
 		{"zero hint", hint(0), 4 * s},
 		{"negative hint", hint(-s), 4 * s},
@@ -66,9 +66,17 @@ type wrapHint struct {
 func (w wrapHint) Unwrap() error { return w.inner }
 
 func TestFromErrorFallbackUnbounded(t *testing.T) {
-	// max bounds the hint only.
+	// The ceiling bounds the hint only.
 	w := wait.FromError(wait.Fixed(time.Hour), time.Minute)
 	if got := w(at(1)); got != time.Hour {
 		t.Errorf("got %v, want the fallback's 1h", got)
+	}
+	// Clamp bounds both, as FromError's documentation says.
+	both := wait.Clamp(w, 0, time.Minute)
+	if got := both(at(1)); got != time.Minute {
+		t.Errorf("Clamp: got %v, want 1m0s", got)
+	}
+	if got := both(retry.Attempt{Number: 1, Err: hint(5 * time.Minute)}); got != time.Minute {
+		t.Errorf("Clamp, hint 5m: got %v, want 1m0s", got)
 	}
 }

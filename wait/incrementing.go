@@ -7,19 +7,19 @@ import (
 	"github.com/tenacious-go/tenacious/retry"
 )
 
-// Incrementing returns a Wait whose pause after attempt n is start + step·(n-1),
-// kept within [0, max]. It is tenacity's wait_incrementing.
+// Incrementing returns a Wait whose pause after attempt n is base + step·(n-1),
+// kept within [0, ceiling]. It is tenacity's wait_incrementing, whose start,
+// max and increment are base, ceiling and step: like every constructor of this
+// package, it takes base and ceiling first.
 //
-// An Attempt.Number below 1 counts as 1, so the first pause is start (or max, if
+// An Attempt.Number below 1 counts as 1, so the first pause is base (or ceiling, if
 // smaller). A negative step makes the pauses shrink until they reach 0, where they
 // stay. The arithmetic saturates instead of overflowing, for every n up to
-// math.MaxInt. It panics if start or max is negative. Prefer [Exponential] when the
-// pause should double rather than grow by a constant.
-//
-//go:noinline
-func Incrementing(start, step, max time.Duration) retry.Wait {
-	mustNonNegative("Incrementing", "start", start)
-	mustNonNegative("Incrementing", "max", max)
+// math.MaxInt. It panics if base or ceiling is negative. Prefer [Exponential] when
+// the pause should double rather than grow by a constant.
+func Incrementing(base, ceiling, step time.Duration) retry.Wait {
+	mustNonNegative("Incrementing", "base", base)
+	mustNonNegative("Incrementing", "ceiling", ceiling)
 	return func(a retry.Attempt) time.Duration {
 		k := a.Number - 1
 		if a.Number < 1 {
@@ -27,10 +27,10 @@ func Incrementing(start, step, max time.Duration) retry.Wait {
 		}
 		var d time.Duration
 		if step >= 0 {
-			d = backoff.Add(start, backoff.Mul(step, k))
-		} else if dec := backoff.Mul(step, -k); dec < start { // |step|·k, saturated
-			d = start - dec
+			d = backoff.Add(base, backoff.Mul(step, k))
+		} else if dec := backoff.Mul(step, -k); dec < base { // |step|·k, saturated
+			d = base - dec
 		}
-		return min(d, max)
+		return min(d, ceiling)
 	}
 }

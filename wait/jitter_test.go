@@ -47,7 +47,7 @@ func TestDecorrelatedEnds(t *testing.T) {
 		{334 * ms, s, s + 2*ms},
 		{2 * s, s, 6 * s},
 		{3 * s, s, 9 * s},
-		{4 * s, s, 10 * s}, // capped
+		{4 * s, s, 10 * s}, // at the ceiling
 		{maxDur/3 + 1, s, 10 * s},
 		{maxDur, s, 10 * s},
 	}
@@ -167,26 +167,26 @@ func TestJitterDistribution(t *testing.T) {
 	}
 }
 
-// TestDecorrelatedWalk feeds Decorrelated its own pauses, as a Retrier does, and
-// checks that they never leave [base, cap] and do reach both ends' neighbourhoods.
+// TestDecorrelatedWalk feeds Decorrelated its own pauses, as a call does, and
+// checks that they never leave [base, ceiling] and do reach both ends' neighbourhoods.
 func TestDecorrelatedWalk(t *testing.T) {
-	const base, limit = 10 * time.Millisecond, time.Second
-	w := wait.Decorrelated(base, limit, seeded())
-	var prev, lo, hi time.Duration = 0, limit, 0
+	const base, ceiling = 10 * time.Millisecond, time.Second
+	w := wait.Decorrelated(base, ceiling, seeded())
+	var prev, lo, hi time.Duration = 0, ceiling, 0
 	for n := 1; n <= 10_000; n++ {
 		d := w(after(n, prev))
-		if d < base || d > limit {
-			t.Fatalf("attempt %d after %v: got %v, want within [%v, %v]", n, prev, d, base, limit)
+		if d < base || d > ceiling {
+			t.Fatalf("attempt %d after %v: got %v, want within [%v, %v]", n, prev, d, base, ceiling)
 		}
 		lo, hi, prev = min(lo, d), max(hi, d), d
 	}
-	if lo > 2*base || hi < limit {
-		t.Errorf("pauses spanned [%v, %v], want about [%v, %v]", lo, hi, base, limit)
+	if lo > 2*base || hi < ceiling {
+		t.Errorf("pauses spanned [%v, %v], want about [%v, %v]", lo, hi, base, ceiling)
 	}
 }
 
 // FuzzJitters checks every Brooker jitter against its formula, computed exactly,
-// for every base, cap, attempt number, previous pause and random draw; and that
+// for every base, ceiling, attempt number, previous pause and random draw; and that
 // invalid arguments panic at construction.
 func FuzzJitters(f *testing.F) {
 	f.Add(int64(time.Second), int64(time.Minute), 3, int64(0), uint64(0))
@@ -195,10 +195,10 @@ func FuzzJitters(f *testing.F) {
 	f.Add(int64(math.MaxInt64), int64(math.MaxInt64), math.MinInt, int64(math.MinInt64), uint64(12345))
 	f.Add(int64(0), int64(1), 1, int64(0), uint64(0))
 	f.Add(int64(2), int64(1), 1, int64(0), uint64(0))
-	f.Fuzz(func(t *testing.T, base, limit int64, n int, prev int64, x uint64) {
-		b, c, p := time.Duration(base), time.Duration(limit), time.Duration(prev)
+	f.Fuzz(func(t *testing.T, base, ceiling int64, n int, prev int64, x uint64) {
+		b, c, p := time.Duration(base), time.Duration(ceiling), time.Duration(prev)
 		src := wait.WithSource(constSource(x))
-		if base <= 0 || limit < base {
+		if base <= 0 || ceiling < base {
 			mustPanic(t, "wait: FullJitter: ", func() { wait.FullJitter(b, c, src) })
 			mustPanic(t, "wait: EqualJitter: ", func() { wait.EqualJitter(b, c, src) })
 			mustPanic(t, "wait: Decorrelated: ", func() { wait.Decorrelated(b, c, src) })

@@ -39,7 +39,7 @@ func configure(opts []Option) config {
 //
 // The Wait calls src.Uint64 at most once per pause, from whichever goroutine asks for
 // the pause, so src must be safe for concurrent use if the Wait is shared by
-// goroutines, as a Retrier's usually is; *rand.Rand, *rand.PCG and *rand.ChaCha8 are
+// goroutines, as a Policy's usually is; *rand.Rand, *rand.PCG and *rand.ChaCha8 are
 // not. A seeded source such as rand.NewPCG(1, 2) is for tests and simulations that
 // run on one goroutine, where it makes every pause reproducible. WithSource panics if
 // src is nil, or a nil pointer.
