@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/tenacious-go/tenacious/retry"
 )
 
 // binary is a body with every byte value, so that a replay that loses or
@@ -164,5 +166,66 @@ func TestRequestNotMutated(t *testing.T) {
 				t.Errorf("server received %d requests, want 3", n)
 			}
 		})
+	}
+}
+
+// TestStalledDiscardedBodyWithoutDeadline: a server that sends 503 with a body it
+// never finishes cannot hold a round trip that has neither a deadline nor an
+// AttemptTimeout: discarding its responses is bounded in time too.
+func TestStalledDiscardedBodyWithoutDeadline(t *testing.T) {
+	release := make(chan struct{})
+	var once sync.Once
+	t.Cleanup(func() { once.Do(func() { close(release) }) })
+	e := newEnv(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("0123456789"))
+		w.(http.Flusher).Flush()
+		<-release // stall the rest of the body
+	})
+	e.p.Stop = func(a retry.Attempt) bool { return a.Number >= 3 }
+	done := make(chan error, 1)
+	go func() {
+		resp, err := e.client.Get(e.srv.URL) // no deadline, no AttemptTimeout
+		if err == nil {
+			if resp.StatusCode != http.StatusServiceUnavailable {
+				t.Errorf("status %d, want the last 503", resp.StatusCode)
+			}
+			once.Do(func() { close(release) }) // let the last body finish
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Get: %v, want the last 503", err)
+		}
+	case <-time.After(time.Minute): // a hang, not a slow machine: the bound is ~0.5s
+		once.Do(func() { close(release) })
+		t.Fatal("RoundTrip hung draining a stalled body")
+	}
+	if e.hits.Load() != 3 {
+		t.Errorf("server saw %d requests, want 3", e.hits.Load())
+	}
+}
+
+// TestNoBodyReleasesAttemptContext: with an AttemptTimeout, a response without a
+// body (HEAD) keeps http.NoBody, and its attempt's context is released at once.
+func TestNoBodyReleasesAttemptContext(t *testing.T) {
+	e := newEnv(t, func(int, http.ResponseWriter, *http.Request) {})
+	e.p.AttemptTimeout = time.Minute
+	e.tr.Base = e.base // the body counter would wrap http.NoBody
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodHead, e.srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := e.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.Body != http.NoBody {
+		t.Errorf("Body = %T, want http.NoBody", resp.Body)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tenacious-go/tenacious/budget"
 	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
@@ -39,8 +40,7 @@ func ExampleTransport() {
 	srv := flakyServer(503, 429)
 	defer srv.Close()
 
-	client := retryhttp.NewClient(&retryhttp.Transport{
-		MaxRetryAfter: 50 * time.Millisecond, // keeps the example quick; the default is a minute
+	svc := &retry.Policy{ // the Policy of the service: nil Stop, Wait and Retry are the Transport's defaults
 		BeforeSleep: func(a retry.Attempt) {
 			var se *retryhttp.StatusError
 			if errors.As(a.Err, &se) && se.RetryAfter() > 0 {
@@ -49,6 +49,10 @@ func ExampleTransport() {
 				fmt.Printf("attempt %d: %d, retrying with backoff\n", a.Number, se.Code)
 			}
 		},
+	}
+	client := retryhttp.NewClient(&retryhttp.Transport{
+		Policy:        svc,
+		MaxRetryAfter: 50 * time.Millisecond, // keeps the example quick; the default is a minute
 	})
 	resp, err := client.Get(srv.URL)
 	if err != nil {
@@ -86,6 +90,41 @@ func ExampleTransport_deadline() {
 	// Output: deadline 1 2m0s 503
 }
 
+// One Policy serves a service's every caller: the Transport for its HTTP
+// requests and package retry's calls for the rest share its Budget and its
+// hooks. A nil field still means each caller's own default: here the Transport
+// retries a 503 by its HTTP rules, and Policy.Run any error.
+func ExampleTransport_sharedPolicy() {
+	srv := flakyServer(503)
+	defer srv.Close()
+
+	svc := &retry.Policy{
+		Wait:   wait.Fixed(time.Millisecond),
+		Budget: budget.NewTokenBucket(10, 0.1),
+		OnEnd: func(a retry.Attempt) {
+			fmt.Printf("%s after %d attempts\n", a.Reason, a.Number)
+		},
+	}
+	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
+	resp, err := client.Get(srv.URL)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+
+	calls := 0
+	_ = svc.Run(context.Background(), func(context.Context) error {
+		if calls++; calls < 3 {
+			return errors.New("cache miss")
+		}
+		return nil
+	})
+	// Output:
+	// success after 2 attempts
+	// success after 3 attempts
+}
+
 func ExampleNewClient() {
 	srv := flakyServer(502, 504)
 	defer srv.Close()
@@ -101,19 +140,19 @@ func ExampleNewClient() {
 	// Output: 200 OK
 }
 
-// CheckResponse is for code that calls a client of its own inside a Retrier: it
+// CheckResponse is for code that calls a client of its own inside retry.Do: it
 // turns a failing status into an error that predicate.Transient classifies and
 // wait.FromError reads the Retry-After of.
 func ExampleCheckResponse() {
 	srv := flakyServer(503)
 	defer srv.Close()
 
-	r := retry.Retrier[string]{
+	p := &retry.Policy{
 		Retry: predicate.Transient(),
 		Wait:  wait.FromError(wait.FullJitter(10*time.Millisecond, time.Second), time.Minute),
 	}
 	var st retry.Stats
-	body, err := r.Do(retry.WithStats(context.Background(), &st), func(ctx context.Context) (string, error) {
+	body, err := retry.Do(retry.WithStats(context.Background(), &st), p, func(ctx context.Context) (string, error) {
 		req, err := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
 		if err != nil {
 			return "", retry.Permanent(err)
@@ -135,7 +174,7 @@ func ExampleCheckResponse() {
 
 // A POST is sent once unless the caller says it is safe to send again.
 func ExampleWithIdempotent() {
-	client := retryhttp.NewClient(&retryhttp.Transport{Wait: wait.Fixed(time.Millisecond)})
+	client := retryhttp.NewClient(&retryhttp.Transport{Policy: &retry.Policy{Wait: wait.Fixed(time.Millisecond)}})
 	for _, safe := range []bool{false, true} {
 		srv := flakyServer(503)
 		ctx := context.Background()

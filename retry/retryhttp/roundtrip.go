@@ -28,10 +28,11 @@ import (
 // In the last two cases the error also unwraps to the last attempt's error: a
 // *StatusError if it was a response, whose body RoundTrip has closed.
 //
-// req is never modified. The first attempt sends req itself (or, with an
-// AttemptTimeout, a shallow copy with the attempt's context); each retry sends a
-// clone with a fresh body from req.GetBody. Every response that is not returned is
-// drained (up to 64 KiB) and closed before the pause, so its connection is reused.
+// req is never modified. The first attempt sends req itself (or, with a
+// Policy.AttemptTimeout, a shallow copy with the attempt's context); each retry
+// sends a clone with a fresh body from req.GetBody. Every response that is not
+// returned is drained (up to 64 KiB) and closed before the pause, so its
+// connection is reused.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt := roundTrips.Get().(*roundTrip)
 	rt.start(t, req)

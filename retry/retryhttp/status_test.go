@@ -116,13 +116,13 @@ func TestStatusErrorWithPredicates(t *testing.T) {
 	}
 }
 
-// TestCheckResponseInRetrier is the way CheckResponse is meant to be used: with a
-// client of one's own inside Retrier.Do, against a server that answers 503 once.
-func TestCheckResponseInRetrier(t *testing.T) {
+// TestCheckResponseInDo is the way CheckResponse is meant to be used: with a
+// client of one's own inside retry.Do, against a server that answers 503 once.
+func TestCheckResponseInDo(t *testing.T) {
 	e := newEnv(t, statuses(503, 200))
 	client := &http.Client{Transport: e.bodies}
-	r := retry.Retrier[string]{Retry: predicate.Transient(), Wait: wait.FromError(wait.Fixed(time.Millisecond), time.Second)}
-	got, err := r.Do(context.Background(), func(ctx context.Context) (string, error) {
+	p := &retry.Policy{Retry: predicate.Transient(), Wait: wait.FromError(wait.Fixed(time.Millisecond), time.Second)}
+	got, err := retry.Do(context.Background(), p, func(ctx context.Context) (string, error) {
 		req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL, nil)
 		resp, err := client.Do(req)
 		if err != nil {

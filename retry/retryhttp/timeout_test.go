@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/tenacious-go/tenacious/retry"
@@ -123,7 +124,7 @@ func TestCancelDuringRetryAfter(t *testing.T) {
 		t.Errorf("resp = %v, want nil", resp.Status)
 	}
 	re, ok := errorAs[*retry.Error](err)
-	if !ok || re.Reason != retry.ReasonCanceled || !errors.Is(err, context.Canceled) {
+	if !ok || re.Reason != retry.ReasonContext || !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want a *retry.Error for cancellation", err)
 	}
 	if se, ok := errorAs[*retryhttp.StatusError](err); !ok || se.Code != 503 {
@@ -165,4 +166,26 @@ func TestRetryAfterBeyondDeadline(t *testing.T) {
 	if e.hits.Load() != 1 {
 		t.Errorf("server saw %d requests, want 1", e.hits.Load())
 	}
+}
+
+// TestLateErrorIsNotATimeout: an error that is not a timeout, arriving after the
+// attempt's timeout has passed, is judged by Retry, not retried as a timeout.
+func TestLateErrorIsNotATimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		errTLS := errors.New("tls: failed to verify certificate")
+		calls := 0
+		tr := &retryhttp.Transport{
+			Base: roundTripFunc(func(*http.Request) (*http.Response, error) {
+				calls++
+				time.Sleep(2 * time.Second) // past the attempt's timeout, ignoring it
+				return nil, errTLS
+			}),
+			Policy: &retry.Policy{AttemptTimeout: time.Second},
+		}
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://example.invalid/", nil)
+		_, err := tr.RoundTrip(req)
+		if !errors.Is(err, errTLS) || calls != 1 {
+			t.Errorf("RoundTrip = %v after %d calls, want the TLS error after 1", err, calls)
+		}
+	})
 }

@@ -93,9 +93,9 @@ type Transport struct {
 	//     the response with a nil error). BeforeSleep runs after the discarded
 	//     response has been drained and closed.
 	//   - Name: when it is empty and the Policy has a hook, each round trip names
-	//     itself for the hooks by its method and host, as in "GET example.com"
-	//     (Attempt.Name); a Policy without hooks is not named, so that nothing is
-	//     built that nobody reads. A Name that is set is kept.
+	//     itself for the hooks by its method (GET if empty) and URL host, as in
+	//     "GET example.com" (Attempt.Name); a Policy without hooks is not named,
+	//     so that nothing is built that nobody reads. A Name that is set is kept.
 	//   - AttemptTimeout, if positive, bounds each attempt from the dial to the end
 	//     of the response body, as http.Client.Timeout bounds a request: the body
 	//     of the response returned must be read within what is left of it. An

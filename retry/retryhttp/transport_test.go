@@ -1,0 +1,211 @@
+package retryhttp_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/retry/retryhttp"
+)
+
+// zeroPolicies are the two ways to give a Transport the zero Policy.
+var zeroPolicies = map[string]*retry.Policy{"nil Policy": nil, "zero Policy": {}}
+
+// checkThroughDo is the operation of retry.Do that the adapter-default tests run
+// with the Transport's Policy: one request through f, its status as an error.
+func checkThroughDo(f *fake) func(context.Context) (int, error) {
+	return func(ctx context.Context) (int, error) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://api.invalid/", nil)
+		resp, err := f.RoundTrip(req)
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode, retryhttp.CheckResponse(resp)
+	}
+}
+
+// TestZeroPolicyStop: a nil Stop means the Transport's DefaultAttempts, 4, on a
+// 503, where the same Policy through retry.Do makes retry.DefaultAttempts, 3.
+func TestZeroPolicyStop(t *testing.T) {
+	for name, p := range zeroPolicies {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				always503 := func(int, *http.Request) (*http.Response, error) { return answer(503, ""), nil }
+				f := &fake{script: always503}
+				tr := &retryhttp.Transport{Base: f, Policy: p}
+				resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
+				if err != nil || resp.StatusCode != 503 {
+					t.Fatalf("RoundTrip = %v, %v; want the last 503", resp, err)
+				}
+				resp.Body.Close()
+				if f.n != 4 {
+					t.Errorf("the Transport made %d attempts, want 4", f.n)
+				}
+				f.checkClosed(t)
+
+				f = &fake{script: always503}
+				_, err = retry.Do(t.Context(), p, checkThroughDo(f))
+				if re, ok := errorAs[*retry.Error](err); !ok || re.Reason != retry.ReasonStop {
+					t.Errorf("retry.Do = %v, want a give-up on Stop", err)
+				}
+				if f.n != 3 {
+					t.Errorf("retry.Do made %d attempts, want 3", f.n)
+				}
+				f.checkClosed(t)
+			})
+		})
+	}
+}
+
+// TestZeroPolicyRetry: a nil Retry means the Transport's predicate.Transient, so
+// a 404 is returned at once, where the same Policy through retry.Do retries any
+// error, the 404's included, 3 times.
+func TestZeroPolicyRetry(t *testing.T) {
+	for name, p := range zeroPolicies {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				always404 := func(int, *http.Request) (*http.Response, error) { return answer(404, ""), nil }
+				f := &fake{script: always404}
+				var ended retry.Reason
+				tr := &retryhttp.Transport{Base: f, Policy: p}
+				if p != nil { // see how it ends, through a copy with a hook
+					withHook := *p
+					withHook.OnEnd = func(a retry.Attempt) { ended = a.Reason }
+					tr.Policy = &withHook
+				}
+				resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
+				if err != nil || resp.StatusCode != 404 {
+					t.Fatalf("RoundTrip = %v, %v; want the 404", resp, err)
+				}
+				resp.Body.Close()
+				if f.n != 1 {
+					t.Errorf("the Transport made %d attempts on a 404, want 1", f.n)
+				}
+				if p != nil && ended != retry.ReasonNotRetried {
+					t.Errorf("OnEnd saw %v, want not_retried", ended)
+				}
+				f.checkClosed(t)
+
+				f = &fake{script: always404}
+				code, err := retry.Do(t.Context(), p, checkThroughDo(f))
+				if se, ok := errorAs[*retryhttp.StatusError](err); !ok || se.Code != 404 || code != 404 {
+					t.Errorf("retry.Do = %d, %v; want the 404's StatusError", code, err)
+				}
+				if f.n != 3 {
+					t.Errorf("retry.Do made %d attempts on a 404, want 3", f.n)
+				}
+				f.checkClosed(t)
+
+				calls := 0
+				_, err = retry.Do(t.Context(), p, func(context.Context) (int, error) {
+					calls++
+					return 0, errors.New("any error")
+				})
+				if err == nil || calls != 3 {
+					t.Errorf("retry.Do = %v after %d calls, want a give-up after 3", err, calls)
+				}
+			})
+		})
+	}
+}
+
+// TestZeroPolicyWait: a nil Wait means the Transport's, which sleeps the 30
+// seconds a 503's Retry-After asks for, where the same Policy through retry.Do
+// ignores the hint and draws its full-jitter pause, within DefaultBase.
+func TestZeroPolicyWait(t *testing.T) {
+	for name, p := range zeroPolicies {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				script := func(n int, _ *http.Request) (*http.Response, error) {
+					if n == 1 {
+						return answer(503, "30"), nil
+					}
+					return answer(200, ""), nil
+				}
+				f := &fake{script: script}
+				tr := &retryhttp.Transport{Base: f, Policy: p}
+				start := time.Now()
+				resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
+				if err != nil || resp.StatusCode != 200 {
+					t.Fatalf("RoundTrip = %v, %v; want 200", resp, err)
+				}
+				resp.Body.Close()
+				if got := time.Since(start); got != 30*time.Second {
+					t.Errorf("the Transport paused %v, want the 30s asked for", got)
+				}
+				f.checkClosed(t)
+
+				f = &fake{script: script}
+				start = time.Now()
+				if code, err := retry.Do(t.Context(), p, checkThroughDo(f)); err != nil || code != 200 {
+					t.Fatalf("retry.Do = %d, %v; want 200", code, err)
+				}
+				if got := time.Since(start); got > retry.DefaultBase || f.n != 2 {
+					t.Errorf("retry.Do paused %v in %d attempts, want at most %v in 2", got, f.n, retry.DefaultBase)
+				}
+				f.checkClosed(t)
+			})
+		})
+	}
+}
+
+// TestNameFromRequest: a Policy with hooks and no Name names each round trip by
+// its method and host for its hooks, without writing to the Policy; a Name that
+// is set is kept.
+func TestNameFromRequest(t *testing.T) {
+	tests := []struct {
+		name   string
+		method string
+		policy string
+		want   string // the host is appended to the want that ends in a space
+	}{
+		{"GET", http.MethodGet, "", "GET "},
+		{"empty method is GET", "", "", "GET "},
+		{"PUT", http.MethodPut, "", "PUT "},
+		{"Name kept", http.MethodGet, "users API", "users API"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, statuses(503, 200))
+			u, err := url.Parse(e.srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.want
+			if want[len(want)-1] == ' ' {
+				want += u.Host // 127.0.0.1:port
+			}
+			var names []string
+			rec := func(hook string) retry.Hook {
+				return func(a retry.Attempt) { names = append(names, hook+": "+a.Name) }
+			}
+			e.p.Name = tt.policy
+			e.p.Before, e.p.After, e.p.BeforeSleep, e.p.OnEnd = rec("before"), rec("after"), rec("sleep"), rec("end")
+			req, _ := http.NewRequest(tt.method, e.srv.URL, nil)
+			resp, err := e.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if code, _ := readAll(t, resp); code != 200 {
+				t.Errorf("status = %d, want 200", code)
+			}
+			wantNames := []string{"before: ", "after: ", "sleep: ", "before: ", "after: ", "end: "}
+			for i := range wantNames {
+				wantNames[i] += want
+			}
+			if diff := cmp.Diff(wantNames, names); diff != "" {
+				t.Errorf("the hooks saw the names (-want +got):\n%s", diff)
+			}
+			if e.p.Name != tt.policy {
+				t.Errorf("Policy.Name = %q after the round trip, want %q: the Transport must not write to it", e.p.Name, tt.policy)
+			}
+		})
+	}
+}
