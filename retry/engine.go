@@ -19,7 +19,9 @@ func (p *Policy) usesTime() bool {
 // call is the state of one call: everything that changes lives here, on the
 // caller's stack, never on the Policy.
 type call struct {
-	p     Policy // a copy: the Policy's fields must not change during the call, and a pointer would make a Policy on the caller's stack escape with ctx
+	// p is a copy of the Policy: a pointer here would make a Policy on the
+	// caller's stack escape to the heap along with ctx, which the hooks see.
+	p     Policy
 	ctx   context.Context
 	a     Attempt
 	stats *Stats
