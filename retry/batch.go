@@ -29,7 +29,12 @@ type BatchError struct {
 	Failures []*TaskError
 }
 
-// Error lists the failures, one per line after a count.
+// maxListed is how many failures a BatchError's message lists.
+const maxListed = 10
+
+// Error counts the failures and lists the first ten, one per line, then says how
+// many more there are: a batch of thousands keeps a readable message, and every
+// failure stays in Failures.
 func (e *BatchError) Error() string {
 	var b strings.Builder
 	b.WriteString("retry: ")
@@ -39,9 +44,14 @@ func (e *BatchError) Error() string {
 	} else {
 		b.WriteString(" tasks failed")
 	}
-	for _, f := range e.Failures {
+	for _, f := range e.Failures[:min(len(e.Failures), maxListed)] {
 		b.WriteString("\n")
 		b.WriteString(f.Error())
+	}
+	if more := len(e.Failures) - maxListed; more > 0 {
+		b.WriteString("\nand ")
+		b.WriteString(strconv.Itoa(more))
+		b.WriteString(" more")
 	}
 	return b.String()
 }

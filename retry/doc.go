@@ -30,7 +30,9 @@
 // success path allocates nothing. Each call keeps its own state: [WithStats] reads it.
 //
 // Per attempt, events come in this order: Before, the attempt, After; then, for a
-// failure worth retrying, Wait chooses the pause, Stop sees it, the context's
+// failure worth retrying while the caller's context lives, the pause is chosen (a
+// server's hint carried by the error, such as an HTTP Retry-After, jittered above
+// and capped by MaxRetryAfter; otherwise Wait), Stop sees it, the context's
 // deadline is checked (a pause that would outlast it gives up at once), the
 // [Budget], if any, is asked, BeforeSleep runs and the call sleeps. When the call
 // ends, however it ends, OnEnd runs once and Attempt.Reason says how. A hook never

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tenacious-go/tenacious/internal/backoff"
+	"github.com/tenacious-go/tenacious/internal/errchain"
 )
 
 // usesTime reports whether anything in p could read the measured durations of an
@@ -108,21 +109,26 @@ func (c *call) end(err error, rejected bool) (again bool, final error) {
 }
 
 // failed decides what follows a failed attempt (err is nil for a rejected result).
+// The engine, not the predicate, knows whose context ended: once the caller's
+// context has ended the call is over, so a predicate only ever sees failures while
+// the caller still waits, and a deadline error it sees is a lower layer's.
 func (c *call) failed(err error) (bool, error) {
-	if err != nil && !c.retryable(err) {
-		err = unmark(err)
+	if err != nil && IsPermanent(err) {
+		return false, c.notRetried(unmark(err))
+	}
+	if c.ctx.Err() != nil {
 		if c.p.Budget != nil {
-			c.p.Budget.Attempted(c.a.Number == 1, false)
+			c.p.Budget.Attempted(c.a.Number == 1, false) // the caller's doing, not the service's
 		}
-		return false, c.fail(err)
+		return false, c.giveUp(ReasonContext)
+	}
+	if err != nil && !c.retryable(err) {
+		return false, c.notRetried(err)
 	}
 	if c.p.Budget != nil {
 		c.p.Budget.Attempted(c.a.Number == 1, true)
 	}
-	if c.ctx.Err() != nil {
-		return false, c.giveUp(ReasonContext)
-	}
-	delay := c.delay()
+	delay, hint := c.pause()
 	c.a.Delay = delay
 	if c.p.Stop == nil && c.a.Number >= DefaultAttempts || c.p.Stop != nil && c.p.Stop(c.a) {
 		return false, c.giveUp(ReasonStop)
@@ -130,8 +136,14 @@ func (c *call) failed(err error) (bool, error) {
 	var now time.Time
 	if dl, ok := c.ctx.Deadline(); ok || c.clock && delay > 0 {
 		now = time.Now()
-		if ok && !now.Add(delay).Before(dl) {
-			return false, c.giveUp(ReasonDeadline)
+		if left := dl.Sub(now); ok && delay >= left {
+			if hint == 0 || hint >= left {
+				return false, c.giveUp(ReasonDeadline)
+			}
+			// The server's hint fits, its jitter does not: spread the extra over
+			// half of what is left, so the attempt still has time to run.
+			delay = hint + backoff.Uniform(hintSource, 0, (left-hint)/2)
+			c.a.Delay = delay
 		}
 	}
 	if c.p.Budget != nil && !c.p.Budget.AllowRetry() {
@@ -150,26 +162,55 @@ func (c *call) failed(err error) (bool, error) {
 	return true, nil
 }
 
-// retryable applies Permanent, the attempt timeout and the Retry predicate to err.
+// retryable applies the attempt timeout and the Retry predicate to err, which is
+// not Permanent, while the caller's context lives.
 func (c *call) retryable(err error) bool {
-	if IsPermanent(err) {
-		return false
-	}
 	if _, ok := err.(*attemptTimeoutError); ok {
 		return true
 	}
 	if c.p.Retry == nil {
-		return !isContextErr(err)
+		return !errors.Is(err, context.Canceled)
 	}
 	return c.p.Retry(c.a)
 }
 
-// delay runs Wait, or the default full-jitter backoff, and clamps the result at 0.
-func (c *call) delay() time.Duration {
-	if c.p.Wait == nil {
-		return backoff.Uniform(nil, 0, backoff.Exp(DefaultBase, DefaultCap, c.a.Number))
+// hintSource is where the jitter above a server's hint comes from; nil is
+// math/rand/v2's global generator. Tests seed it.
+var hintSource backoff.Source
+
+// pause chooses the pause before the next attempt and returns it with the server's
+// hint it honours, if any (else 0). A hint, clamped to MaxRetryAfter, sets the pause
+// whatever Wait says, with a random extra of up to half of it so that clients told
+// the same thing do not return in step; without one, Wait (or the default
+// full-jitter backoff) chooses, and a negative result counts as 0.
+func (c *call) pause() (delay, hint time.Duration) {
+	if c.p.MaxRetryAfter >= 0 {
+		if hint = serverHint(c.a.Err); hint > 0 {
+			limit := c.p.MaxRetryAfter
+			if limit == 0 {
+				limit = DefaultMaxRetryAfter
+			}
+			hint = min(hint, limit)
+			return backoff.Add(hint, backoff.Uniform(hintSource, 0, hint/2)), hint
+		}
 	}
-	return max(c.p.Wait(c.a), 0)
+	if c.p.Wait == nil {
+		return backoff.Uniform(nil, 0, backoff.Exp(DefaultBase, DefaultCap, c.a.Number)), 0
+	}
+	return max(c.p.Wait(c.a), 0), 0
+}
+
+// serverHint returns the first positive RetryAfter() of an error in err's tree, in
+// the order errors.As visits it, or 0.
+func serverHint(err error) time.Duration {
+	var hint time.Duration
+	errchain.Any(err, func(err error) bool {
+		if h, ok := err.(interface{ RetryAfter() time.Duration }); ok {
+			hint = h.RetryAfter()
+		}
+		return hint > 0
+	})
+	return hint
 }
 
 // sleep pauses for d on the call's one timer, made on first use, and reports false if
@@ -201,8 +242,11 @@ func (c *call) addSlept(d time.Duration, since time.Time) {
 	c.a.Slept = backoff.Add(c.a.Slept, d)
 }
 
-// fail ends the call with an error that is not retried.
-func (c *call) fail(err error) error {
+// notRetried ends the call with an error that is not retried.
+func (c *call) notRetried(err error) error {
+	if c.p.Budget != nil {
+		c.p.Budget.Attempted(c.a.Number == 1, false)
+	}
 	c.a.Err = err
 	c.finish(ReasonNotRetried)
 	return err
@@ -210,10 +254,7 @@ func (c *call) fail(err error) error {
 
 // giveUp ends the call on a retryable error, with an *Error that says why.
 func (c *call) giveUp(reason Reason) error {
-	e := &Error{Reason: reason, Attempts: c.a.Number, Last: c.a.Err}
-	if reason == ReasonDeadline {
-		e.Delay = c.a.Delay
-	}
+	e := &Error{Reason: reason, Attempts: c.a.Number, Last: c.a.Err, Delay: c.a.Delay}
 	if reason == ReasonContext {
 		e.Context = c.ctx.Err()
 		if cause := context.Cause(c.ctx); cause != e.Context {

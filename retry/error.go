@@ -17,7 +17,10 @@ import (
 //
 // Unwrap yields the last attempt's error and, when the context ended the call, the
 // context's error and its cause, so errors.Is(err, lastErr) and
-// errors.Is(err, context.Canceled) both hold.
+// errors.Is(err, context.Canceled) both hold. A give-up because the next pause
+// would outlast the context's deadline (ReasonDeadline) also matches
+// context.DeadlineExceeded: the call ran out of time, though its context had not
+// ended yet.
 type Error struct {
 	// Reason says why the call gave up: ReasonStop, ReasonDeadline, ReasonBudget or
 	// ReasonContext.
@@ -30,8 +33,11 @@ type Error struct {
 	// Result is the last attempt's result (the T of Do or Retrier[T].Do), also
 	// returned beside the error; nil for an error-only call.
 	Result any
-	// Delay is the pause that was chosen and not taken: with ReasonDeadline, the one
-	// that would have outlasted the context (a server's Retry-After, say).
+	// Delay is the pause that was chosen and not taken, whenever one was: the one a
+	// Stop or the budget refused, the one that would have outlasted the context's
+	// deadline (ReasonDeadline), or the one the context's end cut short; zero when
+	// the call ended before a pause was chosen. A server's hint ("retry in 30
+	// minutes") that a Stop refused shows here.
 	Delay time.Duration
 	// Context is the context's error when the context ended the call
 	// (context.Canceled or context.DeadlineExceeded), else nil.
@@ -86,13 +92,16 @@ func (e *Error) Error() string {
 }
 
 // Unwrap returns the last attempt's error and the context's error and cause, those
-// that are not nil.
+// that are not nil, and context.DeadlineExceeded for ReasonDeadline.
 func (e *Error) Unwrap() []error {
 	errs := make([]error, 0, 3)
 	for _, err := range [...]error{e.Last, e.Context, e.Cause} {
 		if err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if e.Reason == ReasonDeadline && e.Context == nil {
+		errs = append(errs, context.DeadlineExceeded)
 	}
 	return errs
 }
@@ -148,8 +157,3 @@ func (e *attemptTimeoutError) Is(target error) bool { return target == ErrAttemp
 // Timeout reports true, so an attempt timeout counts as a timeout for net.Error-style
 // checks.
 func (e *attemptTimeoutError) Timeout() bool { return true }
-
-// isContextErr reports whether err is, or wraps, a context error.
-func isContextErr(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}

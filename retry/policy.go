@@ -14,6 +14,8 @@ const (
 	// Wait: a pause drawn uniformly from [0, min(DefaultCap, DefaultBase·2^(n-1))].
 	DefaultBase = 100 * time.Millisecond
 	DefaultCap  = 10 * time.Second
+	// DefaultMaxRetryAfter is the longest server hint a zero MaxRetryAfter honours.
+	DefaultMaxRetryAfter = time.Minute
 )
 
 // Policy says how to retry a call: when to stop, how long to wait, which failures to
@@ -42,11 +44,15 @@ type Policy struct {
 	// Stop says when to give up; nil stops after DefaultAttempts attempts.
 	Stop Stop
 	// Wait chooses each pause; nil is full-jitter exponential backoff between 0 and
-	// min(DefaultCap, DefaultBase·2^(n-1)).
+	// min(DefaultCap, DefaultBase·2^(n-1)). A server's hint in the attempt's error
+	// overrides it: see MaxRetryAfter.
 	Wait Wait
-	// Retry says which errors are worth another attempt; nil retries every error but
-	// context.Canceled and context.DeadlineExceeded. Errors marked Permanent are
-	// never retried, and an attempt that ran out of AttemptTimeout always is.
+	// Retry says which errors are worth another attempt; nil retries every error
+	// but context.Canceled. Errors marked Permanent are never retried, and an
+	// attempt that ran out of AttemptTimeout always is. Retry is asked only while
+	// the caller's context lives: once it has ended the call is over, so a
+	// context.DeadlineExceeded that Retry sees is a lower layer's own timeout (a
+	// driver's, a server's), which is transient.
 	Retry Predicate
 
 	// Before runs before every attempt.
@@ -60,6 +66,17 @@ type Policy struct {
 	// a success, an error not retried, or a give-up (a Stop, the deadline, the
 	// budget, the context).
 	OnEnd Hook
+
+	// MaxRetryAfter caps the pause a server's hint can ask for. A hint is a
+	// RetryAfter() time.Duration method of an error in the tree of the attempt's
+	// error, found as errors.As would find it (retryhttp's StatusError carries an
+	// HTTP Retry-After this way; an error of your own can too). When the failed
+	// attempt's error carries a positive hint, the pause is the hint, clamped to
+	// MaxRetryAfter, plus a random extra of up to half of it, so that clients told
+	// the same thing do not come back in step; Wait is not asked. Zero means
+	// DefaultMaxRetryAfter; a negative value ignores hints, so that Wait alone
+	// chooses every pause.
+	MaxRetryAfter time.Duration
 
 	// AttemptTimeout, if positive, bounds each attempt: the operation's context ends
 	// after it. An attempt that times out is retried (its error matches
@@ -80,10 +97,10 @@ type Policy struct {
 // error. An error that is not retried comes back unchanged (unwrapped from
 // Permanent); giving up on a retryable one returns an *Error. The first attempt is
 // always made; ctx is passed to op (or, with AttemptTimeout, a context derived from
-// it), and its end is final: Run returns at once, waking from any pause. If op itself
-// returns the context's error, that error is not retried and so comes back
-// unchanged; any other error cut short by the context's end becomes an *Error with
-// ReasonContext. A nil p is the zero Policy. Run panics if ctx or op is nil.
+// it), and its end is final: Run returns at once, waking from any pause, with an
+// *Error of ReasonContext that unwraps to op's last error and to the context's
+// error, whatever op returned (a Permanent error aside). A nil p is the zero
+// Policy. Run panics if ctx or op is nil.
 //
 // On the success path Run allocates nothing. Use [Do] for an operation that also
 // returns a result.

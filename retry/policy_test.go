@@ -82,7 +82,6 @@ func TestNotRetriedErrorsComeBackUnchanged(t *testing.T) {
 		{"permanent beats an always-retry predicate", Policy{Retry: func(Attempt) bool { return true }}, Permanent(notFound), notFound, 1},
 		{"predicate says no", Policy{Retry: func(a Attempt) bool { return a.Err != notFound }}, notFound, notFound, 1},
 		{"context error by default", Policy{}, context.Canceled, context.Canceled, 1},
-		{"wrapped deadline by default", Policy{}, fmt.Errorf("x: %w", context.DeadlineExceeded), nil, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,8 +259,8 @@ func TestDeadlineAwareGiveUp(t *testing.T) {
 		if diff := cmp.Diff([]time.Duration{3 * time.Second, 6 * time.Second}, slept); diff != "" {
 			t.Errorf("BeforeSleep delays (-want +got):\n%s", diff)
 		}
-		if !errors.Is(err, errFlaky) || errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("want errors.Is(err, errFlaky) and not DeadlineExceeded (the context never ended)")
+		if !errors.Is(err, errFlaky) || !errors.Is(err, context.DeadlineExceeded) || re.Context != nil {
+			t.Errorf("want errors.Is(err, errFlaky) and errors.Is(err, context.DeadlineExceeded) (the call ran out of time), and no Context (it never ended)")
 		}
 		if want := "retry: gave up before the deadline after 3 attempts (next pause 9s): flaky"; err.Error() != want {
 			t.Errorf("Error() = %q, want %q", err.Error(), want)
@@ -682,4 +681,62 @@ func TestZeroPolicyReadsNoClock(t *testing.T) {
 			t.Errorf("Stats.Elapsed = %v (err %v), want 1s: statistics make a zero Policy read the clock", st.Elapsed, err)
 		}
 	})
+}
+
+// TestLowerLayerDeadlineIsRetried: a deadline error from below (a driver's own
+// timeout) while the caller's context lives is transient; only the caller's own
+// context ending is final.
+func TestLowerLayerDeadlineIsRetried(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		driverTimeout := fmt.Errorf("driver: %w", context.DeadlineExceeded)
+		var p Policy
+		got, err := Do(t.Context(), &p, failing(2, driverTimeout, 7))
+		if err != nil || got != 7 {
+			t.Errorf("Do = %d, %v; want 7, nil: the driver's timeout is retried", got, err)
+		}
+		p.Retry = func(a Attempt) bool { return errors.Is(a.Err, context.DeadlineExceeded) }
+		if got, err := Do(t.Context(), &p, failing(2, driverTimeout, 7)); err != nil || got != 7 {
+			t.Errorf("Do = %d, %v; want 7, nil: a predicate need not look at the context", got, err)
+		}
+	})
+}
+
+// TestCallerContextEndIsFinal: once the caller's context has ended, the call ends
+// with ReasonContext whatever the operation returned and whatever the predicate
+// would say, and the budget does not count it as the service's failure.
+func TestCallerContextEndIsFinal(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  func(ctx context.Context) error
+	}{
+		{"the context's own error", func(ctx context.Context) error { return ctx.Err() }},
+		{"a wrapped deadline", func(ctx context.Context) error { return fmt.Errorf("op: %w", ctx.Err()) }},
+		{"an unrelated error", func(context.Context) error { return errFlaky }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+				defer cancel()
+				b := new(recordingBudget)
+				asked := 0
+				p := Policy{Budget: b, Retry: func(Attempt) bool { asked++; return true }}
+				calls := 0
+				err := p.Run(ctx, func(ctx context.Context) error {
+					calls++
+					<-ctx.Done()
+					return tt.err(ctx)
+				})
+				var re *Error
+				if !errors.As(err, &re) || re.Reason != ReasonContext || calls != 1 || asked != 0 {
+					t.Fatalf("err = %v after %d calls, Retry asked %d times; want ReasonContext after 1, never asked", err, calls, asked)
+				}
+				if !errors.Is(err, context.DeadlineExceeded) || re.Context != context.DeadlineExceeded {
+					t.Errorf("want errors.Is(err, context.DeadlineExceeded) and Context set: %v", err)
+				}
+				if b.failed.Load() != 0 {
+					t.Errorf("budget counted %d failures, want 0: the caller's deadline is not the service's failure", b.failed.Load())
+				}
+			})
+		})
+	}
 }
