@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 
@@ -36,7 +35,7 @@ func BenchmarkHTTP(b *testing.B) {
 				Base: base,
 				Policy: &retry.Policy{
 					Stop: stop.AfterAttempts(MaxAttempts),
-					Wait: wait.FromError(wait.FullJitter(Base, Cap), time.Minute),
+					Wait: wait.FullJitter(Base, Cap),
 				},
 			}).Get
 		}},

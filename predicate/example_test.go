@@ -39,6 +39,7 @@ func ExampleTransient() {
 		fmt.Errorf("get user: %w", &HTTPError{503}),
 		fmt.Errorf("get user: %w", &HTTPError{404}),
 		retry.Permanent(&HTTPError{503}),
+		fmt.Errorf("query: %w", context.DeadlineExceeded), // the driver's own timeout
 		context.Canceled,
 	} {
 		fmt.Printf("%-5v %v\n", decide(transient, err), err)
@@ -50,6 +51,7 @@ func ExampleTransient() {
 	// true  get user: http status 503
 	// false get user: http status 404
 	// false http status 503
+	// true  query: context deadline exceeded
 	// false context canceled
 }
 

@@ -39,7 +39,9 @@ func TestTransientReal(t *testing.T) {
 		{"http.Transport.ResponseHeaderTimeout", h.headerTimeout, true},
 		{"server closed the connection (io.EOF in *url.Error)", h.closed, true},
 		{"retry's attempt timeout", attemptTimeoutErr(t), true},
-		{"caller's deadline during an HTTP request", h.callerDeadline, false},
+		// Only the engine can tell whose deadline this is (see TestTransientInPolicy):
+		// to Transient it is a lower layer's.
+		{"a request context's deadline during an HTTP request", h.callerDeadline, true},
 		{"caller canceled an HTTP request", h.callerCanceled, false},
 		{"caller canceled a dial", canceledDialErr(t), false},
 		{"x509: unknown authority", h.unknownCA, false},

@@ -14,9 +14,9 @@ import (
 )
 
 // Transient returns a Predicate that retries the failures that usually pass on their
-// own: timeouts, refused and dropped connections, temporary DNS failures, and the
-// status codes of TransientStatus. It is a whitelist: an error it does not know is
-// not retried.
+// own: timeouts, a lower layer's deadline, refused and dropped connections,
+// temporary DNS failures, and the status codes of TransientStatus. It is a
+// whitelist: an error it does not know is not retried.
 //
 // The rules are tried in this order on the whole error tree, and the first that
 // applies decides:
@@ -24,12 +24,9 @@ import (
 //  1. A nil Attempt.Err is not retried.
 //  2. An error marked retry.Permanent is not retried.
 //  3. An attempt that ran out of the Policy's AttemptTimeout (errors.Is
-//     retry.ErrAttemptTimeout) is retried, though it wraps context.DeadlineExceeded.
-//  4. The end of the caller's context is not retried: an error that errors.Is
-//     context.Canceled, or whose tree holds context.DeadlineExceeded itself. The
-//     timeouts of net.Dialer, http.Client and http.Transport also claim to be
-//     context.DeadlineExceeded through an Is method; they are the attempt's own
-//     limits, and rule 8 retries them.
+//     retry.ErrAttemptTimeout) is retried.
+//  4. A cancellation is not retried: an error that errors.Is context.Canceled, even
+//     beside a failure that would be retried, for someone chose to stop.
 //  5. The first error with a StatusCode() int method decides alone: retried if
 //     TransientStatus(code), else not, whatever it wraps (a 404 wrapping a timeout
 //     is not retried).
@@ -39,8 +36,11 @@ import (
 //  7. The first *net.DNSError decides alone: "no such host" (IsNotFound) is not
 //     retried; any other DNS failure is, whether it is a timeout, temporary, or
 //     a misbehaving server.
-//  8. A timeout is retried: an error in the tree whose Timeout() bool method reports
-//     true, such as a net.Error, os.ErrDeadlineExceeded or an http.Client timeout.
+//  8. A timeout is retried: an error that errors.Is context.DeadlineExceeded, such
+//     as a driver's own deadline or a wrapped fmt.Errorf("driver: %w",
+//     context.DeadlineExceeded), or an error in the tree whose Timeout() bool method
+//     reports true, such as a net.Error, os.ErrDeadlineExceeded or an http.Client
+//     timeout.
 //  9. A refused, reset or aborted connection, a broken pipe and a connection timeout
 //     are retried: syscall.ECONNREFUSED, ECONNRESET, ECONNABORTED, EPIPE, ETIMEDOUT
 //     (and their Winsock forms on Windows), matched with errors.Is.
@@ -49,11 +49,16 @@ import (
 //     without answering.
 //  11. Anything else is not retried.
 //
-// Transient allocates nothing. The caller's context can end without rule 4 seeing
-// it (a net.Dialer maps it to its own timeout error); a call of package retry checks
-// its context itself, so this matters only where Transient is used alone. tenacity
-// has no equivalent; combine with Status, ErrorIs or ErrorAs to retry more, as in
-// Any(Transient(), Status(409)), or with All and Not to retry less.
+// Rule 8 retries context.DeadlineExceeded because, in a call of package retry, it
+// can only be a lower layer's: the call checks its own context before it asks the
+// predicate, and the end of the caller's context, deadline or cancellation, ends
+// the call whatever the predicate says. An error value cannot tell whose deadline
+// passed, so where Transient is used outside package retry, check the caller's
+// context first.
+//
+// Transient allocates nothing. tenacity has no equivalent; combine with Status,
+// ErrorIs or ErrorAs to retry more, as in Any(Transient(), Status(409)), or with All
+// and Not to retry less.
 func Transient() retry.Predicate {
 	return func(a retry.Attempt) bool { return transient(a.Err) }
 }
@@ -64,7 +69,7 @@ func transient(err error) bool {
 		return false
 	case errors.Is(err, retry.ErrAttemptTimeout):
 		return true
-	case isCallerContext(err):
+	case errors.Is(err, context.Canceled):
 		return false
 	}
 	if code, ok := statusOf(err); ok {
@@ -76,18 +81,11 @@ func transient(err error) bool {
 	if dns, ok := errchain.Find[*net.DNSError](err); ok {
 		return !dns.IsNotFound
 	}
-	return errchain.Any(err, isTimeout) ||
+	return errors.Is(err, context.DeadlineExceeded) ||
+		errchain.Any(err, isTimeout) ||
 		isTransientErrno(err) ||
 		errors.Is(err, io.ErrUnexpectedEOF) ||
 		errchain.Any(err, isURLEOF)
-}
-
-// isCallerContext reports whether err says the caller's context ended. The sentinel
-// context.DeadlineExceeded is compared by identity, so that the operation's own
-// timeouts, whose Is methods claim it, do not count.
-func isCallerContext(err error) bool {
-	return errors.Is(err, context.Canceled) ||
-		errchain.Any(err, func(e error) bool { return e == context.DeadlineExceeded })
 }
 
 func isTLSFailure(err error) bool {

@@ -54,14 +54,12 @@ func TestTransientRules(t *testing.T) {
 		{"attempt timeout wrapped", fmt.Errorf("x: %w", attemptTimeout{}), true},
 		{"attempt timeout sentinel", retry.ErrAttemptTimeout, true},
 
-		// 4. the caller's context
+		// 4. cancellation
 		{"context.Canceled", context.Canceled, false},
-		{"context.DeadlineExceeded", context.DeadlineExceeded, false},
 		{"wrapped context.Canceled", fmt.Errorf("x: %w", context.Canceled), false},
-		{"context.DeadlineExceeded in *url.Error", &url.Error{Op: "Get", URL: "http://x", Err: context.DeadlineExceeded}, false},
-		{"context.DeadlineExceeded joined", errors.Join(io.EOF, context.DeadlineExceeded), false},
+		{"context.Canceled in *url.Error", &url.Error{Op: "Get", URL: "http://x", Err: context.Canceled}, false},
+		{"context.Canceled joined", errors.Join(io.EOF, context.Canceled), false},
 		{"Is method claiming context.Canceled", isAll{context.Canceled}, false},
-		{"Is method claiming context.DeadlineExceeded, no timeout", isAll{context.DeadlineExceeded}, false},
 
 		// 5. status codes
 		{"408", &statusErr{code: 408}, true},
@@ -96,7 +94,13 @@ func TestTransientRules(t *testing.T) {
 		{"DNS in *net.OpError", &net.OpError{Op: "dial", Err: &net.DNSError{Err: "x", Name: "x", IsTemporary: true}}, true},
 		{"DNS not found in *net.OpError", &net.OpError{Op: "dial", Err: &net.DNSError{Name: "x", IsNotFound: true}}, false},
 
-		// 8. timeouts
+		// 8. timeouts, a lower layer's deadline among them
+		{"context.DeadlineExceeded", context.DeadlineExceeded, true},
+		{"a driver's wrapped context.DeadlineExceeded", fmt.Errorf("driver: %w", context.DeadlineExceeded), true},
+		{"context.DeadlineExceeded wrapped twice", fmt.Errorf("a: %w", fmt.Errorf("b: %w", context.DeadlineExceeded)), true},
+		{"context.DeadlineExceeded in *url.Error", &url.Error{Op: "Get", URL: "http://x", Err: context.DeadlineExceeded}, true},
+		{"context.DeadlineExceeded joined", errors.Join(io.EOF, context.DeadlineExceeded), true},
+		{"Is method claiming context.DeadlineExceeded, no timeout", isAll{context.DeadlineExceeded}, true},
 		{"Timeout() true", timeoutErr(true), true},
 		{"Timeout() false", timeoutErr(false), false},
 		{"os.ErrDeadlineExceeded", os.ErrDeadlineExceeded, true},
@@ -139,10 +143,13 @@ func TestTransientOrder(t *testing.T) {
 	runTransient(t, []transientCase{
 		{"2 over 3: permanent attempt timeout", retry.Permanent(attemptTimeout{}), false},
 		{"2 over 5: permanent 503", retry.Permanent(&statusErr{code: 503}), false},
-		{"3 over 4: attempt timeout wraps context.DeadlineExceeded", attemptTimeout{}, true},
+		{"3 over 4: attempt timeout joined with context.Canceled", errors.Join(context.Canceled, attemptTimeout{}), true},
 		{"4 over 5: 503 wrapping context.Canceled", &statusErr{code: 503, err: context.Canceled}, false},
-		{"4 over 8: context.DeadlineExceeded is a Timeout()", context.DeadlineExceeded, false},
+		{"4 over 8: context.DeadlineExceeded joined with context.Canceled", errors.Join(context.DeadlineExceeded, context.Canceled), false},
+		{"4 over 8: timeout wrapping context.Canceled", &url.Error{Op: "Get", URL: "http://x", Err: fmt.Errorf("%w: %w", timeoutErr(true), context.Canceled)}, false},
 		{"4 over 9: reset joined with context.Canceled", errors.Join(syscall.ECONNRESET, context.Canceled), false},
+		{"5 over 8: 404 wrapping context.DeadlineExceeded", &statusErr{code: 404, err: context.DeadlineExceeded}, false},
+		{"5 over 8: 503 wrapping context.DeadlineExceeded", &statusErr{code: 503, err: context.DeadlineExceeded}, true},
 		{"5 over 6: 503 wrapping an x509 error", &statusErr{code: 503, err: x509.UnknownAuthorityError{}}, true},
 		{"5 over 8: 404 wrapping a timeout", &statusErr{code: 404, err: timeoutErr(true)}, false},
 		{"5 over 8: timeout wrapping a 404", &url.Error{Op: "Get", URL: "http://x", Err: &statusErr{code: 404, err: timeoutErr(true)}}, false},
@@ -150,6 +157,8 @@ func TestTransientOrder(t *testing.T) {
 		{"5: first status decides", errors.Join(&statusErr{code: 404}, &statusErr{code: 503}), false},
 		{"6 over 7: x509 error joined with a DNS failure", errors.Join(&net.DNSError{IsTemporary: true}, x509.HostnameError{}), false},
 		{"6 over 8: x509 error joined with a timeout", errors.Join(timeoutErr(true), x509.UnknownAuthorityError{}), false},
+		{"6 over 8: x509 error joined with context.DeadlineExceeded", errors.Join(context.DeadlineExceeded, x509.HostnameError{}), false},
+		{"7 over 8: DNS not found joined with context.DeadlineExceeded", errors.Join(context.DeadlineExceeded, &net.DNSError{IsNotFound: true}), false},
 		{"7 over 8: DNS not found that is also a timeout", &net.DNSError{IsNotFound: true, IsTimeout: true}, false},
 		{"7 over 9: DNS not found joined with a refusal", errors.Join(syscall.ECONNREFUSED, &net.DNSError{IsNotFound: true}), false},
 		{"7: first DNS error decides", errors.Join(&net.DNSError{IsNotFound: true}, &net.DNSError{IsTemporary: true}), false},
@@ -166,6 +175,7 @@ func TestTransientAllocations(t *testing.T) {
 		{"permanent", fmt.Errorf("x: %w", retry.Permanent(&statusErr{code: 503}))},
 		{"attempt timeout", attemptTimeout{}},
 		{"context", fmt.Errorf("x: %w", context.Canceled)},
+		{"deadline", fmt.Errorf("driver: %w", context.DeadlineExceeded)},
 		{"x509", &url.Error{Op: "Get", URL: "u", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}},
 		{"DNS", &net.OpError{Op: "dial", Err: &net.DNSError{IsTemporary: true}}},
 		{"timeout", &net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}},

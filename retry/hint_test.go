@@ -15,7 +15,7 @@ import (
 // does for Retry-After.
 type hintError struct{ after time.Duration }
 
-func (e *hintError) Error() string              { return fmt.Sprintf("busy, retry after %v", e.after) }
+func (e *hintError) Error() string             { return fmt.Sprintf("busy, retry after %v", e.after) }
 func (e *hintError) RetryAfter() time.Duration { return e.after }
 
 // lockedSource is a seeded source that many goroutines may share.

@@ -1,7 +1,6 @@
 package wait_test
 
 import (
-	"errors"
 	"math"
 	"testing"
 	"time"
@@ -42,7 +41,10 @@ func BenchmarkExponentialFractional(b *testing.B) {
 func BenchmarkExponentialJitter(b *testing.B) {
 	bench(b, wait.ExponentialJitter(time.Second, time.Minute, 2, time.Second))
 }
-func BenchmarkFullJitter(b *testing.B)   { bench(b, wait.FullJitter(time.Second, time.Minute)) }
+func BenchmarkFullJitter(b *testing.B) { bench(b, wait.FullJitter(time.Second, time.Minute)) }
+func BenchmarkFullJitterFloor(b *testing.B) {
+	bench(b, wait.FullJitterFloor(time.Second, time.Minute, 5*time.Second))
+}
 func BenchmarkEqualJitter(b *testing.B)  { bench(b, wait.EqualJitter(time.Second, time.Minute)) }
 func BenchmarkDecorrelated(b *testing.B) { bench(b, wait.Decorrelated(time.Second, time.Minute)) }
 func BenchmarkFullJitterSeeded(b *testing.B) {
@@ -56,23 +58,4 @@ func BenchmarkSum(b *testing.B) {
 }
 func BenchmarkClamp(b *testing.B) {
 	bench(b, wait.Clamp(wait.FullJitter(time.Second, time.Minute), time.Second, 30*time.Second))
-}
-
-func BenchmarkFromError(b *testing.B) {
-	w := wait.FromError(wait.FullJitter(time.Second, time.Minute), time.Minute)
-	for _, tc := range []struct {
-		name string
-		err  error
-	}{
-		{"hint", errors.Join(errors.New("x"), hint(time.Second))},
-		{"no hint", errors.New("x")},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			a := retry.Attempt{Number: 5, Err: tc.err}
-			b.ReportAllocs()
-			for range b.N {
-				sink = w(a)
-			}
-		})
-	}
 }

@@ -2,6 +2,7 @@ package wait_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -49,6 +50,19 @@ var boundsCases = []struct {
 	{"FullJitter", func(o ...wait.Option) retry.Wait { return wait.FullJitter(time.Second, 30*time.Second, o...) }, 0, 30 * time.Second},
 	{"FullJitter/wide", func(o ...wait.Option) retry.Wait { return wait.FullJitter(1, maxDur, o...) }, 0, maxDur},
 	{"FullJitter/max", func(o ...wait.Option) retry.Wait { return wait.FullJitter(maxDur, maxDur, o...) }, 0, maxDur},
+	{"FullJitterFloor", func(o ...wait.Option) retry.Wait {
+		return wait.FullJitterFloor(time.Second, 30*time.Second, 5*time.Second, o...)
+	}, 5 * time.Second, 30 * time.Second},
+	{"FullJitterFloor/floor below base", func(o ...wait.Option) retry.Wait {
+		return wait.FullJitterFloor(time.Second, 30*time.Second, time.Second/2, o...)
+	}, time.Second / 2, 30 * time.Second},
+	{"FullJitterFloor/wide", func(o ...wait.Option) retry.Wait { return wait.FullJitterFloor(1, maxDur, 1, o...) }, 1, maxDur},
+	{"FullJitterFloor/high floor", func(o ...wait.Option) retry.Wait {
+		return wait.FullJitterFloor(1, maxDur, maxDur-1, o...)
+	}, maxDur - 1, maxDur},
+	{"FullJitterFloor/max", func(o ...wait.Option) retry.Wait {
+		return wait.FullJitterFloor(maxDur, maxDur, maxDur, o...)
+	}, maxDur, maxDur},
 	{"EqualJitter", func(o ...wait.Option) retry.Wait { return wait.EqualJitter(time.Second, 30*time.Second, o...) }, time.Second / 2, 30 * time.Second},
 	{"EqualJitter/wide", func(o ...wait.Option) retry.Wait { return wait.EqualJitter(1, maxDur, o...) }, 0, maxDur},
 	{"Decorrelated", func(o ...wait.Option) retry.Wait { return wait.Decorrelated(time.Second, 30*time.Second, o...) }, time.Second, 30 * time.Second},
@@ -63,9 +77,6 @@ var boundsCases = []struct {
 	{"Sum/saturated", func(o ...wait.Option) retry.Wait {
 		return wait.Sum(wait.Fixed(maxDur), wait.Random(0, maxDur, o...), wait.Fixed(maxDur))
 	}, maxDur, maxDur},
-	{"FromError", func(o ...wait.Option) retry.Wait {
-		return wait.FromError(wait.FullJitter(time.Second, 30*time.Second, o...), time.Minute)
-	}, 0, time.Minute},
 	{"Clamp", func(o ...wait.Option) retry.Wait {
 		return wait.Clamp(wait.FullJitter(time.Second, time.Hour, o...), 2*time.Second, time.Minute)
 	}, 2 * time.Second, time.Minute},
@@ -74,15 +85,13 @@ var boundsCases = []struct {
 		return wait.Clamp(wait.Random(0, maxDur, o...), time.Second, time.Second)
 	}, time.Second, time.Second},
 	{"Clamp/all", func(o ...wait.Option) retry.Wait { return wait.Clamp(wait.Random(0, maxDur, o...), 0, maxDur) }, 0, maxDur},
-	{"Clamp/FromError", func(o ...wait.Option) retry.Wait {
-		return wait.Clamp(wait.FromError(wait.Fixed(time.Hour), time.Minute), 0, time.Minute)
-	}, 0, time.Minute},
 }
 
 // negative is a Wait that breaks the rules, to show that others absorb it.
 func negative(retry.Attempt) time.Duration { return -time.Hour }
 
-// boundsErrs are the errors the bounds test puts in Attempt.Err, for FromError.
+// boundsErrs are the errors the bounds test puts in Attempt.Err: server hints among
+// them, which no Wait here follows (TestWaitsIgnoreHints).
 var boundsErrs = []error{nil, errors.New("plain"), hint(-time.Second), hint(time.Second), hint(maxDur)}
 
 // TestBounds checks that every pause of every strategy lies in its range for every
@@ -121,6 +130,25 @@ func TestBoundsRandomAttempts(t *testing.T) {
 			a := retry.Attempt{Number: r.IntN(math.MaxInt) + 1, PrevDelay: time.Duration(r.Int64())}
 			if d := w(a); d < tc.lo || d > tc.hi {
 				t.Fatalf("%s: %+v: got %v, want within [%v, %v]", tc.name, a, d, tc.lo, tc.hi)
+			}
+		}
+	}
+}
+
+// TestWaitsIgnoreHints checks that no Wait of the package follows a server's hint
+// in Attempt.Err, which is the engine's job whatever the Wait: each gives the same
+// pauses, drawn from the same seeded source, with a hint as without.
+func TestWaitsIgnoreHints(t *testing.T) {
+	for _, tc := range boundsCases {
+		for _, h := range []time.Duration{time.Millisecond, time.Minute, maxDur} {
+			plain, hinted := tc.make(seeded()), tc.make(seeded())
+			for n := 1; n <= 20; n++ {
+				a := retry.Attempt{Number: n, PrevDelay: time.Second}
+				want := plain(a)
+				a.Err = fmt.Errorf("get: %w", hint(h))
+				if got := hinted(a); got != want {
+					t.Fatalf("%s at %d: got %v with a hint of %v, want %v as without", tc.name, n, got, h, want)
+				}
 			}
 		}
 	}

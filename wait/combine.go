@@ -51,16 +51,19 @@ func Sum(waits ...retry.Wait) retry.Wait {
 // Clamp returns a Wait whose pause is w's, kept within [floor, ceiling]: a pause
 // above ceiling becomes exactly ceiling, and a pause below floor (a negative one
 // counts as 0) becomes exactly floor. It gives any Wait the bounds that tenacity's
-// waits take as min and max: wait_exponential with a min is
-// Clamp(Exponential(base, ceiling, factor), floor, ceiling). Clamp(w, 0, ceiling)
-// bounds w from above only.
+// wait_exponential takes as min and max, which clamp too: wait_exponential with a
+// min is Clamp(Exponential(base, ceiling, factor), floor, ceiling).
+// wait_random_exponential's min does not clamp: it is [FullJitterFloor]'s floor.
+// Clamp(w, 0, ceiling) bounds w from above only.
 //
-// Clamp clamps; it does not rescale. With a jittered w, every draw below floor
-// becomes floor, so many pauses come out exactly floor and clients that fail
+// Clamp clamps; it does not rescale or redraw. With a jittered w, every draw below
+// floor becomes floor, so many pauses come out exactly floor and clients that fail
 // together line up there again: the jitter below the floor is lost. To keep the
-// spread above a floor, add the floor instead, Sum(Fixed(floor), FullJitter(...)),
-// or use a jitter that has one: [EqualJitter] keeps half its window, [Decorrelated]
-// keeps base.
+// spread above a floor, use a jitter that draws above one: [FullJitterFloor], which
+// is tenacity's wait_random_exponential with min, draws evenly from the floor to
+// the top of full jitter's window; [Random] has a floor, [EqualJitter] keeps half
+// its window and [Decorrelated] keeps base. Or add the floor instead,
+// Sum(Fixed(floor), FullJitter(...)), which shifts the whole window up by floor.
 //
 // w sees the Attempt unchanged. It panics if w is nil, floor is negative, or
 // ceiling is below floor.

@@ -1,6 +1,6 @@
 // Package wait builds the retry.Wait strategies that decide how long a retry.Policy
 // pauses between attempts: constant, random, incrementing, exponential, jittered,
-// combined, clamped, and driven by a server's hint.
+// combined and clamped.
 //
 // Every Wait here is a pure function of the retry.Attempt it is given (the jittered
 // ones also draw from a random source), so one value serves every call and goroutine.
@@ -12,15 +12,18 @@
 // The arguments speak one vocabulary: base is the first pause, ceiling the largest,
 // floor the smallest, factor the growth per attempt. A constructor takes base (or
 // floor) first, then ceiling, then anything else, then options, as in
-// Exponential(base, ceiling, factor) and Incrementing(base, ceiling, step). [Sum],
-// [Chain] and [Clamp] combine Waits.
+// Exponential(base, ceiling, factor) and FullJitterFloor(base, ceiling, floor).
+// [Sum], [Chain] and [Clamp] combine Waits.
 //
-// A typical Wait honours a server's Retry-After hint, up to a minute, and otherwise
-// backs off with full jitter from one second to thirty:
+// A typical Wait backs off with full jitter from one second to thirty:
 //
 //	p := retry.Policy{
-//		Wait: wait.FromError(wait.FullJitter(time.Second, 30*time.Second), time.Minute),
+//		Wait: wait.FullJitter(time.Second, 30*time.Second),
 //	}
+//
+// A server's hint, such as an HTTP Retry-After header, is not a Wait's business:
+// when the attempt's error carries one, the Policy follows it whatever its Wait,
+// up to the Policy's MaxRetryAfter, and the Wait is not asked.
 //
 // Names follow Python's tenacity: FullJitter is wait_random_exponential, Chain is
 // wait_chain, and so on; each function's documentation gives its counterpart.

@@ -21,18 +21,13 @@ func pauses(w retry.Wait, n int) {
 	fmt.Println(strings.Join(ds, " "))
 }
 
-// throttled is an error that carries a server's hint, such as a Retry-After header.
-type throttled struct{ after time.Duration }
-
-func (e throttled) Error() string             { return "throttled" }
-func (e throttled) RetryAfter() time.Duration { return e.after }
-
-// A Policy that honours a server's hint, and otherwise pauses a millisecond.
+// A Policy that backs off exponentially, from a millisecond, between attempts.
 func Example() {
-	var p retry.Policy
-	p.Wait = wait.FromError(wait.Fixed(time.Millisecond), time.Second)
-	p.BeforeSleep = func(a retry.Attempt) { fmt.Println("attempt", a.Number, "failed, pausing", a.Delay) }
-	errs := []error{throttled{2 * time.Millisecond}, errors.New("timeout"), nil}
+	p := retry.Policy{
+		Wait:        wait.Exponential(time.Millisecond, 10*time.Millisecond, 2),
+		BeforeSleep: func(a retry.Attempt) { fmt.Println("attempt", a.Number, "failed, pausing", a.Delay) },
+	}
+	errs := []error{errors.New("timeout"), errors.New("timeout"), nil}
 	err := p.Run(context.Background(), func(context.Context) error {
 		err := errs[0]
 		errs = errs[1:]
@@ -40,8 +35,8 @@ func Example() {
 	})
 	fmt.Println("done:", err)
 	// Output:
-	// attempt 1 failed, pausing 2ms
-	// attempt 2 failed, pausing 1ms
+	// attempt 1 failed, pausing 1ms
+	// attempt 2 failed, pausing 2ms
 	// done: <nil>
 }
 
@@ -91,6 +86,22 @@ func ExampleFullJitter() {
 	// Output: 769.37327ms 1.232872448s 3.137712007s 6.372772628s 3.748420331s 1.236157712s
 }
 
+func ExampleFullJitterFloor() {
+	// tenacity's wait_random_exponential(multiplier=1, max=30, min=2): no pause
+	// below 2s, and the pauses spread evenly above it. The window tops out at
+	// max(2s, 1s·2^(n-1)), so the first two pauses are exactly 2s.
+	w := wait.FullJitterFloor(time.Second, 30*time.Second, 2*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
+	pauses(w, 7)
+
+	// Clamp around FullJitter clamps instead: every draw below 2s becomes 2s.
+	jitter := wait.FullJitter(time.Second, 30*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
+	w = wait.Clamp(jitter, 2*time.Second, 30*time.Second)
+	pauses(w, 7)
+	// Output:
+	// 2s 2s 3.538746539s 5.698617343s 12.981992024s 24.304704198s 8.559735579s
+	// 2s 2s 3.137712007s 6.372772628s 3.748420331s 2s 14.997352662s
+}
+
 func ExampleEqualJitter() {
 	w := wait.EqualJitter(time.Second, 30*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
 	pauses(w, 6)
@@ -128,23 +139,6 @@ func ExampleSum() {
 	w := wait.Sum(wait.Fixed(time.Second), wait.Random(0, 500*time.Millisecond, wait.WithSource(rand.NewPCG(1, 2))))
 	pauses(w, 3)
 	// Output: 1.384686635s 1.308218112s 1.392214001s
-}
-
-func ExampleFromError() {
-	w := wait.FromError(wait.Exponential(time.Second, time.Minute, 2), 30*time.Second)
-	for _, err := range []error{
-		errors.New("connection reset"),
-		throttled{10 * time.Second},
-		fmt.Errorf("get /users: %w", throttled{time.Hour}),
-		throttled{0},
-	} {
-		fmt.Println(w(retry.Attempt{Number: 3, Err: err}), err)
-	}
-	// Output:
-	// 4s connection reset
-	// 10s throttled
-	// 30s get /users: throttled
-	// 4s throttled
 }
 
 func ExampleClamp() {

@@ -29,6 +29,13 @@ var (
 // seeded returns an Option with a fresh, seeded source: the same draws every run.
 func seeded() wait.Option { return wait.WithSource(rand.NewPCG(1, 2)) }
 
+// hint is an error that carries a server's hint, as an HTTP 429 with Retry-After.
+// The engine follows such hints; no Wait here reads them.
+type hint time.Duration
+
+func (h hint) Error() string             { return fmt.Sprintf("retry after %v", time.Duration(h)) }
+func (h hint) RetryAfter() time.Duration { return time.Duration(h) }
+
 // at returns the Attempt that just failed as attempt n.
 func at(n int) retry.Attempt { return retry.Attempt{Number: n} }
 

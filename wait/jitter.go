@@ -18,13 +18,45 @@ import (
 // base is not positive or ceiling is below base.
 //
 // A pause may come out near zero however many attempts have failed; prefer
-// [EqualJitter] to keep at least half the top of the window, or [Decorrelated] to
-// keep at least base.
+// [FullJitterFloor] to keep a floor of one's own, [EqualJitter] to keep at least
+// half the top of the window, or [Decorrelated] to keep at least base.
 func FullJitter(base, ceiling time.Duration, opts ...Option) retry.Wait {
 	mustJitter("FullJitter", base, ceiling)
 	src := configure(opts).src
 	return func(a retry.Attempt) time.Duration {
 		return backoff.Uniform(src, 0, backoff.Exp(base, ceiling, a.Number))
+	}
+}
+
+// FullJitterFloor returns a Wait whose pause after attempt n is drawn uniformly
+// from [floor, max(floor, min(ceiling, base·2^(n-1)))]: [FullJitter] with no pause
+// shorter than floor, and the pauses spread evenly over what lies above it. It is
+// tenacity's wait_random_exponential with min (and exp_base 2), whose multiplier,
+// max and min are base, ceiling and floor.
+//
+// Clamp(FullJitter(base, ceiling), floor, ceiling) clamps instead: every draw below
+// floor becomes exactly floor, a fraction floor/t of the pauses when the window
+// tops out at t, so clients that fail together line up there. FullJitterFloor
+// draws from above the floor, where no pause is likelier than another. While
+// base·2^(n-1) is at most floor there is nothing above it and the pause is exactly
+// floor, as in tenacity: choose a base above floor to spread the first retries too.
+//
+// An Attempt.Number below 1 counts as 1. The top of the window saturates at
+// ceiling, never overflowing, for every n up to math.MaxInt. A floor of 0 makes it
+// FullJitter, draw for draw, and a floor equal to ceiling pauses for ceiling. The
+// values come from math/rand/v2's global generator unless [WithSource] says
+// otherwise. It panics if base is not positive, ceiling is below base, floor is
+// negative or ceiling is below floor.
+//
+// The floor is an argument, as in [Random] and [Clamp], not an [Option]: every
+// Option applies to every randomised Wait, while a floor would mean nothing new to
+// Random and Decorrelated, which have one, and something different to the others.
+func FullJitterFloor(base, ceiling, floor time.Duration, opts ...Option) retry.Wait {
+	mustJitter("FullJitterFloor", base, ceiling)
+	mustRange("FullJitterFloor", floor, ceiling)
+	src := configure(opts).src
+	return func(a retry.Attempt) time.Duration {
+		return backoff.Uniform(src, floor, backoff.Exp(base, ceiling, a.Number)) // floor if the top is below it
 	}
 }
 

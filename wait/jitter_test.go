@@ -1,6 +1,7 @@
 package wait_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -31,6 +32,85 @@ func TestJitterEnds(t *testing.T) {
 		{"EqualJitter/max", wait.EqualJitter(maxDur, maxDur, highest), []int{1, math.MaxInt}, []time.Duration{maxDur, maxDur}},
 		{"Decorrelated/lowest", wait.Decorrelated(s, 10*s, lowest), ns, []time.Duration{s, s, s, s, s, s, s, s}},
 	})
+}
+
+// TestFullJitterFloorEnds pins FullJitterFloor's exact window, [floor,
+// max(floor, min(ceiling, base·2^(n-1)))], by drawing its lowest and highest values.
+func TestFullJitterFloorEnds(t *testing.T) {
+	s := time.Second
+	ns := []int{1, 2, 3, 4, 5, 6, math.MaxInt, 0, math.MinInt}
+	checkSequences(t, []sequenceCase{
+		{"highest", wait.FullJitterFloor(s, 10*s, 3*s, highest), ns,
+			[]time.Duration{3 * s, 3 * s, 4 * s, 8 * s, 10 * s, 10 * s, 10 * s, 3 * s, 3 * s}},
+		{"lowest", wait.FullJitterFloor(s, 10*s, 3*s, lowest), ns,
+			[]time.Duration{3 * s, 3 * s, 3 * s, 3 * s, 3 * s, 3 * s, 3 * s, 3 * s, 3 * s}},
+		{"floor below base/highest", wait.FullJitterFloor(2*s, 10*s, s, highest), []int{1, 2, 3},
+			[]time.Duration{2 * s, 4 * s, 8 * s}},
+		{"floor below base/lowest", wait.FullJitterFloor(2*s, 10*s, s, lowest), []int{1, 2, 3},
+			[]time.Duration{s, s, s}},
+		{"zero floor/lowest", wait.FullJitterFloor(s, 10*s, 0, lowest), []int{1, math.MaxInt}, []time.Duration{0, 0}},
+		{"floor at ceiling", wait.FullJitterFloor(s, 10*s, 10*s, lowest), []int{1, 5, math.MaxInt},
+			[]time.Duration{10 * s, 10 * s, 10 * s}},
+		{"max/highest", wait.FullJitterFloor(1, maxDur, maxDur-1, highest), []int{1, 63, 64, math.MaxInt},
+			[]time.Duration{maxDur - 1, maxDur - 1, maxDur, maxDur}},
+		{"max/lowest", wait.FullJitterFloor(maxDur, maxDur, maxDur, lowest), []int{1, math.MaxInt},
+			[]time.Duration{maxDur, maxDur}},
+	})
+}
+
+// TestFullJitterFloorZeroIsFullJitter checks that a floor of 0 changes nothing:
+// the same source gives the same pauses as FullJitter.
+func TestFullJitterFloorZeroIsFullJitter(t *testing.T) {
+	a := wait.FullJitter(time.Second, time.Minute, seeded())
+	b := wait.FullJitterFloor(time.Second, time.Minute, 0, seeded())
+	for n := 1; n <= 100; n++ {
+		if x, y := a(at(n)), b(at(n)); x != y {
+			t.Fatalf("attempt %d: FullJitter %v, FullJitterFloor with floor 0 %v", n, x, y)
+		}
+	}
+}
+
+// TestFullJitterFloorDistribution checks that FullJitterFloor spreads its pauses
+// evenly over [floor, top], with none below the floor and almost none exactly on
+// it, where Clamp around FullJitter puts a fraction floor/top exactly on it.
+func TestFullJitterFloorDistribution(t *testing.T) {
+	const n = 10_000
+	s := time.Second
+	for _, opts := range [][]wait.Option{{seeded()}, nil} {
+		// Attempt 5: full jitter's window is [0, 16s]; the floor is 5s.
+		w := wait.FullJitterFloor(s, 30*s, 5*s, opts...)
+		onFloor := 0
+		for range n {
+			if d := w(at(5)); d < 5*s {
+				t.Fatalf("got %v, below the floor 5s", d)
+			} else if d == 5*s {
+				onFloor++
+			}
+		}
+		if onFloor > n/100 {
+			t.Errorf("%d of %d pauses exactly on the floor, want at most 1%%", onFloor, n)
+		}
+		mean, hist := stats(t, w, at(5), 5*s, 16*s, n)
+		checkMean(t, "FullJitterFloor at 5", mean, 10500*time.Millisecond)
+		checkFlat(t, "FullJitterFloor at 5", hist, n)
+
+		// Past the ceiling: [5s, 30s].
+		mean, hist = stats(t, w, at(40), 5*s, 30*s, n)
+		checkMean(t, "FullJitterFloor at 40", mean, 17500*time.Millisecond)
+		checkFlat(t, "FullJitterFloor at 40", hist, n)
+
+		// Clamp, by contrast, puts 5/16 of the pauses exactly on the floor.
+		clamped := wait.Clamp(wait.FullJitter(s, 30*s, opts...), 5*s, 30*s)
+		onFloor = 0
+		for range n {
+			if clamped(at(5)) == 5*s {
+				onFloor++
+			}
+		}
+		if want := n * 5 / 16; onFloor < want*9/10 || onFloor > want*11/10 {
+			t.Errorf("Clamp: %d of %d pauses exactly on the floor, want about %d", onFloor, n, want)
+		}
+	}
 }
 
 func TestDecorrelatedEnds(t *testing.T) {
@@ -73,6 +153,9 @@ var randomCases = []struct {
 	{"FullJitter", func(o ...wait.Option) retry.Wait { return wait.FullJitter(time.Second, time.Minute, o...) }},
 	{"EqualJitter", func(o ...wait.Option) retry.Wait { return wait.EqualJitter(time.Second, time.Minute, o...) }},
 	{"Decorrelated", func(o ...wait.Option) retry.Wait { return wait.Decorrelated(time.Second, time.Minute, o...) }},
+	{"FullJitterFloor", func(o ...wait.Option) retry.Wait {
+		return wait.FullJitterFloor(time.Second, time.Minute, 2*time.Second, o...)
+	}},
 	{"ExponentialJitter", func(o ...wait.Option) retry.Wait {
 		return wait.ExponentialJitter(time.Second, time.Minute, 2, time.Second, o...)
 	}},
@@ -219,6 +302,39 @@ func FuzzJitters(f *testing.F) {
 		grow := backoff.Mul(from, 3)
 		if got := wait.Decorrelated(b, c, src)(a); got < b || got > c || got > max(b, grow) {
 			t.Fatalf("Decorrelated(%d, %d) after %d: got %d, want within [%d, min(%d, max(%[1]d, %d))]", b, c, p, got, b, c, grow)
+		}
+	})
+}
+
+// FuzzFullJitterFloor checks FullJitterFloor against its formula for every base,
+// ceiling, floor, attempt number and random draw, the lowest and highest draws
+// exactly; and that invalid arguments panic at construction.
+func FuzzFullJitterFloor(f *testing.F) {
+	f.Add(int64(time.Second), int64(time.Minute), int64(5*time.Second), 3, uint64(0))
+	f.Add(int64(time.Second), int64(time.Minute), int64(0), 30, uint64(math.MaxUint64))
+	f.Add(int64(1), int64(math.MaxInt64), int64(math.MaxInt64-1), math.MaxInt, uint64(1<<63))
+	f.Add(int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MaxInt64), math.MinInt, uint64(12345))
+	f.Add(int64(0), int64(1), int64(0), 1, uint64(0))
+	f.Add(int64(2), int64(1), int64(0), 1, uint64(0))
+	f.Add(int64(1), int64(2), int64(-1), 1, uint64(0))
+	f.Add(int64(1), int64(2), int64(3), 1, uint64(0))
+	f.Fuzz(func(t *testing.T, base, ceiling, floor int64, n int, x uint64) {
+		b, c, fl := time.Duration(base), time.Duration(ceiling), time.Duration(floor)
+		src := wait.WithSource(constSource(x))
+		if base <= 0 || ceiling < base || floor < 0 || ceiling < floor {
+			mustPanic(t, "wait: FullJitterFloor: ", func() { wait.FullJitterFloor(b, c, fl, src) })
+			return
+		}
+		top := max(fl, backoff.Exp(b, c, n)) // Exp is checked against math/big in FuzzExp
+		name := fmt.Sprintf("FullJitterFloor(%d, %d, %d) at %d", b, c, fl, n)
+		if got := wait.FullJitterFloor(b, c, fl, src)(at(n)); got < fl || got > top {
+			t.Fatalf("%s, draw %#x: got %d, want within [%d, %d]", name, x, got, fl, top)
+		}
+		if got := wait.FullJitterFloor(b, c, fl, lowest)(at(n)); got != fl {
+			t.Fatalf("%s, lowest: got %d, want %d", name, got, fl)
+		}
+		if got := wait.FullJitterFloor(b, c, fl, highest)(at(n)); got != top {
+			t.Fatalf("%s, highest: got %d, want %d", name, got, top)
 		}
 	})
 }

@@ -62,6 +62,20 @@ func TestConstructorPanics(t *testing.T) {
 		{"FullJitter/nil source", func() { wait.FullJitter(s, s, wait.WithSource(nil)) }, "wait: WithSource: nil source"},
 		{"FullJitter/zero Option", func() { wait.FullJitter(s, s, wait.Option{}) }, ""},
 
+		{"FullJitterFloor/zero floor", func() { wait.FullJitterFloor(s, 2*s, 0) }, ""},
+		{"FullJitterFloor/floor below base", func() { wait.FullJitterFloor(2*s, 3*s, s) }, ""},
+		{"FullJitterFloor/floor above base", func() { wait.FullJitterFloor(s, 3*s, 2*s) }, ""},
+		{"FullJitterFloor/floor at ceiling", func() { wait.FullJitterFloor(s, 3*s, 3*s) }, ""},
+		{"FullJitterFloor/max", func() { wait.FullJitterFloor(maxDur, maxDur, maxDur) }, ""},
+		{"FullJitterFloor/zero base", func() { wait.FullJitterFloor(0, s, 0) }, "wait: FullJitterFloor: base 0s not positive"},
+		{"FullJitterFloor/negative base", func() { wait.FullJitterFloor(-s, s, 0) }, "wait: FullJitterFloor: base -1s not positive"},
+		{"FullJitterFloor/ceiling below base", func() { wait.FullJitterFloor(2*s, s, 0) }, "wait: FullJitterFloor: ceiling 1s below base 2s"},
+		{"FullJitterFloor/negative floor", func() { wait.FullJitterFloor(s, 2*s, -s) }, "wait: FullJitterFloor: negative floor -1s"},
+		{"FullJitterFloor/min floor", func() { wait.FullJitterFloor(s, 2*s, minDur) }, "wait: FullJitterFloor: negative floor -2562047h47m16.854775808s"},
+		{"FullJitterFloor/ceiling below floor", func() { wait.FullJitterFloor(s, 2*s, 3*s) }, "wait: FullJitterFloor: ceiling 2s below floor 3s"},
+		{"FullJitterFloor/nil source", func() { wait.FullJitterFloor(s, 2*s, s, wait.WithSource(nil)) }, "wait: WithSource: nil source"},
+		{"FullJitterFloor/zero Option", func() { wait.FullJitterFloor(s, 2*s, s, wait.Option{}) }, ""},
+
 		{"EqualJitter/equal", func() { wait.EqualJitter(s, s) }, ""},
 		{"EqualJitter/zero base", func() { wait.EqualJitter(0, s) }, "wait: EqualJitter: base 0s not positive"},
 		{"EqualJitter/ceiling below base", func() { wait.EqualJitter(2*s, s) }, "wait: EqualJitter: ceiling 1s below base 2s"},
@@ -81,11 +95,6 @@ func TestConstructorPanics(t *testing.T) {
 		{"Sum/empty", func() { wait.Sum() }, "wait: Sum: no strategies"},
 		{"Sum/nil", func() { wait.Sum(nil) }, "wait: Sum: nil strategy at index 0"},
 		{"Sum/second nil", func() { wait.Sum(wait.None(), nil) }, "wait: Sum: nil strategy at index 1"},
-
-		{"FromError/1ns", func() { wait.FromError(wait.None(), 1) }, ""},
-		{"FromError/nil fallback", func() { wait.FromError(nil, s) }, "wait: FromError: nil fallback"},
-		{"FromError/zero ceiling", func() { wait.FromError(wait.None(), 0) }, "wait: FromError: ceiling 0s not positive"},
-		{"FromError/negative ceiling", func() { wait.FromError(wait.None(), -s) }, "wait: FromError: ceiling -1s not positive"},
 
 		{"WithSource/PCG", func() { wait.WithSource(rand.NewPCG(1, 2)) }, ""},
 		{"WithSource/Rand", func() { wait.WithSource(rand.New(rand.NewPCG(1, 2))) }, ""},

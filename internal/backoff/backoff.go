@@ -1,6 +1,6 @@
 // Package backoff holds the saturating delay arithmetic shared by retry's defaults
-// and the wait package. Every function is O(1), never overflows and never returns a
-// negative duration.
+// and the wait package. Every function is O(1), except Pow, which is O(log n); none
+// overflows, and none returns a negative duration or power.
 package backoff
 
 import (
@@ -56,6 +56,39 @@ func Mul(d time.Duration, n int) time.Duration {
 		return Max
 	}
 	return time.Duration(lo)
+}
+
+// Pow returns x^n, saturated at math.MaxInt, computed exactly by squaring: O(log n)
+// steps, and at most six, since x^n saturates for every x >= 2 once n >= 63. A
+// negative x counts as 0, and an n below 1 gives 1 (so 0^0 is 1).
+func Pow(x, n int) int {
+	switch {
+	case n <= 0:
+		return 1
+	case x <= 1:
+		return max(x, 0)
+	case n >= 63:
+		return math.MaxInt // x^n >= 2^63
+	}
+	p, sq := uint64(1), uint64(x)
+	for {
+		if n&1 == 1 {
+			p = mulSat(p, sq)
+		}
+		if n >>= 1; n == 0 {
+			return int(p)
+		}
+		sq = mulSat(sq, sq)
+	}
+}
+
+// mulSat returns a·b, saturated at math.MaxInt64.
+func mulSat(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	if hi != 0 || lo > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return lo
 }
 
 func abs(x int64) uint64 {

@@ -119,6 +119,41 @@ func TestMul(t *testing.T) {
 	}
 }
 
+func TestPow(t *testing.T) {
+	tests := []struct{ x, n, want int }{
+		{3, 34, 16677181699666569}, // above 2^53, where float64 is 1 short
+		{3, 39, 4052555153018976267},
+		{3, 40, math.MaxInt}, // 3^40 > 2^63
+		{2, 62, 1 << 62},
+		{2, 63, math.MaxInt},
+		{2, 64, math.MaxInt},
+		{2, math.MaxInt, math.MaxInt},
+		{10, 18, 1e18},
+		{10, 19, math.MaxInt},
+		{7, 22, 3909821048582988049},
+		{7, 23, math.MaxInt},
+		{3037000499, 2, 3037000499 * 3037000499}, // the largest square below 2^63
+		{3037000500, 2, math.MaxInt},
+		{math.MaxInt, 1, math.MaxInt},
+		{math.MaxInt, 2, math.MaxInt},
+		{5, 1, 5},
+		{5, 0, 1},
+		{5, -1, 1},
+		{5, math.MinInt, 1},
+		{1, math.MaxInt, 1},
+		{0, 0, 1},
+		{0, 1, 0},
+		{0, math.MaxInt, 0},
+		{-3, 3, 0},
+		{math.MinInt, 2, 0},
+	}
+	for _, tt := range tests {
+		if got := Pow(tt.x, tt.n); got != tt.want {
+			t.Errorf("Pow(%d, %d) = %d, want %d", tt.x, tt.n, got, tt.want)
+		}
+	}
+}
+
 func TestFromFloat(t *testing.T) {
 	tests := []struct {
 		ns   float64
@@ -208,6 +243,33 @@ func FuzzExp(f *testing.F) {
 		}
 		if got != sat(want) {
 			t.Fatalf("Exp(%d, %d, %d) = %d, want %d", base, limit, n, got, sat(want))
+		}
+	})
+}
+
+// FuzzPow checks Pow against math/big for every base and exponent.
+func FuzzPow(f *testing.F) {
+	f.Add(3, 34)
+	f.Add(3, 40)
+	f.Add(2, 63)
+	f.Add(3037000499, 2)
+	f.Add(math.MaxInt, math.MaxInt)
+	f.Add(-2, 3)
+	f.Add(0, 0)
+	f.Add(7, math.MinInt)
+	f.Fuzz(func(t *testing.T, x, n int) {
+		got := Pow(x, n)
+		var want *big.Int
+		switch {
+		case n <= 0:
+			want = big.NewInt(1)
+		case x <= 1:
+			want = big.NewInt(int64(max(x, 0)))
+		default: // x >= 2: beyond 64 factors the power is past math.MaxInt
+			want = new(big.Int).Exp(big.NewInt(int64(x)), big.NewInt(int64(min(n, 64))), nil)
+		}
+		if got < 0 || time.Duration(got) != sat(want) {
+			t.Fatalf("Pow(%d, %d) = %d, want %d", x, n, got, sat(want))
 		}
 	})
 }
