@@ -1,6 +1,7 @@
 package retryhttp_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -33,12 +34,24 @@ func TestSuccessAllocatesNothing(t *testing.T) {
 			Policy: &retry.Policy{
 				Name: "api", Stop: stop.AfterAttempts(5), Wait: wait.Fixed(time.Millisecond),
 				Retry: predicate.Transient(), Before: hook, After: hook, BeforeSleep: hook, OnEnd: hook,
-				Budget: budget.Default(),
+				MaxRetryAfter: 1, Budget: budget.Default(),
 			},
-			MaxRetryAfter: 1, Max500Retries: 2, AssumeIdempotent: true,
+			Max500Retries: 2, AssumeIdempotent: true,
 		},
 	}
 	for name, tr := range tests {
+		if a := testing.AllocsPerRun(100, func() { _, _ = tr.RoundTrip(req) }); a != 0 {
+			t.Errorf("%s: %v allocations per round trip, want 0", name, a)
+		}
+	}
+	// The per-request options cost their context, made beforehand, and nothing
+	// per round trip.
+	tr := tests["every field"]
+	for name, ctx := range map[string]context.Context{
+		"WithoutRetry": retryhttp.WithoutRetry(context.Background()),
+		"WithPolicy":   retryhttp.WithPolicy(context.Background(), &retry.Policy{Stop: stop.AfterAttempts(2)}),
+	} {
+		req := req.WithContext(ctx)
 		if a := testing.AllocsPerRun(100, func() { _, _ = tr.RoundTrip(req) }); a != 0 {
 			t.Errorf("%s: %v allocations per round trip, want 0", name, a)
 		}

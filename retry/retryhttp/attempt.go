@@ -16,7 +16,7 @@ var errNilResponse = errors.New("retryhttp: Base returned a nil *http.Response w
 // one: the operation of the round trip's Policy. A response with a status of 400 or more comes with
 // its *StatusError.
 func (rt *roundTrip) attempt(ctx context.Context) (*http.Response, error) {
-	rt.last, rt.serviceFailed = nil, false
+	rt.last, rt.serviceFailed, rt.refused = nil, false, ""
 	if rt.timeout <= 0 {
 		return rt.classify(rt.send(ctx, false))
 	}
@@ -43,7 +43,7 @@ func (rt *roundTrip) send(ctx context.Context, ownCtx bool) (*http.Response, err
 	resp, err := rt.base.RoundTrip(req)
 	switch {
 	case err != nil:
-		discard(resp) // a RoundTripper should not return both; be safe if it does
+		discard(ctx, resp) // a RoundTripper should not return both; be safe if it does
 		return nil, err
 	case resp == nil:
 		return nil, retry.Permanent(errNilResponse)
@@ -86,40 +86,47 @@ func (rt *roundTrip) classify(resp *http.Response, err error) (*http.Response, e
 		rt.n500++
 	}
 	rt.last = resp
-	return resp, newStatusError(resp, rt.maxRetryAfter)
+	return resp, newStatusError(resp)
 }
 
 // retry is the round trip's Retry predicate: whether the failure is worth another
 // attempt (the Policy's Retry, or the defaults), then the Transport's rules of
-// safety. It notes the
-// first answer for the budget, which must hear of a failing service even when the
-// request cannot be sent again.
+// safety. It notes the first answer for the budget, which must hear of a failing
+// service even when the request cannot be sent again, and why safety refused a
+// retry that was worth it, for the error RoundTrip returns.
 func (rt *roundTrip) retry(a retry.Attempt) bool {
 	worth := rt.worthRetrying(a)
 	rt.serviceFailed = worth
 	switch {
-	case !rt.replayable:
+	case !worth, rt.noRetry:
 		return false
-	case !rt.idempotent && !unsent(a.Err):
+	case !rt.replayable:
+		rt.refused = ReasonBodyNotReplayable
+		return false
+	case !rt.idempotent && !unprocessed(a.Err):
+		rt.refused = ReasonNotIdempotent
 		return false
 	case rt.last != nil && rt.last.StatusCode == http.StatusInternalServerError &&
 		rt.n500 > rt.max500:
 		return false
 	}
-	return worth
+	return true
 }
 
 // worthRetrying reports whether a failed attempt is worth another, if sending
 // again is safe: an attempt timeout always is; otherwise the Policy's Retry, or by
-// default predicate.Transient and a connection closed before any response.
+// default predicate.Transient and a connection lost before any response (a
+// connection closed, or one of net/http's errors that lostConnection knows).
 func (rt *roundTrip) worthRetrying(a retry.Attempt) bool {
 	switch {
 	case errors.Is(a.Err, retry.ErrAttemptTimeout):
 		return true
 	case rt.retryUser != nil:
 		return rt.retryUser(a)
+	case defaultRetry(a):
+		return true
 	}
-	return defaultRetry(a) || rt.last == nil && errors.Is(a.Err, io.EOF)
+	return rt.last == nil && (errors.Is(a.Err, io.EOF) || lostConnection(a.Err) != lossNone)
 }
 
 // Attempted and AllowRetry make a roundTrip the Budget of its Policy, in front of
@@ -144,13 +151,17 @@ func isTimeout(err error) bool {
 }
 
 // sleep is the round trip's BeforeSleep hook: it discards the response that will
-// not be returned, then runs the Policy's BeforeSleep hook.
+// not be returned, then runs the Policy's BeforeSleep hook, unless the request
+// context ended while the body was being drained: the pause that follows then
+// ends the call at once (ReasonContext), and the hook, which runs only before a
+// retry that will happen, must not.
 func (rt *roundTrip) sleep(a retry.Attempt) {
+	ctx := rt.req.Context()
 	if rt.last != nil {
-		discard(rt.last)
+		discard(ctx, rt.last)
 		rt.last = nil
 	}
-	if rt.sleepUser != nil {
+	if rt.sleepUser != nil && ctx.Err() == nil {
 		rt.sleepUser(a)
 	}
 }

@@ -16,19 +16,24 @@ const (
 	drainTime  = 250 * time.Millisecond
 )
 
-// discard drains up to drainLimit bytes of resp's body within drainTime and closes
-// it, so that the connection goes back to the pool. Read errors are ignored: the
-// response is being thrown away, and a body cut short only costs the connection.
-func discard(resp *http.Response) {
+// discard drains up to drainLimit bytes of resp's body, for at most drainTime and
+// no longer than ctx (the request's context) lives, and closes it, so that the
+// connection goes back to the pool. Read errors are ignored: the response is being
+// thrown away, and a body cut short only costs the connection.
+func discard(ctx context.Context, resp *http.Response) {
 	if resp == nil || resp.Body == nil {
 		return
 	}
-	if resp.Body != http.NoBody && resp.ContentLength <= drainLimit {
-		// Closing the body unblocks a read that waits on a stalled server.
-		stop := time.AfterFunc(drainTime, func() { _ = resp.Body.Close() })
+	if resp.Body != http.NoBody && resp.ContentLength <= drainLimit && ctx.Err() == nil {
+		// Closing the body unblocks a read that waits on a stalled server, or on
+		// one that a Base does not end with the context.
+		closeBody := func() { _ = resp.Body.Close() }
+		timer := time.AfterFunc(drainTime, closeBody)
+		unhook := context.AfterFunc(ctx, closeBody)
 		// One byte past the limit, to see the end of a body of exactly drainLimit.
 		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit+1)
-		stop.Stop()
+		timer.Stop()
+		unhook()
 	}
 	_ = resp.Body.Close()
 }

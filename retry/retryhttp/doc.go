@@ -17,25 +17,37 @@
 // A nil field of the Policy means the Transport's default, not retry's: where
 // retry.Do with the zero Policy makes 3 attempts and retries any error, the zero
 // Transport, or one with the zero Policy, makes at most 4 attempts and retries
-// what predicate.Transient retries:
+// what predicate.Transient retries, and the lost connections it does not know:
 //
 //   - 408, 429, 502, 503 and 504; 500 once; no other status (400, 401, 403, 404,
 //     every other 4xx, 501, ...);
 //   - refused and reset connections, timeouts and DNS failures, but not
-//     TLS verification failures or "no such host".
+//     TLS verification failures or "no such host";
+//   - connections lost before a response that net/http does not resend itself:
+//     "http: server closed idle connection", and HTTP/2's GOAWAY and
+//     RST_STREAM (INTERNAL_ERROR, REFUSED_STREAM).
 //
 // A request is sent again only if that cannot do harm: its method is idempotent
 // (GET, HEAD, OPTIONS, TRACE, PUT, DELETE), or it carries an Idempotency-Key
 // header, or the caller says so with [WithIdempotent] or
 // Transport.AssumeIdempotent; a POST that may have reached the server is never
-// sent twice, but one whose dial failed is. A body is replayed byte for byte
-// through Request.GetBody; a body without GetBody is sent once.
+// sent twice, but one the server provably did not process is (a failed dial, an
+// HTTP/2 stream refused or above a GOAWAY's last stream ID). A body is replayed
+// byte for byte through Request.GetBody; a body without GetBody is sent once. A
+// transport error that would have been retried but for these rules comes back as
+// a *[NotRetriedError] that says why.
 //
-// The pause honours the server's Retry-After (delay-seconds or any of the three
-// HTTP-date forms, see [ParseRetryAfter]) on 429 and 503, clamped to
-// Transport.MaxRetryAfter, and is otherwise full-jitter backoff. A pause that
-// would outlast the request context's deadline is not taken: the round trip
-// gives up at once with a *retry.Error that carries it.
+// The pause honours the server's hint on 429 and 503: the retry-after-ms and
+// x-ms-retry-after-ms headers, then Retry-After (delay-seconds or any of the
+// three HTTP-date forms, see [ParseRetryAfter]); the retry engine caps it at
+// Policy.MaxRetryAfter (a minute by default) and spreads clients above it,
+// whatever the Policy's Wait, which chooses every other pause (full-jitter
+// backoff by default). A pause that would outlast the request context's deadline
+// is not taken: the round trip gives up at once with a *retry.Error that carries
+// it.
+//
+// [WithoutRetry] and [WithPolicy] change the rules for one request, through its
+// context, without a second client.
 //
 // # The RoundTripper contract
 //
@@ -48,7 +60,8 @@
 //     whatever its status, a 503 after the last attempt included, with its body
 //     unread;
 //   - it closes what it discards: every response it does not return is drained
-//     (up to 64 KiB) and closed before the pause, so its connection is reused;
+//     (up to 64 KiB, for at most 250ms and no longer than the request context
+//     lives) and closed before the pause, so its connection is reused;
 //   - it is safe for concurrent use and starts no goroutine of its own; nothing
 //     it makes outlives RoundTrip but the returned response.
 //

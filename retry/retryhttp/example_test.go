@@ -15,6 +15,7 @@ import (
 	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
+	"github.com/tenacious-go/tenacious/stop"
 	"github.com/tenacious-go/tenacious/wait"
 )
 
@@ -41,19 +42,19 @@ func ExampleTransport() {
 	defer srv.Close()
 
 	svc := &retry.Policy{ // the Policy of the service: nil Stop, Wait and Retry are the Transport's defaults
+		// The server's hint sets the pause, capped here, plus up to half of it.
+		MaxRetryAfter: 50 * time.Millisecond, // keeps the example quick; the default is a minute
 		BeforeSleep: func(a retry.Attempt) {
 			var se *retryhttp.StatusError
 			if errors.As(a.Err, &se) && se.RetryAfter() > 0 {
-				fmt.Printf("attempt %d: %d, retrying after %v as asked\n", a.Number, se.Code, a.Delay)
+				fmt.Printf("attempt %d: %d, asked to wait %v, waiting %t\n", a.Number, se.Code, se.RetryAfter(),
+					a.Delay >= 50*time.Millisecond && a.Delay <= 75*time.Millisecond)
 			} else if se != nil {
 				fmt.Printf("attempt %d: %d, retrying with backoff\n", a.Number, se.Code)
 			}
 		},
 	}
-	client := retryhttp.NewClient(&retryhttp.Transport{
-		Policy:        svc,
-		MaxRetryAfter: 50 * time.Millisecond, // keeps the example quick; the default is a minute
-	})
+	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
 	resp, err := client.Get(srv.URL)
 	if err != nil {
 		fmt.Println(err)
@@ -64,7 +65,7 @@ func ExampleTransport() {
 	fmt.Println(resp.StatusCode, string(body))
 	// Output:
 	// attempt 1: 503, retrying with backoff
-	// attempt 2: 429, retrying after 50ms as asked
+	// attempt 2: 429, asked to wait 1s, waiting true
 	// 200 hello
 }
 
@@ -80,14 +81,18 @@ func ExampleTransport_deadline() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
-	_, err := retryhttp.NewClient(&retryhttp.Transport{MaxRetryAfter: 5 * time.Minute}).Do(req)
+	svc := &retry.Policy{MaxRetryAfter: 5 * time.Minute}
+	_, err := retryhttp.NewClient(&retryhttp.Transport{Policy: svc}).Do(req)
 
 	var re *retry.Error
 	var se *retryhttp.StatusError
 	if errors.As(err, &re) && errors.As(err, &se) {
-		fmt.Println(re.Reason, re.Attempts, re.Delay, se.Code)
+		fmt.Println(re.Reason, re.Attempts, se.RetryAfter(), se.Code, re.Delay >= se.RetryAfter())
 	}
-	// Output: deadline 1 2m0s 503
+	fmt.Println(errors.Is(err, context.DeadlineExceeded))
+	// Output:
+	// deadline 1 2m0s 503 true
+	// true
 }
 
 // One Policy serves a service's every caller: the Transport for its HTTP
@@ -142,14 +147,14 @@ func ExampleNewClient() {
 
 // CheckResponse is for code that calls a client of its own inside retry.Do: it
 // turns a failing status into an error that predicate.Transient classifies and
-// wait.FromError reads the Retry-After of.
+// whose Retry-After the retry engine honours, whatever the Wait.
 func ExampleCheckResponse() {
 	srv := flakyServer(503)
 	defer srv.Close()
 
 	p := &retry.Policy{
 		Retry: predicate.Transient(),
-		Wait:  wait.FromError(wait.FullJitter(10*time.Millisecond, time.Second), time.Minute),
+		Wait:  wait.FullJitter(10*time.Millisecond, time.Second),
 	}
 	var st retry.Stats
 	body, err := retry.Do(retry.WithStats(context.Background(), &st), p, func(ctx context.Context) (string, error) {
@@ -218,4 +223,74 @@ func ExampleParseRetryAfter() {
 	// 0s false
 	// 2562047h47m16.854775807s true
 	// 0s false
+}
+
+// A health check wants the server's first answer, not a retried one: one
+// client serves it and the retried calls.
+func ExampleWithoutRetry() {
+	srv := flakyServer(503)
+	defer srv.Close()
+	client := retryhttp.NewClient(&retryhttp.Transport{Policy: &retry.Policy{Wait: wait.Fixed(time.Millisecond)}})
+
+	req, _ := http.NewRequestWithContext(retryhttp.WithoutRetry(context.Background()), "GET", srv.URL, nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println("health check:", resp.Status)
+
+	resp, err = client.Get(srv.URL) // retried as usual
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println("call:", resp.Status)
+	// Output:
+	// health check: 503 Service Unavailable
+	// call: 200 OK
+}
+
+// A call made while a user waits gets a Policy of its own, on the client that
+// batch jobs share: two attempts, and no pause longer than 100ms, even one a
+// server asks for.
+func ExampleWithPolicy() {
+	srv := flakyServer(503, 503)
+	defer srv.Close()
+	client := retryhttp.NewClient(&retryhttp.Transport{Policy: &retry.Policy{Budget: budget.Default()}})
+
+	interactive := &retry.Policy{
+		Stop:          stop.AfterAttempts(2),
+		Wait:          wait.FullJitter(10*time.Millisecond, 100*time.Millisecond),
+		MaxRetryAfter: -1, // ignore the server's hints
+	}
+	req, _ := http.NewRequestWithContext(retryhttp.WithPolicy(context.Background(), interactive), "GET", srv.URL, nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println(resp.Status) // given up after 2 attempts
+	// Output: 503 Service Unavailable
+}
+
+// A POST that failed in a way worth retrying, but that the Transport did not
+// send again, says why.
+func ExampleNotRetriedError() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		conn, _, _ := http.NewResponseController(w).Hijack()
+		conn.Close() // the connection drops after the server has read the POST
+	}))
+	defer srv.Close()
+
+	_, err := retryhttp.NewClient(nil).Post(srv.URL, "application/json", strings.NewReader(`{"amount": 10}`))
+	var nre *retryhttp.NotRetriedError
+	if errors.As(err, &nre) {
+		fmt.Println(nre.Method, nre.Reason, errors.Is(err, io.EOF))
+	}
+	// Output: POST not idempotent true
 }

@@ -2,10 +2,7 @@ package retryhttp
 
 import (
 	"context"
-	"net"
 	"net/http"
-
-	"github.com/tenacious-go/tenacious/internal/errchain"
 )
 
 type idempotentKey struct{}
@@ -48,11 +45,4 @@ func idempotent(req *http.Request) bool {
 // GetBody makes a fresh copy.
 func replayable(req *http.Request) bool {
 	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-}
-
-// unsent reports whether err proves that no byte of the request reached the
-// server: the connection was never made (a *net.OpError from a dial).
-func unsent(err error) bool {
-	op, ok := errchain.Find[*net.OpError](err)
-	return ok && op.Op == "dial"
 }

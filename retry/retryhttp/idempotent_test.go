@@ -117,7 +117,7 @@ func method(m string) string {
 
 // TestPOSTNeverSentTwice cuts the connection after the server has read a POST's
 // body: the POST may have taken effect, so it is not sent again, and the error
-// comes back unchanged.
+// comes back in a NotRetriedError that says so, not as a give-up.
 func TestPOSTNeverSentTwice(t *testing.T) {
 	rec := &recorder{codes: []int{200}}
 	e := newEnv(t, func(n int, w http.ResponseWriter, r *http.Request) {
@@ -135,7 +135,10 @@ func TestPOSTNeverSentTwice(t *testing.T) {
 		t.Errorf("server received %q, want one POST", got)
 	}
 	if _, ok := errorAs[*retry.Error](err); ok {
-		t.Errorf("err = %v, want Base's error, unchanged", err)
+		t.Errorf("err = %v, want Base's error, not a give-up", err)
+	}
+	if _, ok := errorAs[*retryhttp.NotRetriedError](err); !ok {
+		t.Errorf("err = %v, want a NotRetriedError", err)
 	}
 }
 

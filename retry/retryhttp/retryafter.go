@@ -3,11 +3,18 @@ package retryhttp
 import (
 	"math"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/tenacious-go/tenacious/internal/backoff"
 )
 
-// maxSeconds is the largest whole number of seconds a time.Duration holds.
-const maxSeconds = math.MaxInt64 / int64(time.Second)
+// maxSeconds and maxMillis are the largest whole numbers of seconds and of
+// milliseconds a time.Duration holds.
+const (
+	maxSeconds = math.MaxInt64 / int64(time.Second)
+	maxMillis  = math.MaxInt64 / int64(time.Millisecond)
+)
 
 // ParseRetryAfter parses the value of a Retry-After header (RFC 9110 §10.2.3) and
 // returns how long after now it asks the client to wait. ok is false when value is
@@ -25,11 +32,12 @@ const maxSeconds = math.MaxInt64 / int64(time.Second)
 //     ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime ("Sun Nov  6 08:49:37 1994").
 //     The zone must be GMT, as the RFC requires (http.ParseTime would take any
 //     abbreviation in the RFC 850 form, and read an unknown one as UTC), and a
-//     two-digit year is the one that is not more than 50 years after now. A date at
-//     or before now gives ok false.
+//     two-digit year is the one that is not more than 50 years after now. The
+//     leap second the RFC allows, 23:59:60, is read as 23:59:59 plus one second
+//     (time.Parse alone refuses it). A date at or before now gives ok false.
 //
-// ParseRetryAfter does not cap the result; the Transport and CheckResponse clamp
-// it to a maximum (see Transport.MaxRetryAfter).
+// ParseRetryAfter does not cap the result; the retry engine caps the pause it
+// takes at Policy.MaxRetryAfter.
 func ParseRetryAfter(value string, now time.Time) (d time.Duration, ok bool) {
 	if secs, isNum, valid := parseSeconds(value); isNum {
 		if !valid {
@@ -56,8 +64,28 @@ const (
 	rfc850Date = "Monday, 02-Jan-06 15:04:05 GMT"
 )
 
-// parseHTTPDate parses an HTTP-date strictly, in UTC.
+// leapSecond is the time of day of a leap second, which RFC 9110 §5.6.7 allows in
+// an HTTP-date (second 60) and time.Parse refuses.
+const leapSecond = "23:59:60"
+
+// parseHTTPDate parses an HTTP-date strictly, in UTC, leap second included.
 func parseHTTPDate(value string, now time.Time) (time.Time, error) {
+	t, err := parseHTTPDateLayouts(value, now)
+	if err == nil {
+		return t, nil
+	}
+	// Only a time of day holds colons, so the one place a leap second can be is
+	// the time: parse the second before it and add one.
+	if i := strings.Index(value, leapSecond); i >= 0 {
+		if t, err := parseHTTPDateLayouts(value[:i]+"23:59:59"+value[i+len(leapSecond):], now); err == nil {
+			return t.Add(time.Second), nil
+		}
+	}
+	return time.Time{}, err
+}
+
+// parseHTTPDateLayouts parses value in the three layouts of an HTTP-date.
+func parseHTTPDateLayouts(value string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse(imfFixdate, value); err == nil {
 		return t, nil
 	}
@@ -75,12 +103,12 @@ func parseHTTPDate(value string, now time.Time) (time.Time, error) {
 // with a digit (so it cannot be an HTTP-date, which starts with a letter); valid
 // whether it is digits only. The count saturates just above maxSeconds.
 func parseSeconds(value string) (secs int64, isNum, valid bool) {
-	if value == "" || value[0] < '0' || value[0] > '9' {
+	if value == "" || !isDigit(value[0]) {
 		return 0, false, false
 	}
 	for i := 0; i < len(value); i++ {
 		c := value[i]
-		if c < '0' || c > '9' {
+		if !isDigit(c) {
 			return 0, true, false
 		}
 		if secs <= maxSeconds {
@@ -90,27 +118,86 @@ func parseSeconds(value string) (secs int64, isNum, valid bool) {
 	return secs, true, true
 }
 
-// retryAfter returns the pause a response asks for through its Retry-After
-// header, clamped to limit: only for 429 Too Many Requests and 503 Service
-// Unavailable, the statuses whose meaning includes "come back later". Several
-// Retry-After fields count only when they are all the same; otherwise, and when
-// the value is invalid, in the past or limit is not positive, there is no hint (0).
-func retryAfter(resp *http.Response, limit time.Duration) time.Duration {
-	if limit <= 0 || resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+// parseRetryAfterMs parses the value of a retry-after-ms or x-ms-retry-after-ms
+// header: a non-negative decimal number of milliseconds, one or more ASCII digits
+// optionally followed by a dot and one or more digits. Anything else is not valid
+// (ok false). Digits below the nanosecond are dropped, and a number too large for
+// a time.Duration saturates at the largest one: the result is never negative.
+func parseRetryAfterMs(value string) (d time.Duration, ok bool) {
+	i, ms := 0, int64(0)
+	for ; i < len(value) && isDigit(value[i]); i++ {
+		if ms <= maxMillis { // past it, the count only has to stay above
+			ms = ms*10 + int64(value[i]-'0')
+		}
+	}
+	if i == 0 {
+		return 0, false
+	}
+	var frac time.Duration // the fraction, in nanoseconds
+	if i < len(value) && value[i] == '.' {
+		i++
+		start, scale := i, time.Duration(100_000) // the first fraction digit is 100µs
+		for ; i < len(value) && isDigit(value[i]); i++ {
+			frac += time.Duration(value[i]-'0') * scale
+			scale /= 10
+		}
+		if i == start {
+			return 0, false
+		}
+	}
+	if i != len(value) {
+		return 0, false
+	}
+	if ms > maxMillis {
+		return backoff.Max, true
+	}
+	return backoff.Add(time.Duration(ms)*time.Millisecond, frac), true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// The headers of a server's hint, as canonical keys, in the order they are read.
+const (
+	headerRetryAfterMs    = "Retry-After-Ms"      // retry-after-ms
+	headerXMsRetryAfterMs = "X-Ms-Retry-After-Ms" // x-ms-retry-after-ms
+	headerRetryAfter      = "Retry-After"
+)
+
+// retryAfter returns the pause a response asks for, uncapped: only for 429 Too
+// Many Requests and 503 Service Unavailable, the statuses whose meaning includes
+// "come back later". The first header with a valid value wins, in the order
+// retry-after-ms, x-ms-retry-after-ms, Retry-After; a header sent several times
+// counts only when all its values are the same. Without a valid hint, the result
+// is 0.
+func retryAfter(resp *http.Response) time.Duration {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
 		return 0
 	}
-	values := resp.Header["Retry-After"]
+	for _, key := range [...]string{headerRetryAfterMs, headerXMsRetryAfterMs} {
+		if v, ok := oneValue(resp.Header[key]); ok {
+			if d, ok := parseRetryAfterMs(v); ok {
+				return d
+			}
+		}
+	}
+	if v, ok := oneValue(resp.Header[headerRetryAfter]); ok {
+		if d, ok := ParseRetryAfter(v, time.Now()); ok {
+			return d
+		}
+	}
+	return 0
+}
+
+// oneValue returns the value of a header's fields when there is at least one
+// and they are all the same.
+func oneValue(values []string) (string, bool) {
 	if len(values) == 0 {
-		return 0
+		return "", false
 	}
 	for _, v := range values[1:] {
 		if v != values[0] {
-			return 0
+			return "", false
 		}
 	}
-	d, ok := ParseRetryAfter(values[0], time.Now())
-	if !ok {
-		return 0
-	}
-	return min(d, limit)
+	return values[0], true
 }

@@ -11,9 +11,11 @@ import (
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
 )
 
-// TestRetryAfterFromServer sends each Retry-After through the zero Transport's
-// Wait, with a request deadline two seconds away: a hint longer than that gives
-// up at once with the hint in the error; no hint, or a short one, is slept.
+// TestRetryAfterFromServer sends each Retry-After through a Transport with the
+// default Wait, with a request deadline two seconds away: a hint longer than that
+// gives up at once with the hint in the error; no hint, or a short one, is slept.
+// A hint's pause is the hint, capped at Policy.MaxRetryAfter, plus up to half of
+// it: lo and hi bound the capped hint, and the pause is within [lo, 1.5·hi].
 func TestRetryAfterFromServer(t *testing.T) {
 	date := func(layout string, d time.Duration) func() string {
 		return func() string { return time.Now().Add(d).UTC().Format(layout) }
@@ -30,7 +32,7 @@ func TestRetryAfterFromServer(t *testing.T) {
 		code   int
 		values []func() string
 		max    time.Duration
-		lo, hi time.Duration // bounds of the pause chosen; fallback for the backoff
+		lo, hi time.Duration // bounds of the capped hint (the pause is within [lo, 1.5·hi]); fallback for the backoff
 		giveUp bool
 	}{
 		{"delay-seconds", 503, []func() string{fixed("5")}, 0, 5 * time.Second, 5 * time.Second, true},
@@ -38,12 +40,12 @@ func TestRetryAfterFromServer(t *testing.T) {
 		{"IMF-fixdate", 503, []func() string{date(imf, 6*time.Second)}, 0, 4 * time.Second, 6 * time.Second, true},
 		{"RFC 850", 503, []func() string{date(rfc850, 6*time.Second)}, 0, 4 * time.Second, 6 * time.Second, true},
 		{"asctime", 503, []func() string{date(ansiC, 6*time.Second)}, 0, 4 * time.Second, 6 * time.Second, true},
-		{"86400 clamped", 503, []func() string{fixed("86400")}, 0, time.Minute, time.Minute, true},
-		{"huge clamped", 503, []func() string{fixed("99999999999999999999")}, 0, time.Minute, time.Minute, true},
-		{"far date clamped", 503, []func() string{fixed("Fri, 31 Dec 9999 23:59:59 GMT")}, 0, time.Minute, time.Minute, true},
-		{"clamped to MaxRetryAfter", 503, []func() string{fixed("5")}, 3 * time.Second, 3 * time.Second, 3 * time.Second, true},
+		{"86400 capped", 503, []func() string{fixed("86400")}, 0, time.Minute, time.Minute, true},
+		{"huge capped", 503, []func() string{fixed("99999999999999999999")}, 0, time.Minute, time.Minute, true},
+		{"far date capped", 503, []func() string{fixed("Fri, 31 Dec 9999 23:59:59 GMT")}, 0, time.Minute, time.Minute, true},
+		{"capped at MaxRetryAfter", 503, []func() string{fixed("5")}, 3 * time.Second, 3 * time.Second, 3 * time.Second, true},
 		{"two equal headers", 503, []func() string{fixed("5"), fixed("5")}, 0, 5 * time.Second, 5 * time.Second, true},
-		{"clamped short is slept", 503, []func() string{fixed("86400")}, 20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond, false},
+		{"capped short is slept", 503, []func() string{fixed("86400")}, 20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond, false},
 		{"two different headers", 503, []func() string{fixed("5"), fixed("7")}, 0, fallback, fallback, false},
 		{"past date", 503, []func() string{date(imf, -time.Hour)}, 0, fallback, fallback, false},
 		{"garbage", 503, []func() string{fixed("soon")}, 0, fallback, fallback, false},
@@ -65,24 +67,34 @@ func TestRetryAfterFromServer(t *testing.T) {
 				}
 				w.WriteHeader(200)
 			})
-			e.p.Wait, e.tr.MaxRetryAfter = nil, tt.max
+			e.p.Wait, e.p.MaxRetryAfter = nil, tt.max
 			var delays []time.Duration
 			e.p.BeforeSleep = func(a retry.Attempt) { delays = append(delays, a.Delay) }
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL, nil)
 			resp, err := e.client.Do(req)
-			lo, hi := tt.lo, tt.hi
+			lo, hi, ceiling := tt.lo, tt.hi*3/2, tt.max
 			if lo == fallback {
 				lo, hi = 0, retryhttp.DefaultBase
+			}
+			if ceiling == 0 {
+				ceiling = retry.DefaultMaxRetryAfter
 			}
 			if tt.giveUp {
 				re, ok := errorAs[*retry.Error](err)
 				if !ok || re.Reason != retry.ReasonDeadline || re.Delay < lo || re.Delay > hi || len(delays) != 0 {
 					t.Fatalf("got %v, %v; want to give up at once with a pause in [%v, %v]", resp, err, lo, hi)
 				}
-				if se, ok := errorAs[*retryhttp.StatusError](err); !ok || se.RetryAfter() != re.Delay {
-					t.Errorf("StatusError in %v does not carry the hint %v", err, re.Delay)
+				// The StatusError carries the server's hint, uncapped; the pause is
+				// that hint capped, plus up to half of it.
+				se, ok := errorAs[*retryhttp.StatusError](err)
+				if !ok {
+					t.Fatalf("err = %v, want it to wrap a StatusError", err)
+				}
+				if h := min(se.RetryAfter(), ceiling); h < tt.lo || h > tt.hi || re.Delay < h || re.Delay > h*3/2 {
+					t.Errorf("StatusError in %v carries the hint %v, want it within [%v, %v] once capped at %v, and the pause %v within [hint, 1.5·hint]",
+						err, se.RetryAfter(), tt.lo, tt.hi, ceiling, re.Delay)
 				}
 				if !strings.Contains(err.Error(), "next pause") {
 					t.Errorf("error %q does not name the pause", err)

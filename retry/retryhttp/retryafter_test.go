@@ -59,6 +59,15 @@ var parseTests = []struct {
 	{"Sunday, 01-Jan-68 00:00:00 GMT", time.Date(2068, 1, 1, 0, 0, 0, 0, time.UTC).Sub(now), true},
 	{"Tuesday, 01-Jan-70 00:00:00 GMT", time.Date(2070, 1, 1, 0, 0, 0, 0, time.UTC).Sub(now), true},
 	{"Friday, 01-Jan-77 00:00:00 GMT", 0, false}, // 2077 is too far: it means 1977
+	// RFC 9110 §5.6.7: second 60, a leap second, is 23:59:59 plus one second.
+	{"Thu, 31 Dec 2026 23:59:60 GMT", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).Sub(now), true},
+	{"Thursday, 31-Dec-26 23:59:60 GMT", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).Sub(now), true},
+	{"Thu Dec 31 23:59:60 2026", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).Sub(now), true},
+	{"Tue, 30 Jun 2026 23:59:60 GMT", 0, false}, // a leap second in the past is past
+	{"Thu, 26 Nov 2026 12:00:60 GMT", 0, false}, // second 60 only ends a day
+	{"Thu, 31 Dec 2026 23:59:61 GMT", 0, false},
+	{"Thu, 31 Dec 2026 23:59:60 PST", 0, false},
+	{"Thu, 31 Dec 2026 24:00:00 GMT", 0, false},
 	{"Thu, 26 Nov 2026 12:00:30", 0, false},
 	{"Thu, 26 Nov 2026 12:00:30 GMT ", 0, false},
 	{"26 Nov 2026 12:00:30 GMT", 0, false},
@@ -76,7 +85,8 @@ func TestParseRetryAfter(t *testing.T) {
 
 // FuzzParseRetryAfter checks that the parser never panics, never returns a
 // negative pause, accepts every string of digits, and that the hint a
-// StatusError carries stays within [0, DefaultMaxRetryAfter].
+// StatusError carries is never negative and, for delay-seconds, is the value
+// parsed, uncapped (the engine caps it).
 func FuzzParseRetryAfter(f *testing.F) {
 	for _, tt := range parseTests {
 		f.Add(tt.value)
@@ -100,8 +110,8 @@ func FuzzParseRetryAfter(f *testing.F) {
 		for _, code := range []int{429, 503} {
 			resp := &http.Response{StatusCode: code, Header: http.Header{"Retry-After": {value}}}
 			h := retryhttp.CheckResponse(resp).(*retryhttp.StatusError).RetryAfter()
-			if h < 0 || h > retryhttp.DefaultMaxRetryAfter {
-				t.Fatalf("RetryAfter() for %q = %v, want within [0, %v]", value, h, retryhttp.DefaultMaxRetryAfter)
+			if h < 0 || digitsOnly(value) && h != d {
+				t.Fatalf("RetryAfter() for %q = %v, want %v, never negative", value, h, d)
 			}
 		}
 	})

@@ -15,7 +15,12 @@ import (
 // when its status is 503 after the last attempt, and returns an error only when no
 // response can be given:
 //
-//   - a transport error that is not retried comes back unchanged;
+//   - a transport error that Policy.Retry (or the Transport's default) does not
+//     retry comes back unchanged, and so does one a request made with
+//     [WithoutRetry] is not sent again for;
+//   - a transport error that it would retry but that the Transport does not send
+//     again, as the request is not idempotent or its body cannot be replayed,
+//     comes back in a *NotRetriedError that says so and wraps it;
 //   - giving up on one that was retried returns a *retry.Error that unwraps to it;
 //   - when the request context ends during a pause, or before a retry, RoundTrip
 //     returns at once a *retry.Error with Reason ReasonContext, which unwraps
@@ -31,8 +36,9 @@ import (
 // req is never modified. The first attempt sends req itself (or, with a
 // Policy.AttemptTimeout, a shallow copy with the attempt's context); each retry
 // sends a clone with a fresh body from req.GetBody. Every response that is not
-// returned is drained (up to 64 KiB) and closed before the pause, so its
-// connection is reused.
+// returned is drained and closed before the pause, so its connection is reused:
+// up to 64 KiB of its body, for at most 250ms, and no longer than the request
+// context lives; a body that is longer or slower is closed unread.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt := roundTrips.Get().(*roundTrip)
 	rt.start(t, req)
@@ -52,16 +58,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // its method values made once: a request that succeeds at once allocates nothing
 // here.
 type roundTrip struct {
-	// policy is the Transport's Policy with the Transport's defaults in its nil
-	// fields and the roundTrip's own Retry, BeforeSleep and Budget in place of the
-	// Policy's, which they call: they are kept in the fields that follow.
-	policy        retry.Policy
-	retryUser     retry.Predicate
-	sleepUser     retry.Hook
-	budget        retry.Budget
-	timeout       time.Duration // the Policy's AttemptTimeout, which the roundTrip applies itself
-	maxRetryAfter time.Duration // the Transport's MaxRetryAfter, or its default
-	max500        int           // the Transport's Max500Retries, or its default
+	// policy is the Transport's Policy (or the request's, from WithPolicy) with
+	// the Transport's defaults in its nil fields and the roundTrip's own Retry,
+	// BeforeSleep and Budget in place of the Policy's, which they call: they are
+	// kept in the fields that follow.
+	policy    retry.Policy
+	retryUser retry.Predicate
+	sleepUser retry.Hook
+	budget    retry.Budget
+	timeout   time.Duration // the Policy's AttemptTimeout, which the roundTrip applies itself
+	max500    int           // the Transport's Max500Retries, or its default
 
 	// Made once per roundTrip, when the pool creates it.
 	op          func(context.Context) (*http.Response, error)
@@ -72,12 +78,16 @@ type roundTrip struct {
 	base       http.RoundTripper
 	idempotent bool
 	replayable bool
-	attempts   int // attempts sent so far
-	n500       int // attempts answered with 500
+	noRetry    bool // the request was made with WithoutRetry
+	attempts   int  // attempts sent so far
+	n500       int  // attempts answered with 500
 	// serviceFailed: the last attempt failed in a way worth retrying, whether or
 	// not it could be retried; what the budget hears.
 	serviceFailed bool
-	last          *http.Response // the last failed response, not yet discarded
+	// refused: why the Transport did not retry the last attempt, which was worth
+	// retrying, for safety (a NotRetriedError reason); empty otherwise.
+	refused string
+	last    *http.Response // the last failed response, not yet discarded
 }
 
 var roundTrips = sync.Pool{New: func() any {
@@ -86,16 +96,24 @@ var roundTrips = sync.Pool{New: func() any {
 	return rt
 }}
 
-// start prepares rt for a round trip of req through t: it copies t's Policy, fills
-// its nil fields with the Transport's defaults, and puts its own Retry,
-// BeforeSleep and Budget in front of the Policy's.
+// start prepares rt for a round trip of req through t: it copies t's Policy (or
+// the one the request's context names with WithPolicy), fills its nil fields with
+// the Transport's defaults, and puts its own Retry, BeforeSleep and Budget in
+// front of the Policy's.
 func (rt *roundTrip) start(t *Transport, req *http.Request) {
 	rt.req, rt.base = req, t.base()
 	rt.idempotent = t.AssumeIdempotent || idempotent(req)
 	rt.replayable = replayable(req)
-	rt.maxRetryAfter, rt.max500 = t.maxRetryAfter(), t.max500Retries()
-	if t.Policy != nil {
-		rt.policy = *t.Policy
+	rt.max500 = t.max500Retries()
+	policy := t.Policy
+	if o := requestOptions(req.Context()); o != nil {
+		if o.hasPolicy {
+			policy = o.policy
+		}
+		rt.noRetry = o.noRetry
+	}
+	if policy != nil {
+		rt.policy = *policy
 	}
 	p := &rt.policy
 	rt.retryUser, rt.sleepUser, rt.budget, rt.timeout = p.Retry, p.BeforeSleep, p.Budget, p.AttemptTimeout
@@ -133,7 +151,9 @@ func (rt *roundTrip) clear() {
 
 // finish turns the Policy's outcome into RoundTrip's: a response in hand is
 // returned with a nil error unless the context ended or its deadline refused the
-// pause, in which case it is discarded and the error returned.
+// pause, in which case it is discarded and the error returned. A transport error
+// that the Transport refused to retry for safety is wrapped in a
+// *NotRetriedError.
 func (rt *roundTrip) finish(resp *http.Response, err error) (*http.Response, error) {
 	if err == nil {
 		return resp, nil
@@ -143,8 +163,11 @@ func (rt *roundTrip) finish(resp *http.Response, err error) (*http.Response, err
 		if rt.last != nil {
 			return rt.last, nil
 		}
+		if !ok && rt.refused != "" {
+			return nil, &NotRetriedError{Method: method(rt.req), Reason: rt.refused, Err: err}
+		}
 		return nil, err
 	}
-	discard(rt.last)
+	discard(rt.req.Context(), rt.last)
 	return nil, err
 }

@@ -8,8 +8,9 @@ import (
 
 // StatusError is a response whose status says the request failed, seen as an
 // error. It has the StatusCode and RetryAfter methods that predicate.Status,
-// predicate.Transient and wait.FromError look for, so a retry.Policy classifies it
-// and honours the server's Retry-After like any other hint.
+// predicate.Transient and the retry engine look for, so a retry.Policy classifies
+// it and honours the server's hint (Retry-After and its millisecond variants) like
+// any other, whatever its Wait, up to Policy.MaxRetryAfter.
 //
 // The Transport presents every response with a status of 400 or more to its
 // Policy's Retry predicate and hooks as a *StatusError in Attempt.Err;
@@ -28,14 +29,13 @@ type StatusError struct {
 	retryAfter time.Duration
 }
 
-// newStatusError returns the StatusError of resp, with its Retry-After hint
-// clamped to limit.
-func newStatusError(resp *http.Response, limit time.Duration) *StatusError {
+// newStatusError returns the StatusError of resp, with its server hint.
+func newStatusError(resp *http.Response) *StatusError {
 	return &StatusError{
 		Code:       resp.StatusCode,
 		Header:     resp.Header,
 		Response:   resp,
-		retryAfter: retryAfter(resp, limit),
+		retryAfter: retryAfter(resp),
 	}
 }
 
@@ -51,17 +51,33 @@ func (e *StatusError) Error() string {
 // StatusCode returns the response's status code, e.Code.
 func (e *StatusError) StatusCode() int { return e.Code }
 
-// RetryAfter returns the pause the server asked for with a Retry-After header on a
-// 429 or 503 response, already clamped to a maximum, or 0 when it asked for none,
-// sent an invalid or past value, or sent several different ones. The value is
-// fixed when the error is made (an HTTP-date is measured from that moment); a
-// StatusError built by hand has none.
+// RetryAfter returns the pause the server asked for on a 429 or 503 response, or 0
+// when it asked for none. It reads three headers, and the first that holds a valid
+// value wins, in this order (the order of Azure's SDK):
+//
+//  1. retry-after-ms: a number of milliseconds, as Azure and OpenAI send it;
+//  2. x-ms-retry-after-ms: the same;
+//  3. Retry-After: delay-seconds or an HTTP-date, as [ParseRetryAfter] reads it.
+//
+// A number of milliseconds is one or more ASCII digits, optionally followed by a
+// dot and one or more digits ("1500", "123.45"); anything else (a sign, spaces, an
+// exponent, a unit, an empty value) is not valid, and the next header is read. A
+// header sent several times counts only when all its values are the same; a date
+// that is not in the future is not valid. A valid "0" wins too, and asks for no
+// pause.
+//
+// The value is not capped: it saturates at the largest time.Duration but is never
+// negative. The engine caps the pause it takes at Policy.MaxRetryAfter (a minute by
+// default), and a negative MaxRetryAfter ignores the hint. The value is fixed when
+// the error is made (an HTTP-date is measured from that moment); a StatusError
+// built by hand has none.
 func (e *StatusError) RetryAfter() time.Duration { return e.retryAfter }
 
 // CheckResponse returns nil if resp has a 2xx status, and otherwise a *StatusError
 // for it: httpx's raise_for_status, for code that calls an http.Client of its own
-// inside retry.Do and wants predicate.Transient and wait.FromError to see
-// the status and the Retry-After hint (clamped to DefaultMaxRetryAfter).
+// inside retry.Do and wants predicate.Transient to see the status and the retry
+// engine the server's hint (see StatusError.RetryAfter), which sets the pause up
+// to Policy.MaxRetryAfter whatever the Policy's Wait.
 //
 // CheckResponse neither reads nor closes the body: the caller closes it as usual,
 // on error too (draining it first lets the connection be reused). Redirects that
@@ -75,5 +91,5 @@ func CheckResponse(resp *http.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
-	return newStatusError(resp, DefaultMaxRetryAfter)
+	return newStatusError(resp)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/tenacious-go/tenacious/predicate"
@@ -31,7 +32,7 @@ func TestCheckResponse(t *testing.T) {
 		{429, []string{"5"}, true, 5 * time.Second},
 		{503, []string{"5"}, true, 5 * time.Second},
 		{502, []string{"5"}, true, 0},
-		{503, []string{"86400"}, true, retryhttp.DefaultMaxRetryAfter},
+		{503, []string{"86400"}, true, 24 * time.Hour},   // not capped: the engine caps the pause
 		{503, []string{"5", "5"}, true, 5 * time.Second}, // the same twice
 		{503, []string{"5", "7"}, true, 0},               // disagreeing: no hint
 		{503, []string{"garbage"}, true, 0},
@@ -98,8 +99,9 @@ func TestStatusErrorByHand(t *testing.T) {
 	}
 }
 
-// TestStatusErrorWithPredicates checks that the predicate and wait packages read a
-// StatusError through the wrapping a user's operation may add.
+// TestStatusErrorWithPredicates checks that the predicates and the retry engine
+// read a StatusError through the wrapping a user's operation may add: the engine
+// pauses for its Retry-After, not for the Policy's hour-long Wait.
 func TestStatusErrorWithPredicates(t *testing.T) {
 	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"3"}}}
 	err := fmt.Errorf("calling api: %w", retryhttp.CheckResponse(resp))
@@ -107,9 +109,20 @@ func TestStatusErrorWithPredicates(t *testing.T) {
 	if !predicate.Transient()(a) || !predicate.Status(429)(a) || predicate.Status(503)(a) {
 		t.Errorf("predicates disagree with a wrapped 429")
 	}
-	if d := wait.FromError(wait.Fixed(time.Hour), time.Minute)(a); d != 3*time.Second {
-		t.Errorf("wait.FromError = %v, want 3s", d)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		p := &retry.Policy{Wait: wait.Fixed(time.Hour), Retry: predicate.Transient()}
+		calls := 0
+		start := time.Now()
+		_, got := retry.Do(t.Context(), p, func(context.Context) (int, error) {
+			if calls++; calls == 1 {
+				return 0, err
+			}
+			return calls, nil
+		})
+		if d := time.Since(start); got != nil || d < 3*time.Second || d > 3*time.Second*3/2 {
+			t.Errorf("retry.Do = %v after a pause of %v, want nil after 3s to 4.5s", got, d)
+		}
+	})
 	var se *retryhttp.StatusError
 	if !errors.As(err, &se) || se.Response != resp {
 		t.Errorf("errors.As did not find the StatusError")
@@ -121,7 +134,7 @@ func TestStatusErrorWithPredicates(t *testing.T) {
 func TestCheckResponseInDo(t *testing.T) {
 	e := newEnv(t, statuses(503, 200))
 	client := &http.Client{Transport: e.bodies}
-	p := &retry.Policy{Retry: predicate.Transient(), Wait: wait.FromError(wait.Fixed(time.Millisecond), time.Second)}
+	p := &retry.Policy{Retry: predicate.Transient(), Wait: wait.Fixed(time.Millisecond)}
 	got, err := retry.Do(context.Background(), p, func(ctx context.Context) (string, error) {
 		req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL, nil)
 		resp, err := client.Do(req)

@@ -109,8 +109,8 @@ func TestCancelDuringRetryAfter(t *testing.T) {
 	e.p.Wait = nil // the default: honour Retry-After
 	ctx, cancel := context.WithCancel(context.Background())
 	e.p.BeforeSleep = func(a retry.Attempt) {
-		if a.Delay != 30*time.Second {
-			t.Errorf("Delay = %v, want 30s", a.Delay)
+		if a.Delay < 30*time.Second || a.Delay > 45*time.Second {
+			t.Errorf("Delay = %v, want within [30s, 45s]", a.Delay)
 		}
 		time.AfterFunc(20*time.Millisecond, cancel)
 	}
@@ -153,15 +153,15 @@ func TestRetryAfterBeyondDeadline(t *testing.T) {
 		t.Errorf("resp = %v, want nil", resp.Status)
 	}
 	re, ok := errorAs[*retry.Error](err)
-	if !ok || re.Reason != retry.ReasonDeadline || re.Delay != 30*time.Second || re.Attempts != 1 {
-		t.Fatalf("err = %v, want a *retry.Error with Reason deadline and Delay 30s after 1 attempt", err)
+	if !ok || re.Reason != retry.ReasonDeadline || re.Delay < 30*time.Second || re.Delay > 45*time.Second || re.Attempts != 1 {
+		t.Fatalf("err = %v, want a *retry.Error with Reason deadline and Delay within [30s, 45s] after 1 attempt", err)
 	}
 	se, ok := errorAs[*retryhttp.StatusError](err)
 	if !ok || se.Code != 503 || se.RetryAfter() != 30*time.Second {
 		t.Errorf("err = %v, want it to wrap the 503 with its Retry-After", err)
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("errors.Is(err, DeadlineExceeded) = true; the context had not ended")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("errors.Is(err, DeadlineExceeded) = false; a give-up for the deadline must match it")
 	}
 	if e.hits.Load() != 1 {
 		t.Errorf("server saw %d requests, want 1", e.hits.Load())

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tenacious-go/tenacious/internal/backoff"
 	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/stop"
@@ -16,12 +15,11 @@ const (
 	// DefaultAttempts is the number of attempts a nil Policy.Stop allows.
 	DefaultAttempts = 4
 	// DefaultBase and DefaultCap bound the full-jitter backoff of a nil
-	// Policy.Wait when the server gives no Retry-After hint: a pause drawn
-	// uniformly from [0, min(DefaultCap, DefaultBase·2^(n-1))].
+	// Policy.Wait: a pause drawn uniformly from
+	// [0, min(DefaultCap, DefaultBase·2^(n-1))]. A server's hint sets the pause
+	// instead, whatever the Wait (see Transport.Policy).
 	DefaultBase = 100 * time.Millisecond
 	DefaultCap  = 10 * time.Second
-	// DefaultMaxRetryAfter is the longest Retry-After a zero MaxRetryAfter honours.
-	DefaultMaxRetryAfter = time.Minute
 	// DefaultMax500Retries is how many times a zero Max500Retries lets a round
 	// trip retry a 500 Internal Server Error.
 	DefaultMax500Retries = 1
@@ -29,34 +27,54 @@ const (
 
 var (
 	defaultStop  = stop.AfterAttempts(DefaultAttempts)
-	defaultWait  = wait.FromError(wait.FullJitter(DefaultBase, DefaultCap), backoff.Max)
+	defaultWait  = wait.FullJitter(DefaultBase, DefaultCap)
 	defaultRetry = predicate.Transient()
 )
 
 // Transport is an http.RoundTripper that sends each request through Base and,
 // as its Policy says, sends it again when the attempt failed for a passing reason
 // and sending it again is safe. A nil field of the Policy means the Transport's own
-// default, not retry's: 4 attempts, the server's Retry-After or else full jitter,
-// and the HTTP rules below. A zero Transport is valid: it uses
-// http.DefaultTransport, makes at most 4 attempts, honours Retry-After up to a
-// minute and otherwise backs off with full jitter from 100ms to 10s, and retries
-// what predicate.Transient retries, a 500 only once.
+// default, not retry's: 4 attempts, full jitter, and the HTTP rules below. A zero
+// Transport is valid: it uses http.DefaultTransport, makes at most 4 attempts,
+// honours the server's Retry-After up to a minute and otherwise backs off with
+// full jitter from 100ms to 10s, and retries what predicate.Transient retries, a
+// 500 only once, and the lost connections of rule 5.
+//
+// [WithoutRetry] and [WithPolicy] change this for one request, through its
+// context: a request made with WithoutRetry is sent once, and one made with
+// WithPolicy follows that Policy instead of the Transport's.
 //
 // What is retried, in this order (the first rule that applies decides):
 //
 //  1. Nothing, if the request has a body that GetBody cannot make again.
-//  2. Nothing but a dial failure, if the request is not idempotent: a method other
-//     than GET, HEAD, OPTIONS, TRACE, PUT and DELETE, with no Idempotency-Key or
-//     X-Idempotency-Key header, no [WithIdempotent] context and AssumeIdempotent
-//     unset. A failed dial proves that no byte was sent.
+//  2. Nothing but a failure that proves the server did not process the request,
+//     if the request is not idempotent: a method other than GET, HEAD, OPTIONS,
+//     TRACE, PUT and DELETE, with no Idempotency-Key or X-Idempotency-Key header,
+//     no [WithIdempotent] context and AssumeIdempotent unset. Such a failure is a
+//     failed dial (no byte was sent), an HTTP/2 stream the server refused with
+//     REFUSED_STREAM (RFC 9113 §8.7), or one above the last stream ID of the
+//     server's GOAWAY (RFC 9113 §6.8).
 //  3. Not a 500 Internal Server Error once the round trip has seen more 500s than
 //     Max500Retries: by default the first 500 is retried and the second returned.
 //  4. An attempt that ran out of Policy.AttemptTimeout, always.
-//  5. Whatever Policy.Retry says. A nil Retry is predicate.Transient, plus an
-//     io.EOF from Base: a connection closed before any response (Transient knows
-//     it only once an http.Client has wrapped it in a *url.Error).
+//  5. Whatever Policy.Retry says. A nil Retry is predicate.Transient, plus the
+//     transport failures of a connection lost before any response that
+//     Transient does not know: an io.EOF from Base (Transient knows it only once
+//     an http.Client has wrapped it in a *url.Error); net/http's "http: server
+//     closed idle connection", which it returns for a request it does not resend
+//     itself (a PUT, DELETE or POST made idempotent by [WithIdempotent]) when the
+//     server closed a kept-alive connection as the request went out; and the
+//     HTTP/2 failures of a connection or stream the server ended: a GOAWAY
+//     followed by the end of the connection, an RST_STREAM with INTERNAL_ERROR or
+//     REFUSED_STREAM, and a stream above a GOAWAY's last stream ID. A Retry of
+//     your own sees these errors as Base returned them, and retries them only if
+//     it says so.
 //
-// The Policy's Stop and Budget, the Retry-After hint and the request context's
+// When rule 1 or 2 refuses a retry that Policy.Retry (or its default) would have
+// made, of a transport error, RoundTrip returns a *[NotRetriedError] that says so
+// and wraps that error; a response is still returned as a response.
+//
+// The Policy's Stop and Budget, the server's hint and the request context's
 // deadline then decide whether, and after how long, the retry happens, as in any
 // call of the Policy.
 //
@@ -77,21 +95,29 @@ type Transport struct {
 	// in retry.Policy, with the Transport's defaults and these particulars:
 	//
 	//   - Stop: nil stops after DefaultAttempts (4) attempts.
-	//   - Wait: nil pauses as long as the server's Retry-After asks, clamped to
-	//     MaxRetryAfter (see StatusError.RetryAfter), and without a hint (or with
-	//     "0") draws a full-jitter pause between 0 and
-	//     min(DefaultCap, DefaultBase·2^(n-1)). A Wait of your own follows the hint
-	//     only if it asks for it, as wait.FromError(w, time.Hour) does.
-	//   - Retry: nil is predicate.Transient plus io.EOF from Base (rule 5). It sees
-	//     a response with a status of 400 or more as a *StatusError in Attempt.Err,
-	//     and a transport failure as Base's error; rules 1 to 4 apply first,
-	//     whatever it says.
+	//   - Wait: nil draws a full-jitter pause between 0 and
+	//     min(DefaultCap, DefaultBase·2^(n-1)). Whatever the Wait, a 429 or 503
+	//     whose Retry-After, retry-after-ms or x-ms-retry-after-ms header asks for
+	//     a pause (see StatusError.RetryAfter) gets that pause instead, as any
+	//     error with a RetryAfter method does in a call of a Policy: the engine
+	//     caps it at MaxRetryAfter and adds up to half of it at random, so that
+	//     clients told the same thing do not come back in step.
+	//   - MaxRetryAfter: the longest pause a server's hint can ask for; zero means
+	//     retry.DefaultMaxRetryAfter (a minute), and a negative value ignores
+	//     hints, so that Wait alone chooses every pause.
+	//   - Retry: nil is predicate.Transient plus the lost connections of rule 5. It
+	//     sees a response with a status of 400 or more as a *StatusError in
+	//     Attempt.Err, and a transport failure as Base's error; rules 1 to 4 apply
+	//     first, whatever it says.
 	//   - Before, After, BeforeSleep, OnEnd: Attempt.Err is, or wraps, a
 	//     *StatusError for a response with a status of 400 or more, which counts as
 	//     a failed attempt even when it is returned to the caller (OnEnd then sees
 	//     ReasonStop or ReasonBudget, or ReasonNotRetried, while RoundTrip returns
-	//     the response with a nil error). BeforeSleep runs after the discarded
-	//     response has been drained and closed.
+	//     the response with a nil error). A transport error is Base's, as it came:
+	//     the *NotRetriedError that RoundTrip may return in its place is made after
+	//     OnEnd. BeforeSleep runs after the discarded response has been drained
+	//     and closed, and not at all if the request context ended meanwhile: the
+	//     round trip then gives up with ReasonContext.
 	//   - Name: when it is empty and the Policy has a hook, each round trip names
 	//     itself for the hooks by its method (GET if empty) and URL host, as in
 	//     "GET example.com" (Attempt.Name); a Policy without hooks is not named,
@@ -99,20 +125,17 @@ type Transport struct {
 	//   - AttemptTimeout, if positive, bounds each attempt from the dial to the end
 	//     of the response body, as http.Client.Timeout bounds a request: the body
 	//     of the response returned must be read within what is left of it. An
-	//     attempt that runs out is retried, if the request is idempotent. It also
-	//     bounds the draining of a response that is discarded, which without it
-	//     waits on a stalled body until the request context ends. The request
-	//     context's deadline bounds the whole round trip, retries and pauses
-	//     included.
+	//     attempt that runs out is retried, if the request is idempotent. The
+	//     request context's deadline bounds the whole round trip, retries and
+	//     pauses included. The body of a response that is discarded is drained
+	//     for at most 250ms and 64 KiB, and no longer than the request context
+	//     lives (nor, with a Base whose bodies end with their request's context,
+	//     as net/http's do, than the attempt's timeout): a body that takes longer
+	//     is closed unread, and its connection is not reused.
 	//   - Budget hears of every failure worth retrying, even one the Transport may
 	//     not retry (a 503 to a POST), and a retry it refuses returns the last
 	//     response, as after the last attempt.
 	Policy *retry.Policy
-
-	// MaxRetryAfter caps the pause a Retry-After header can ask for: the hint a
-	// StatusError carries is clamped to it. Zero means DefaultMaxRetryAfter, and
-	// a negative value ignores the header.
-	MaxRetryAfter time.Duration
 
 	// Max500Retries is how many 500 Internal Server Error responses in one round
 	// trip may be retried: the n-th attempt answered with 500 is retried only if
@@ -149,13 +172,6 @@ func (t *Transport) base() http.RoundTripper {
 		return http.DefaultTransport
 	}
 	return t.Base
-}
-
-func (t *Transport) maxRetryAfter() time.Duration {
-	if t.MaxRetryAfter == 0 {
-		return DefaultMaxRetryAfter
-	}
-	return t.MaxRetryAfter
 }
 
 func (t *Transport) max500Retries() int {

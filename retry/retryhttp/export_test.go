@@ -1,0 +1,5 @@
+package retryhttp
+
+// ParseRetryAfterMs exports parseRetryAfterMs to the tests of package
+// retryhttp_test.
+var ParseRetryAfterMs = parseRetryAfterMs
