@@ -93,6 +93,11 @@ func EqualJitter(base, ceiling time.Duration, opts ...Option) retry.Wait {
 // The values come from math/rand/v2's global generator unless [WithSource] says
 // otherwise. It panics if base is not positive or ceiling is below base.
 //
+// Once a pause reaches the ceiling, the next is drawn from [base, 3·ceiling] and
+// capped, so it is exactly the ceiling about two times in three: in a long outage
+// most pauses pile up at the ceiling, and clients that got there together stay
+// closer in step than with FullJitter.
+//
 // Unlike [FullJitter] it reads the previous pause rather than the attempt number;
 // prefer FullJitter when that history is not meaningful.
 func Decorrelated(base, ceiling time.Duration, opts ...Option) retry.Wait {

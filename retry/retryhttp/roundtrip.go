@@ -22,10 +22,10 @@ import (
 //     again, as the request is not idempotent or its body cannot be replayed,
 //     comes back in a *NotRetriedError that says so and wraps it;
 //   - giving up on one that was retried returns a *retry.Error that unwraps to it;
-//   - when the request context ends during a pause, or before a retry, RoundTrip
-//     returns at once a *retry.Error with Reason ReasonContext, which unwraps
-//     to the context's error (an attempt it cuts short returns Base's error,
-//     unchanged);
+//   - when the request context ends, during an attempt (which then fails with
+//     Base's error), during a pause or before a retry, RoundTrip returns at once
+//     a *retry.Error with Reason ReasonContext, which unwraps to the context's
+//     error and to Base's;
 //   - when a pause (such as a Retry-After) would outlast the context's deadline,
 //     RoundTrip returns at once, without pausing, a *retry.Error with Reason
 //     ReasonDeadline whose Delay is the refused pause.
