@@ -9,21 +9,6 @@ import (
 
 var _ retry.Budget = (*TokenBucket)(nil)
 
-// Default returns a new TokenBucket of 10 tokens that earns 0.2 token per success:
-// gRPC's retry throttling with the bucket size of gRPC's example (the A6 retry
-// design) and the 1:5 exchange of the AWS SDKs' retry quota (a retry costs 5, a
-// success refunds 1), which is also Finagle's default of retries up to 20% of
-// requests. Share it by every Policy that calls the same service. Its effect:
-//
-//   - A service that fails every request: retries stop once the bucket is at half,
-//     so a crowd of callers adds about 5 retries in all instead of multiplying its
-//     load by the number of attempts.
-//   - A service that fails less than one attempt in six (0.2/1.2) keeps the bucket
-//     full, so every failure is retried; at one in ten, nearly every retry goes
-//     ahead even under sustained load.
-//   - In between, the bucket drains and retries fall to what successes pay for.
-func Default() *TokenBucket { return NewTokenBucket(10, 0.2) }
-
 // milli is the fixed-point scale of a TokenBucket: tokens are counted in thousandths.
 const milli = 1000
 
@@ -53,12 +38,18 @@ func NewTokenBucket(maxTokens, tokenRatio float64) *TokenBucket {
 	return b
 }
 
-// Attempted takes a token for a failure and gives back tokenRatio for anything else,
-// within [0, maxTokens].
-func (b *TokenBucket) Attempted(_, failed bool) {
-	delta := b.gain
-	if failed {
+// Attempted takes a token for a failure (ClassTransient or ClassThrottled) and
+// gives back tokenRatio for an answer, within [0, maxTokens]; an attempt the
+// caller's context ended changes nothing.
+func (b *TokenBucket) Attempted(result, _ retry.Class) {
+	var delta int64
+	switch result {
+	case retry.ClassAnswered:
+		delta = b.gain
+	case retry.ClassTransient, retry.ClassThrottled:
 		delta = -milli
+	default:
+		return
 	}
 	for {
 		old := b.tokens.Load()
@@ -69,9 +60,9 @@ func (b *TokenBucket) Attempted(_, failed bool) {
 	}
 }
 
-// AllowRetry reports whether more than half the tokens remain. It spends nothing: the
-// failure that led to the retry already did.
-func (b *TokenBucket) AllowRetry() bool { return b.tokens.Load()*2 > b.max }
+// Allow reports whether more than half the tokens remain, for a retry or an extra
+// attempt alike. It spends nothing: the failure that led to a retry already did.
+func (b *TokenBucket) Allow(retry.Class) bool { return b.tokens.Load()*2 > b.max }
 
 // Tokens returns the tokens the bucket holds now.
 func (b *TokenBucket) Tokens() float64 { return float64(b.tokens.Load()) / milli }

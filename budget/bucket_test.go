@@ -4,16 +4,21 @@ import (
 	"testing"
 
 	"github.com/tenacious-go/tenacious/budget"
+	"github.com/tenacious-go/tenacious/retry"
 )
 
 func TestTokenBucketArithmetic(t *testing.T) {
 	type step struct {
-		first, failed bool
+		result, spent retry.Class
 		wantTokens    float64
 		wantAllow     bool
 	}
-	fail := func(tokens float64, allow bool) step { return step{false, true, tokens, allow} }
-	ok := func(tokens float64, allow bool) step { return step{false, false, tokens, allow} }
+	fail := func(tokens float64, allow bool) step {
+		return step{retry.ClassTransient, retry.ClassTransient, tokens, allow}
+	}
+	ok := func(tokens float64, allow bool) step {
+		return step{retry.ClassAnswered, retry.ClassTransient, tokens, allow}
+	}
 	tests := []struct {
 		name       string
 		max, ratio float64
@@ -32,7 +37,13 @@ func TestTokenBucketArithmetic(t *testing.T) {
 			fail(2, true), fail(1, false), ok(2, true), ok(3, true),
 		}},
 		{"first attempts count like any other", 2, 0.5, []step{
-			{true, true, 1, false}, {true, false, 1.5, true}, {true, false, 2, true},
+			{retry.ClassTransient, 0, 1, false}, {retry.ClassAnswered, 0, 1.5, true}, {retry.ClassAnswered, 0, 2, true},
+		}},
+		{"throttled failures cost like any other", 2, 0.5, []step{
+			{retry.ClassThrottled, 0, 1, false}, {retry.ClassAnswered, retry.ClassThrottled, 1.5, true},
+		}},
+		{"an attempt the caller's context ended changes nothing", 2, 0.5, []step{
+			{0, 0, 2, true}, {0, retry.ClassTransient, 2, true},
 		}},
 		{"a thousandth is the smallest ratio", 1, 0.0001, []step{
 			fail(0, false), ok(0.001, false),
@@ -41,16 +52,16 @@ func TestTokenBucketArithmetic(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := budget.NewTokenBucket(tt.max, tt.ratio)
-			if b.Tokens() != tt.max || !b.AllowRetry() {
+			if b.Tokens() != tt.max || !b.Allow(retry.ClassTransient) || !b.Allow(retry.ClassExtra) {
 				t.Fatalf("a new bucket holds %v tokens, want %v and retries allowed", b.Tokens(), tt.max)
 			}
 			for i, s := range tt.steps {
-				b.Attempted(s.first, s.failed)
+				b.Attempted(s.result, s.spent)
 				if got := b.Tokens(); got != s.wantTokens {
 					t.Errorf("step %d: tokens = %v, want %v", i, got, s.wantTokens)
 				}
-				if got := b.AllowRetry(); got != s.wantAllow {
-					t.Errorf("step %d: AllowRetry = %v, want %v", i, got, s.wantAllow)
+				if got := b.Allow(retry.ClassTransient); got != s.wantAllow {
+					t.Errorf("step %d: Allow = %v, want %v", i, got, s.wantAllow)
 				}
 			}
 		})
@@ -64,8 +75,12 @@ func BenchmarkTokenBucket(b *testing.B) {
 		i := 0
 		for pb.Next() {
 			i++
-			tb.Attempted(i%8 == 0, i%3 == 0)
-			_ = tb.AllowRetry()
+			result := retry.ClassAnswered
+			if i%3 == 0 {
+				result = retry.ClassTransient
+			}
+			tb.Attempted(result, 0)
+			_ = tb.Allow(retry.ClassTransient)
 		}
 	})
 }
@@ -77,7 +92,7 @@ func BenchmarkTokenBucketHealthy(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			tb.Attempted(true, false)
+			tb.Attempted(retry.ClassAnswered, 0)
 		}
 	})
 }

@@ -28,7 +28,14 @@ func TestBudgetPanics(t *testing.T) {
 		{"negative ratio", func() { budget.NewRatio(-0.1, 1, time.Second) }, "budget: NewRatio: ratio must be in [0, 1000], got -0.1"},
 		{"NaN per second", func() { budget.NewRatio(0.1, nan(), time.Second) }, "budget: NewRatio: minPerSecond must be in [0, 1e9], got NaN"},
 		{"short window", func() { budget.NewRatio(0.1, 1, time.Millisecond) }, "budget: NewRatio: window must be at least 10ms, got 1ms"},
-		{"valid", func() { budget.NewTokenBucket(1e12, 1); budget.NewRatio(0, 0, 10*time.Millisecond) }, ""},
+		{"zero capacity", func() { budget.NewQuota(0, 1, 1) }, "budget: NewQuota: capacity must be in [1, 1e12], got 0"},
+		{"transient cost above capacity", func() { budget.NewQuota(10, 11, 1) }, "budget: NewQuota: transientCost must be in [1, capacity], got 11"},
+		{"zero throttled cost", func() { budget.NewQuota(10, 1, 0) }, "budget: NewQuota: throttledCost must be in [1, capacity], got 0"},
+		{"valid", func() {
+			budget.NewTokenBucket(1e12, 1)
+			budget.NewRatio(0, 0, 10*time.Millisecond)
+			budget.NewQuota(1, 1, 1)
+		}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			defer func() {
@@ -44,8 +51,8 @@ func TestBudgetPanics(t *testing.T) {
 func nan() float64 { zero := 0.0; return zero / zero }
 
 // TestBudgetStopsRetryStorm: 100 callers against a service that always fails, 4
-// attempts each. Without a budget that is 4 calls per request; with the default
-// budget, barely more than one.
+// attempts each. Without a budget that is 4 calls per request; with a budget,
+// what its tokens pay for: 35 retries in all for the default.
 func TestBudgetStopsRetryStorm(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
@@ -53,7 +60,8 @@ func TestBudgetStopsRetryStorm(t *testing.T) {
 		min, max int64
 	}{
 		{"no budget", nil, 400, 400},
-		{"default budget", budget.Default(), 100, 110},
+		{"default budget: 35 retries of 14 tokens, then none", budget.Default(), 135, 135},
+		{"gRPC's token bucket", budget.NewTokenBucket(10, 0.2), 100, 110},
 		// A ratio budget's check and withdrawal are not one atomic step: callers
 		// racing may pass a few retries beyond the limit, as its doc says.
 		{"ratio budget", budget.NewRatio(0.1, 0, 10*time.Second), 100, 115},
@@ -141,11 +149,11 @@ func TestBudgetSharedAcrossGroupMapAndRun(t *testing.T) {
 		for range 20 {
 			_ = p.Run(t.Context(), op)
 		}
-		if n := calls.Load(); n > 110 {
-			t.Errorf("%d calls for 100 requests through a Group, MapAll and Run, want at most 110", n)
+		if n := calls.Load(); n != 135 {
+			t.Errorf("%d calls for 100 requests through a Group, MapAll and Run, want 135: 35 retries of 14 tokens in all", n)
 		}
-		if b.Tokens() != 0 {
-			t.Errorf("tokens = %v, want 0 after only failures", b.Tokens())
+		if b.Tokens() != 10 {
+			t.Errorf("tokens = %v, want 10 after only failures: less than a retry costs", b.Tokens())
 		}
 	})
 }

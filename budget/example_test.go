@@ -30,8 +30,8 @@ func ExampleDefault() {
 			fmt.Println("unexpected:", err)
 		}
 	}
-	fmt.Printf("100 requests, %d calls, %.1f tokens left\n", calls, b.Tokens())
-	// Output: 100 requests, 103 calls, 0.0 tokens left
+	fmt.Printf("100 requests, %d calls, %d tokens left\n", calls, b.Tokens())
+	// Output: 100 requests, 135 calls, 10 tokens left
 }
 
 // A token bucket of your own size: gRPC's retryThrottling with maxTokens 100 and
@@ -39,11 +39,11 @@ func ExampleDefault() {
 func ExampleNewTokenBucket() {
 	b := budget.NewTokenBucket(100, 0.1)
 	for range 49 {
-		b.Attempted(false, true) // 49 failed attempts
+		b.Attempted(retry.ClassTransient, retry.ClassTransient) // 49 failed attempts
 	}
-	fmt.Println(b.Tokens(), b.AllowRetry())
-	b.Attempted(false, true)
-	fmt.Println(b.Tokens(), b.AllowRetry())
+	fmt.Println(b.Tokens(), b.Allow(retry.ClassTransient))
+	b.Attempted(retry.ClassTransient, retry.ClassTransient)
+	fmt.Println(b.Tokens(), b.Allow(retry.ClassTransient))
 	// Output:
 	// 51 true
 	// 50 false
@@ -54,8 +54,8 @@ func ExampleNewTokenBucket() {
 func ExampleNewRatio() {
 	b := budget.NewRatio(0.2, 0, 10*time.Second) // no reserve, to show the ratio
 	for range 10 {
-		b.Attempted(true, false) // 10 calls
+		b.Attempted(retry.ClassAnswered, 0) // 10 calls
 	}
-	fmt.Println(b.AllowRetry(), b.AllowRetry(), b.AllowRetry())
+	fmt.Println(b.Allow(retry.ClassTransient), b.Allow(retry.ClassTransient), b.Allow(retry.ClassTransient))
 	// Output: true true false
 }

@@ -49,16 +49,17 @@ func NewRatio(ratio, minPerSecond float64, window time.Duration) *Ratio {
 	return &Ratio{ratio: ratio, reserve: minPerSecond * window.Seconds(), slot: window / ratioSlots}
 }
 
-// Attempted deposits a call when first is true; other attempts change nothing.
-func (b *Ratio) Attempted(first, _ bool) {
-	if first {
+// Attempted deposits a call after its first attempt (spent is zero); other
+// attempts change nothing.
+func (b *Ratio) Attempted(_, spent retry.Class) {
+	if spent == 0 {
 		b.current().calls.Add(1)
 	}
 }
 
-// AllowRetry reports whether the window's balance covers one more retry, and if so
-// withdraws it.
-func (b *Ratio) AllowRetry() bool {
+// Allow reports whether the window's balance covers one more attempt, a retry or an
+// extra one alike, and if so withdraws it.
+func (b *Ratio) Allow(retry.Class) bool {
 	cur := b.current()
 	now := cur.epoch.Load()
 	var calls, retries int64

@@ -120,8 +120,8 @@ var errNotFound = errors.New("not found")
 // refuseBudget is a retry.Budget that allows no retry.
 type refuseBudget struct{}
 
-func (refuseBudget) Attempted(first, failed bool) {}
-func (refuseBudget) AllowRetry() bool             { return false }
+func (refuseBudget) Attempted(_, _ retry.Class) {}
+func (refuseBudget) Allow(retry.Class) bool     { return false }
 
 // TestLogEndWithPolicy ends real calls in every way, on virtual time, with LogEnd in
 // OnEnd: attempts fail at once and Wait chooses pauses of one second.

@@ -26,6 +26,7 @@ type call struct {
 	ctx   context.Context
 	a     Attempt
 	stats *Stats
+	spent Class         // what the Budget granted for the current attempt: 0 for the first
 	clock bool          // whether anything can observe time, so t0 is set
 	t0    time.Duration // when the first attempt began, as a monotonic offset (see clock)
 	timer *time.Timer
@@ -100,7 +101,7 @@ func (c *call) end(err error, rejected bool) (again bool, final error) {
 	}
 	if err == nil && !rejected {
 		if c.p.Budget != nil {
-			c.p.Budget.Attempted(c.a.Number == 1, false)
+			c.p.Budget.Attempted(ClassAnswered, c.spent)
 		}
 		c.finish(ReasonSuccess)
 		return false, nil
@@ -118,17 +119,22 @@ func (c *call) failed(err error) (bool, error) {
 	}
 	if c.ctx.Err() != nil {
 		if c.p.Budget != nil {
-			c.p.Budget.Attempted(c.a.Number == 1, false) // the caller's doing, not the service's
+			c.p.Budget.Attempted(0, c.spent) // the caller's doing: it tells nothing of the service
 		}
 		return false, c.giveUp(ReasonContext)
 	}
 	if err != nil && !c.retryable(err) {
 		return false, c.notRetried(err)
 	}
-	if c.p.Budget != nil {
-		c.p.Budget.Attempted(c.a.Number == 1, true)
+	hint := serverHint(err)
+	class := ClassTransient
+	if c.throttled(err, hint) {
+		class = ClassThrottled
 	}
-	delay, hint := c.pause()
+	if c.p.Budget != nil {
+		c.p.Budget.Attempted(class, c.spent)
+	}
+	delay, hinted := c.pause(hint)
 	c.a.Delay = delay
 	if c.p.Stop == nil && c.a.Number >= DefaultAttempts || c.p.Stop != nil && c.p.Stop(c.a) {
 		return false, c.giveUp(ReasonStop)
@@ -137,18 +143,22 @@ func (c *call) failed(err error) (bool, error) {
 	if dl, ok := c.ctx.Deadline(); ok || c.clock && delay > 0 {
 		now = time.Now()
 		if left := dl.Sub(now); ok && delay >= left {
-			if hint == 0 || hint >= left {
+			if hinted == 0 || hinted >= left {
 				return false, c.giveUp(ReasonDeadline)
 			}
 			// The server's hint fits, its jitter does not: spread the extra over
 			// half of what is left, so the attempt still has time to run.
-			delay = hint + backoff.Uniform(hintSource, 0, (left-hint)/2)
+			delay = hinted + backoff.Uniform(backoff.HintSource, 0, (left-hinted)/2)
 			c.a.Delay = delay
 		}
 	}
-	if c.p.Budget != nil && !c.p.Budget.AllowRetry() {
+	if c.p.Budget != nil && !c.p.Budget.Allow(class) {
+		if hinted > 0 && !c.sleep(delay, now) { // keep the server's pace
+			return false, c.giveUp(ReasonContext)
+		}
 		return false, c.giveUp(ReasonBudget)
 	}
+	c.spent = class
 	if c.p.BeforeSleep != nil {
 		c.p.BeforeSleep(c.a)
 		if c.clock && delay > 0 {
@@ -160,6 +170,19 @@ func (c *call) failed(err error) (bool, error) {
 	}
 	c.a.PrevDelay, c.a.Delay = delay, 0
 	return true, nil
+}
+
+// throttled reports whether a failure worth retrying is the service asking to slow
+// down: Policy.Throttled, or by default a server's hint or a status of 429.
+func (c *call) throttled(err error, hint time.Duration) bool {
+	if c.p.Throttled != nil {
+		return c.p.Throttled(c.a)
+	}
+	if hint > 0 {
+		return true
+	}
+	s, ok := errchain.Find[interface{ StatusCode() int }](err)
+	return ok && s.StatusCode() == 429
 }
 
 // retryable applies the attempt timeout and the Retry predicate to err, which is
@@ -174,28 +197,22 @@ func (c *call) retryable(err error) bool {
 	return c.p.Retry(c.a)
 }
 
-// hintSource is where the jitter above a server's hint comes from; nil is
-// math/rand/v2's global generator. Tests seed it.
-var hintSource backoff.Source
-
 // pause chooses the pause before the next attempt and returns it with the server's
 // hint it honours, if any (else 0). A hint, clamped to MaxRetryAfter, sets the pause
 // whatever Wait says, with a random extra of up to half of it so that clients told
 // the same thing do not return in step; without one, Wait (or the default
 // full-jitter backoff) chooses, and a negative result counts as 0.
-func (c *call) pause() (delay, hint time.Duration) {
-	if c.p.MaxRetryAfter >= 0 {
-		if hint = serverHint(c.a.Err); hint > 0 {
-			limit := c.p.MaxRetryAfter
-			if limit == 0 {
-				limit = DefaultMaxRetryAfter
-			}
-			hint = min(hint, limit)
-			return backoff.Add(hint, backoff.Uniform(hintSource, 0, hint/2)), hint
+func (c *call) pause(hint time.Duration) (delay, hinted time.Duration) {
+	if hint > 0 && c.p.MaxRetryAfter >= 0 {
+		limit := c.p.MaxRetryAfter
+		if limit == 0 {
+			limit = DefaultMaxRetryAfter
 		}
+		hint = min(hint, limit)
+		return backoff.Add(hint, backoff.Uniform(backoff.HintSource, 0, hint/2)), hint
 	}
 	if c.p.Wait == nil {
-		return backoff.Uniform(nil, 0, backoff.Exp(DefaultBase, DefaultCap, c.a.Number)), 0
+		return backoff.Uniform(nil, 0, backoff.Exp(defaultBase, defaultCap, c.a.Number)), 0
 	}
 	return max(c.p.Wait(c.a), 0), 0
 }
@@ -245,7 +262,7 @@ func (c *call) addSlept(d time.Duration, since time.Time) {
 // notRetried ends the call with an error that is not retried.
 func (c *call) notRetried(err error) error {
 	if c.p.Budget != nil {
-		c.p.Budget.Attempted(c.a.Number == 1, false)
+		c.p.Budget.Attempted(ClassAnswered, c.spent)
 	}
 	c.a.Err = err
 	c.finish(ReasonNotRetried)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/tenacious-go/tenacious/internal/backoff"
 )
 
 // hintError is a failure that carries a server's hint, as retryhttp's StatusError
@@ -32,8 +34,8 @@ func (s *lockedSource) Uint64() uint64 {
 
 // seedHints makes the jitter above hints reproducible for the test.
 func seedHints(t *testing.T) {
-	hintSource = &lockedSource{src: rand.NewPCG(1, 2)}
-	t.Cleanup(func() { hintSource = nil })
+	backoff.HintSource = &lockedSource{src: rand.NewPCG(1, 2)}
+	t.Cleanup(func() { backoff.HintSource = nil })
 }
 
 // pausesOf runs one call of p that fails once with err and then succeeds, and

@@ -62,7 +62,7 @@ func (l *Loop) Attempts() iter.Seq[*Try] {
 			if !more { // break or return in the body: stop here, no pause
 				l.err = unmark(t.err)
 				if c.p.Budget != nil {
-					c.p.Budget.Attempted(c.a.Number == 1, false)
+					c.p.Budget.Attempted(ClassAnswered, c.spent)
 				}
 				c.a.Err = l.err
 				if c.clock {

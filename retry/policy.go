@@ -10,10 +10,6 @@ import (
 const (
 	// DefaultAttempts is the number of attempts a nil Stop allows.
 	DefaultAttempts = 3
-	// DefaultBase and DefaultCap bound the full-jitter exponential backoff of a nil
-	// Wait: a pause drawn uniformly from [0, min(DefaultCap, DefaultBase·2^(n-1))].
-	DefaultBase = 100 * time.Millisecond
-	DefaultCap  = 10 * time.Second
 	// DefaultMaxRetryAfter is the longest server hint a zero MaxRetryAfter honours.
 	DefaultMaxRetryAfter = time.Minute
 )
@@ -43,8 +39,8 @@ type Policy struct {
 
 	// Stop says when to give up; nil stops after DefaultAttempts attempts.
 	Stop Stop
-	// Wait chooses each pause; nil is full-jitter exponential backoff between 0 and
-	// min(DefaultCap, DefaultBase·2^(n-1)). A server's hint in the attempt's error
+	// Wait chooses each pause; nil is full-jitter exponential backoff: after attempt
+	// n, a pause drawn uniformly from [0, min(10s, 100ms·2^(n-1))]. A server's hint in the attempt's error
 	// overrides it: see MaxRetryAfter.
 	Wait Wait
 	// Retry says which errors are worth another attempt; nil retries every error
@@ -88,9 +84,17 @@ type Policy struct {
 	AttemptTimeout time.Duration
 
 	// Budget, if set, caps retries as a share of the traffic of every call that
-	// shares it (see package budget). When it refuses a retry, the call gives up at
-	// once with ReasonBudget. Nil means no budget.
+	// shares it (see package budget). When it refuses a retry, the call gives up
+	// with ReasonBudget: at once, or, if the failure carried a server's hint, after
+	// waiting out the pause the hint set, so that a caller who sends its next
+	// request at once still goes at the server's pace. Nil means no budget.
 	Budget Budget
+
+	// Throttled says which failures worth retrying are the service asking the
+	// caller to slow down (ClassThrottled, for the Budget) rather than failing
+	// (ClassTransient). Nil means a failure whose error carries a server's hint
+	// (see MaxRetryAfter) or a StatusCode() of 429.
+	Throttled Predicate
 }
 
 // Run calls op until it succeeds or the Policy gives up, and returns nil or op's last
@@ -125,3 +129,9 @@ func mustCall(fn string, ctx context.Context, nilOp bool) {
 		panic("retry: " + fn + ": nil operation")
 	}
 }
+
+// The full-jitter exponential backoff of a nil Wait: see Policy.Wait.
+const (
+	defaultBase = 100 * time.Millisecond
+	defaultCap  = 10 * time.Second
+)

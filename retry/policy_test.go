@@ -139,21 +139,21 @@ func TestHookOrder(t *testing.T) {
 			"before n=1 err=<nil> delay=0s prev=0s slept=0s",
 			"after n=1 err=flaky delay=0s prev=0s slept=0s",
 			"retry n=1",
-			"budget: attempted first=true failed=true",
+			"budget: attempted transient spent=Class(0)",
 			"stop n=1 delay=1s",
-			"budget: allow?",
+			"budget: allow transient?",
 			"sleep n=1 err=flaky delay=1s prev=0s slept=0s",
 			"before n=2 err=<nil> delay=0s prev=1s slept=1s",
 			"after n=2 err=flaky delay=0s prev=1s slept=1s",
 			"retry n=2",
-			"budget: attempted first=false failed=true",
+			"budget: attempted transient spent=transient",
 			"stop n=2 delay=2s",
-			"budget: allow?",
+			"budget: allow transient?",
 			"sleep n=2 err=flaky delay=2s prev=1s slept=1s",
 			"before n=3 err=<nil> delay=0s prev=2s slept=3s",
 			"after n=3 err=flaky delay=0s prev=2s slept=3s",
 			"retry n=3",
-			"budget: attempted first=false failed=true",
+			"budget: attempted transient spent=transient",
 			"stop n=3 delay=3s",
 			"end n=3 err=flaky delay=3s prev=2s slept=3s reason=stop",
 		}
@@ -560,12 +560,12 @@ func TestPolicyOnTheStackDoesNotEscape(t *testing.T) {
 // eventBudget allows every retry and records when the engine consults it.
 type eventBudget struct{ events *[]string }
 
-func (b *eventBudget) Attempted(first, failed bool) {
-	*b.events = append(*b.events, fmt.Sprintf("budget: attempted first=%v failed=%v", first, failed))
+func (b *eventBudget) Attempted(result, spent Class) {
+	*b.events = append(*b.events, fmt.Sprintf("budget: attempted %v spent=%v", result, spent))
 }
 
-func (b *eventBudget) AllowRetry() bool {
-	*b.events = append(*b.events, "budget: allow?")
+func (b *eventBudget) Allow(c Class) bool {
+	*b.events = append(*b.events, fmt.Sprintf("budget: allow %v?", c))
 	return true
 }
 

@@ -18,14 +18,14 @@ import (
 // countingBudget allows every retry and counts the attempts it is told of.
 type countingBudget struct{ attempts, failed atomic.Int64 }
 
-func (b *countingBudget) Attempted(_, failed bool) {
+func (b *countingBudget) Attempted(result, _ retry.Class) {
 	b.attempts.Add(1)
-	if failed {
+	if result == retry.ClassTransient || result == retry.ClassThrottled {
 		b.failed.Add(1)
 	}
 }
 
-func (b *countingBudget) AllowRetry() bool { return true }
+func (b *countingBudget) Allow(retry.Class) bool { return true }
 
 // flakyRoundTripper answers 503 to every first request of a path, then 200.
 type flakyRoundTripper struct {

@@ -117,6 +117,11 @@ type Source interface {
 	Uint64() uint64
 }
 
+// HintSource, if set, is where the engine draws the random extra above a server's
+// hint; nil is math/rand/v2's global generator. Tests of the module seed it (with a
+// source safe for concurrent use) and reset it when they end.
+var HintSource Source
+
 // Uniform returns a duration drawn uniformly from [lo, hi]; if hi <= lo it returns lo.
 // Negative bounds count as 0.
 func Uniform(src Source, lo, hi time.Duration) time.Duration {

@@ -16,7 +16,7 @@ var errNilResponse = errors.New("retryhttp: Base returned a nil *http.Response w
 // one: the operation of the round trip's Policy. A response with a status of 400 or more comes with
 // its *StatusError.
 func (rt *roundTrip) attempt(ctx context.Context) (*http.Response, error) {
-	rt.last, rt.serviceFailed, rt.refused = nil, false, ""
+	rt.last, rt.failed, rt.refused = nil, 0, ""
 	if rt.timeout <= 0 {
 		return rt.classify(rt.send(ctx, false))
 	}
@@ -96,7 +96,9 @@ func (rt *roundTrip) classify(resp *http.Response, err error) (*http.Response, e
 // retry that was worth it, for the error RoundTrip returns.
 func (rt *roundTrip) retry(a retry.Attempt) bool {
 	worth := rt.worthRetrying(a)
-	rt.serviceFailed = worth
+	if worth {
+		rt.failed = rt.failureClass(a)
+	}
 	switch {
 	case !worth, rt.noRetry:
 		return false
@@ -129,16 +131,35 @@ func (rt *roundTrip) worthRetrying(a retry.Attempt) bool {
 	return rt.last == nil && (errors.Is(a.Err, io.EOF) || lostConnection(a.Err) != lossNone)
 }
 
-// Attempted and AllowRetry make a roundTrip the Budget of its Policy, in front of
-// the Transport Policy's: a failure counts as the service's when it was worth retrying,
-// whether or not the request could be sent again (a 503 to a POST is still a
-// sign of overload).
-func (rt *roundTrip) Attempted(first, failed bool) {
-	rt.budget.Attempted(first, failed || rt.serviceFailed)
+// Attempted and Allow make a roundTrip the Budget of its Policy, in front of the
+// Policy's own: a failure counts as the service's when it was worth retrying,
+// whether or not the request could be sent again (a 503 to a POST is still a sign
+// of overload).
+func (rt *roundTrip) Attempted(result, spent retry.Class) {
+	if result == retry.ClassAnswered && rt.failed != 0 {
+		result = rt.failed
+	}
+	rt.budget.Attempted(result, spent)
 }
 
-// AllowRetry asks the Transport Policy's Budget.
-func (rt *roundTrip) AllowRetry() bool { return rt.budget.AllowRetry() }
+// Allow asks the Policy's Budget.
+func (rt *roundTrip) Allow(c retry.Class) bool { return rt.budget.Allow(c) }
+
+// failureClass is the class of a failure worth retrying, as the engine decides it:
+// the Policy's Throttled, or by default a server's hint or a 429.
+func (rt *roundTrip) failureClass(a retry.Attempt) retry.Class {
+	throttled := rt.policy.Throttled != nil && rt.policy.Throttled(a)
+	if rt.policy.Throttled == nil {
+		var se *StatusError
+		if errors.As(a.Err, &se) {
+			throttled = se.Code == http.StatusTooManyRequests || se.RetryAfter() > 0
+		}
+	}
+	if throttled {
+		return retry.ClassThrottled
+	}
+	return retry.ClassTransient
+}
 
 // isTimeout reports whether err says that a deadline passed: a context deadline
 // or an error whose Timeout method says so.

@@ -26,7 +26,8 @@ func TestBudgetStopsRetryStorm(t *testing.T) {
 		min, max int32
 	}{
 		{"no budget", nil, 400, 400},
-		{"default budget", budget.Default(), 100, 110},
+		{"default budget: 35 retries of 14 tokens, then none", budget.Default(), 135, 135},
+		{"gRPC's token bucket", budget.NewTokenBucket(10, 0.2), 100, 110},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
@@ -63,7 +64,7 @@ func TestBudgetRefusalIsVisibleToHooks(t *testing.T) {
 		http.Error(w, "busy", http.StatusTooManyRequests)
 	})
 	b := budget.NewTokenBucket(2, 1)
-	b.Attempted(false, true) // at half: no retries
+	b.Attempted(retry.ClassTransient, retry.ClassTransient) // at half: no retries
 	e.p.Budget = b
 	var gaveUp int
 	var reason retry.Reason
@@ -87,12 +88,12 @@ func TestBudgetRefusalIsVisibleToHooks(t *testing.T) {
 // TestBudgetHearsFailuresItCannotRetry: POSTs to a server that is down are sent
 // once each, but the budget must still hear that the service fails, so that the
 // GETs that follow are throttled instead of being retried on credit the POSTs
-// earned.
+// earned. (A token bucket charges failures; budget.Default charges retries.)
 func TestBudgetHearsFailuresItCannotRetry(t *testing.T) {
 	e := newEnv(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 	})
-	b := budget.Default()
+	b := budget.NewTokenBucket(10, 0.2)
 	e.p.Budget = b
 	for range 20 {
 		resp, err := e.client.Post(e.srv.URL, "text/plain", http.NoBody)
@@ -117,11 +118,11 @@ func TestBudgetHearsFailuresItCannotRetry(t *testing.T) {
 	}
 }
 
-// heard is what a recordingBudget heard: an Attempted call, or "allow" for an
-// AllowRetry.
+// heard is what a recordingBudget heard: an Attempted call with its result and
+// what it spent, or an Allow call with its class.
 type heard struct {
-	Call          string
-	First, Failed bool
+	Call                 string
+	Result, Spent, Class retry.Class
 }
 
 // recordingBudget is a retry.Budget that records what it hears and allows every
@@ -131,16 +132,16 @@ type recordingBudget struct {
 	heard []heard
 }
 
-func (b *recordingBudget) Attempted(first, failed bool) {
+func (b *recordingBudget) Attempted(result, spent retry.Class) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.heard = append(b.heard, heard{"attempted", first, failed})
+	b.heard = append(b.heard, heard{Call: "attempted", Result: result, Spent: spent})
 }
 
-func (b *recordingBudget) AllowRetry() bool {
+func (b *recordingBudget) Allow(c retry.Class) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.heard = append(b.heard, heard{Call: "allow"})
+	b.heard = append(b.heard, heard{Call: "allow", Class: c})
 	return true
 }
 
@@ -181,12 +182,13 @@ func TestPolicyBudgetHearsTransport(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		failThenSucceed := []heard{{"attempted", true, true}, {Call: "allow"}, {"attempted", false, false}}
+		T, A := retry.ClassTransient, retry.ClassAnswered
+		failThenSucceed := []heard{{Call: "attempted", Result: T}, {Call: "allow", Class: T}, {Call: "attempted", Result: A, Spent: T}}
 		var want []heard
-		want = append(want, failThenSucceed...)             // GET
-		want = append(want, failThenSucceed...)             // GET
-		want = append(want, heard{"attempted", true, true}) // POST
-		want = append(want, failThenSucceed...)             // retry.Do
+		want = append(want, failThenSucceed...)                  // GET
+		want = append(want, failThenSucceed...)                  // GET
+		want = append(want, heard{Call: "attempted", Result: T}) // POST: the service failed
+		want = append(want, failThenSucceed...)                  // retry.Do
 		if diff := cmp.Diff(want, b.heard); diff != "" {
 			t.Errorf("the Budget heard (-want +got):\n%s", diff)
 		}

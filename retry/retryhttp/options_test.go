@@ -39,7 +39,7 @@ func TestWithoutRetry(t *testing.T) {
 		if diff := cmp.Diff([]string{"before", "end not_retried"}, seen); diff != "" {
 			t.Errorf("hooks saw (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff([]heard{{"attempted", true, true}}, b.heard); diff != "" {
+		if diff := cmp.Diff([]heard{{Call: "attempted", Result: retry.ClassTransient}}, b.heard); diff != "" {
 			t.Errorf("the Budget heard (-want +got):\n%s", diff)
 		}
 

@@ -81,9 +81,9 @@ type roundTrip struct {
 	noRetry    bool // the request was made with WithoutRetry
 	attempts   int  // attempts sent so far
 	n500       int  // attempts answered with 500
-	// serviceFailed: the last attempt failed in a way worth retrying, whether or
-	// not it could be retried; what the budget hears.
-	serviceFailed bool
+	// failed: the class of the last attempt's failure if it was worth retrying,
+	// whether or not it could be retried (what the budget hears); 0 otherwise.
+	failed retry.Class
 	// refused: why the Transport did not retry the last attempt, which was worth
 	// retrying, for safety (a NotRetriedError reason); empty otherwise.
 	refused string
