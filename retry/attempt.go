@@ -44,6 +44,10 @@ type Attempt struct {
 	// Name is the Policy's Name: what the call does, for hooks to report.
 	Name string
 
+	// Hedge reports whether the attempt was started as a hedge, while others were
+	// still in flight (see Hedger).
+	Hedge bool
+
 	// Reason says how the call ended, in the OnEnd hook; everywhere else it is zero,
 	// as the call goes on.
 	Reason Reason

@@ -14,7 +14,7 @@ import (
 // strategy, since a strategy is a closure the engine cannot see into.
 func (p *Policy) usesTime() bool {
 	return p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnEnd != nil ||
-		p.Stop != nil || p.Wait != nil || p.Retry != nil
+		p.Stop != nil || p.Wait != nil || p.Retry != nil || p.Throttled != nil || p.Hedger != nil
 }
 
 // call is the state of one call: everything that changes lives here, on the
@@ -134,31 +134,18 @@ func (c *call) failed(err error) (bool, error) {
 	if c.p.Budget != nil {
 		c.p.Budget.Attempted(class, c.spent)
 	}
-	delay, hinted := c.pause(hint)
-	c.a.Delay = delay
-	if c.p.Stop == nil && c.a.Number >= DefaultAttempts || c.p.Stop != nil && c.p.Stop(c.a) {
-		return false, c.giveUp(ReasonStop)
-	}
-	var now time.Time
-	if dl, ok := c.ctx.Deadline(); ok || c.clock && delay > 0 {
-		now = time.Now()
-		if left := dl.Sub(now); ok && delay >= left {
-			if hinted == 0 || hinted >= left {
-				return false, c.giveUp(ReasonDeadline)
-			}
-			// The server's hint fits, its jitter does not: spread the extra over
-			// half of what is left, so the attempt still has time to run.
-			delay = hinted + backoff.Uniform(backoff.HintSource, 0, (left-hinted)/2)
-			c.a.Delay = delay
-		}
-	}
-	if c.p.Budget != nil && !c.p.Budget.Allow(class) {
-		if hinted > 0 && !c.sleep(delay, now) { // keep the server's pace
+	reason, hinted, now := c.allowRetry(class, hint)
+	switch reason {
+	case ReasonBudget:
+		if hinted > 0 && !c.sleep(c.a.Delay, now) { // keep the server's pace
 			return false, c.giveUp(ReasonContext)
 		}
 		return false, c.giveUp(ReasonBudget)
+	case ReasonStop, ReasonDeadline:
+		return false, c.giveUp(reason)
 	}
 	c.spent = class
+	delay := c.a.Delay
 	if c.p.BeforeSleep != nil {
 		c.p.BeforeSleep(c.a)
 		if c.clock && delay > 0 {
@@ -170,6 +157,34 @@ func (c *call) failed(err error) (bool, error) {
 	}
 	c.a.PrevDelay, c.a.Delay = delay, 0
 	return true, nil
+}
+
+// allowRetry decides whether a failure of class, which carried the server's hint
+// (0 for none), is retried: it chooses the pause, in c.a.Delay, and asks Stop, the
+// deadline and the Budget, in that order. It returns 0 if the retry goes ahead,
+// else the reason it does not; the hint the pause honours, if any; and the time
+// it read, if it read the clock, from which the pause counts.
+func (c *call) allowRetry(class Class, hint time.Duration) (reason Reason, hinted time.Duration, now time.Time) {
+	delay, hinted := c.pause(hint)
+	c.a.Delay = delay
+	if c.p.Stop == nil && c.a.Number >= DefaultAttempts || c.p.Stop != nil && c.p.Stop(c.a) {
+		return ReasonStop, hinted, now
+	}
+	if dl, ok := c.ctx.Deadline(); ok || c.clock && delay > 0 {
+		now = time.Now()
+		if left := dl.Sub(now); ok && delay >= left {
+			if hinted == 0 || hinted >= left {
+				return ReasonDeadline, hinted, now
+			}
+			// The server's hint fits, its jitter does not: spread the extra over
+			// half of what is left, so the attempt still has time to run.
+			c.a.Delay = hinted + backoff.Uniform(backoff.HintSource, 0, (left-hinted)/2)
+		}
+	}
+	if c.p.Budget != nil && !c.p.Budget.Allow(class) {
+		return ReasonBudget, hinted, now
+	}
+	return 0, hinted, now
 }
 
 // throttled reports whether a failure worth retrying is the service asking to slow
@@ -206,7 +221,7 @@ func (c *call) pause(hint time.Duration) (delay, hinted time.Duration) {
 	if hint > 0 && c.p.MaxRetryAfter >= 0 {
 		limit := c.p.MaxRetryAfter
 		if limit == 0 {
-			limit = DefaultMaxRetryAfter
+			limit = defaultMaxRetryAfter
 		}
 		hint = min(hint, limit)
 		return backoff.Add(hint, backoff.Uniform(backoff.HintSource, 0, hint/2)), hint

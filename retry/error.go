@@ -25,8 +25,10 @@ type Error struct {
 	// Reason says why the call gave up: ReasonStop, ReasonDeadline, ReasonBudget or
 	// ReasonContext.
 	Reason Reason
-	// Attempts is the number of attempts made.
+	// Attempts is the number of attempts made, hedges included.
 	Attempts int
+	// Hedges is how many of the attempts were hedges (see Hedger).
+	Hedges int
 	// Last is the last attempt's error; nil when its result was rejected by
 	// RetryResult.
 	Last error

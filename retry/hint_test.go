@@ -68,7 +68,7 @@ func TestServerHintOverridesWait(t *testing.T) {
 		{"hint deep in the chain", Policy{Wait: fast}, fmt.Errorf("call: %w", errors.Join(errFlaky, &hintError{time.Second})), time.Second, 1500 * time.Millisecond},
 		{"first positive hint wins", Policy{Wait: fast}, errors.Join(&hintError{0}, &hintError{-time.Second}, &hintError{time.Second}), time.Second, 1500 * time.Millisecond},
 		{"zero hint is no hint", Policy{Wait: fast}, &hintError{0}, 10 * time.Millisecond, 10 * time.Millisecond},
-		{"clamped to the default cap", Policy{Wait: fast}, &hintError{time.Hour}, DefaultMaxRetryAfter, DefaultMaxRetryAfter * 3 / 2},
+		{"clamped to the default cap", Policy{Wait: fast}, &hintError{time.Hour}, defaultMaxRetryAfter, defaultMaxRetryAfter * 3 / 2},
 		{"clamped to MaxRetryAfter", Policy{Wait: fast, MaxRetryAfter: 10 * time.Second}, &hintError{time.Hour}, 10 * time.Second, 15 * time.Second},
 		{"saturating hint", Policy{Wait: fast, MaxRetryAfter: 1<<63 - 1}, &hintError{1<<63 - 1}, 1<<63 - 1, 1<<63 - 1},
 		{"negative MaxRetryAfter ignores hints", Policy{Wait: fast, MaxRetryAfter: -1}, &hintError{time.Hour}, 10 * time.Millisecond, 10 * time.Millisecond},

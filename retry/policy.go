@@ -10,8 +10,6 @@ import (
 const (
 	// DefaultAttempts is the number of attempts a nil Stop allows.
 	DefaultAttempts = 3
-	// DefaultMaxRetryAfter is the longest server hint a zero MaxRetryAfter honours.
-	DefaultMaxRetryAfter = time.Minute
 )
 
 // Policy says how to retry a call: when to stop, how long to wait, which failures to
@@ -69,9 +67,9 @@ type Policy struct {
 	// HTTP Retry-After this way; an error of your own can too). When the failed
 	// attempt's error carries a positive hint, the pause is the hint, clamped to
 	// MaxRetryAfter, plus a random extra of up to half of it, so that clients told
-	// the same thing do not come back in step; Wait is not asked. Zero means
-	// DefaultMaxRetryAfter; a negative value ignores hints, so that Wait alone
-	// chooses every pause.
+	// the same thing do not come back in step; Wait is not asked. Zero means a
+	// minute; a negative value ignores hints, so that Wait alone chooses every
+	// pause.
 	MaxRetryAfter time.Duration
 
 	// AttemptTimeout, if positive, bounds each attempt: the operation's context ends
@@ -89,6 +87,12 @@ type Policy struct {
 	// waiting out the pause the hint set, so that a caller who sends its next
 	// request at once still goes at the server's pace. Nil means no budget.
 	Budget Budget
+
+	// Hedger, if set, lets Retrier.Hedge, and adapters for requests they know are
+	// safe to repeat, start another attempt when the ones in flight are slow to
+	// answer, and take the first good answer (see Hedger). Every other call runs
+	// one attempt at a time, whatever it holds.
+	Hedger Hedger
 
 	// Throttled says which failures worth retrying are the service asking the
 	// caller to slow down (ClassThrottled, for the Budget) rather than failing
@@ -135,3 +139,6 @@ const (
 	defaultBase = 100 * time.Millisecond
 	defaultCap  = 10 * time.Second
 )
+
+// defaultMaxRetryAfter is the longest server hint a zero MaxRetryAfter honours.
+const defaultMaxRetryAfter = time.Minute

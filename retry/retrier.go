@@ -32,6 +32,12 @@ type Retrier[T any] struct {
 	// predicate.Never() to retry results only, as tenacity's retry_if_result alone
 	// does.
 	RetryResult func(T) bool
+
+	// Discard, if set, receives the result of every attempt of Hedge that lost the
+	// race (see Hedger) and returned without an error, once the call is decided:
+	// close what the result holds, such as a response body. It runs on the call's
+	// goroutine before the call returns, once per such result. Do never calls it.
+	Discard func(T)
 }
 
 // Do is [Do] with r's Policy, and RetryResult applied to every successful result: a
@@ -41,6 +47,23 @@ type Retrier[T any] struct {
 func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
 	mustCall("Retrier.Do", ctx, op == nil)
 	return do(ctx, &r.Policy, op, r.RetryResult)
+}
+
+// Hedge is [Retrier.Do] with hedging: with a Hedger in the Policy, it starts
+// another attempt whenever the ones in flight are slow to answer, runs them
+// concurrently, takes the first acceptable result and hands the others to
+// Discard (see Hedger for the rules). Call it only for an operation that is safe
+// to run several times at once; Do, Run and the other call shapes never do.
+// Without a Hedger, Hedge is Do. Hedge panics if ctx or op is nil.
+//
+// Unlike Do, Hedge hands op to goroutines of its own, so a closure passed to it
+// is allocated on the heap.
+func (r *Retrier[T]) Hedge(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
+	mustCall("Retrier.Hedge", ctx, op == nil)
+	if r.Policy.Hedger == nil {
+		return do(ctx, &r.Policy, op, r.RetryResult)
+	}
+	return hedged(ctx, &r.Policy, op, r.RetryResult, r.Discard)
 }
 
 // do runs a typed call on the engine.

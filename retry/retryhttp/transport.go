@@ -103,8 +103,8 @@ type Transport struct {
 	//     caps it at MaxRetryAfter and adds up to half of it at random, so that
 	//     clients told the same thing do not come back in step.
 	//   - MaxRetryAfter: the longest pause a server's hint can ask for; zero means
-	//     retry.DefaultMaxRetryAfter (a minute), and a negative value ignores
-	//     hints, so that Wait alone chooses every pause.
+	//     a minute, and a negative value ignores hints, so that Wait alone chooses
+	//     every pause.
 	//   - Retry: nil is predicate.Transient plus the lost connections of rule 5. It
 	//     sees a response with a status of 400 or more as a *StatusError in
 	//     Attempt.Err, and a transport failure as Base's error; rules 1 to 4 apply

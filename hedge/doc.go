@@ -1,0 +1,16 @@
+// Package hedge holds the hedgers of package retry: implementations of
+// [retry.Hedger] that decide when a call starts another attempt because the ones
+// in flight are slow, for the slow tail of latency. Hedge only calls that are safe
+// to repeat, and keep a Budget in the Policy: hedges are paid from it, so a service
+// that is slow everywhere is not sent twice the load.
+//
+//	var search = retry.Policy{
+//		Name:   "search",
+//		Hedger: hedge.NewQuantile(0.95, 10*time.Millisecond, time.Second, 1),
+//		Budget: budget.Default(),
+//	}
+//	hits, err := retry.Do(ctx, &search, func(ctx context.Context) ([]Hit, error) { return index.Search(ctx, q) })
+//
+// [Fixed] hedges after a constant delay; [NewQuantile] after a quantile of the
+// latencies it has observed, so that about the slowest share of calls hedges.
+package hedge
