@@ -21,10 +21,11 @@
 //	u, err := retry.Do(ctx, &users, func(ctx context.Context) (User, error) { return api.User(ctx, id) })
 //	err = users.Run(ctx, func(ctx context.Context) error { return api.Ping(ctx) })
 //
-// [Do] infers the result type; a [Retrier] adds a result predicate to a Policy;
-// [Policy.Run] serves error-only calls, [Policy.Loop] the range-over-func form,
-// [Group] and [Map] many calls under one deadline, [Wrap] a decorator, and adapters
-// such as retryhttp's Transport take the same Policy.
+// [Do] infers the result type; a [Retrier] adds a result predicate to a Policy, and
+// its [Retrier.Hedge] hedges the slow tail (see [Hedger]); [Policy.Run] serves
+// error-only calls, [Policy.Loop] the range-over-func form, [Group] and [Map] many
+// calls under one deadline, [Wrap] a decorator, and adapters such as retryhttp's
+// Transport take the same Policy.
 //
 // The zero Policy is ready to use, a Policy is safe for concurrent use, and the
 // success path allocates nothing. Each call keeps its own state: [WithStats] reads it.
@@ -34,7 +35,8 @@
 // server's hint carried by the error, such as an HTTP Retry-After, jittered above
 // and capped by MaxRetryAfter; otherwise Wait), Stop sees it, the context's
 // deadline is checked (a pause that would outlast it gives up at once), the
-// [Budget], if any, is asked, BeforeSleep runs and the call sleeps. When the call
+// [Budget], if any, is asked (it hears each attempt's [Class]: answered,
+// transient or throttled), BeforeSleep runs and the call sleeps. When the call
 // ends, however it ends, OnEnd runs once and Attempt.Reason says how. A hook never
 // fires for a retry that will not happen.
 //
