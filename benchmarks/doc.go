@@ -11,4 +11,5 @@
 //
 //	./run.sh                                     # -count 6: about four minutes
 //	go test -run . -bench . -benchtime=1x ./...  # every benchmark once, for CI
+//	go test -run TestLimiter -v .                # scenario 8 alone: issue 12's rate limiter
 package benchmarks

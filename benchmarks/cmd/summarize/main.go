@@ -2,7 +2,9 @@
 // runs into the Markdown tables of RESULTS.md: for each scenario and library, the
 // median over the runs of ns/op, B/op and allocs/op and the ratio of the median
 // ns/op to the scenario's baseline; and the medians of the latency metrics of the
-// cancellation and overshoot scenarios.
+// cancellation and overshoot scenarios; and, if the input holds the lines that
+// TestLimiter logs (go test -run TestLimiter -v), the table of the limiter
+// scenario.
 //
 // Usage:
 //

@@ -63,7 +63,45 @@ func write(w io.Writer, r *run, cmd string) error {
 		e.printf("| %s | %s | %s | %s |\n", lib, duration(median(c["median-ns"])),
 			duration(largest(c["max-ns"])), duration(median(o["overshoot-ns"])))
 	}
+	writeLimiter(e, r)
 	return e.err
+}
+
+// writeLimiter writes the table of the limiter scenario, if r has its runs.
+func writeLimiter(e *errWriter, r *run) {
+	if len(r.limiterOrder) == 0 {
+		return
+	}
+	e.printf("\n8. The limiter (issue 12), in virtual time (testing/synctest), so every\n" +
+		"figure is exact and the same on every run: a server admits 300 requests/s\n" +
+		"(token bucket, burst 30) and refuses the rest with 429 or 503 and\n" +
+		"Retry-After: 1; 64 clients send their next request as soon as the last one\n" +
+		"ends, each with a 10s deadline; a round trip takes 5ms. ok: the share of\n" +
+		"requests that ended with a 200; attempts: the mean attempts per request the\n" +
+		"server saw; ok/s: the requests that ended with a 200, per second of the run\n" +
+		"(60s; the bare client, 43 times busier, 2s, which its 30-request burst\n" +
+		"favours). go-retryablehttp and failsafehttp make 5 attempts, tenacious's\n" +
+		"zero Transport 4 (tenacious-5-attempts: 5); tenacious+refusing-budget has a\n" +
+		"budget that refuses every retry, so that each refusal is returned after its\n" +
+		"Retry-After. Alone: `cd benchmarks && go test -run TestLimiter -v .`\n\n")
+	e.printf("| Client |")
+	for _, code := range r.limiterCodes {
+		e.printf(" ok (%d) | attempts | ok/s |", code)
+	}
+	e.printf("\n| --- |%s\n", strings.Repeat(" ---: | ---: | ---: |", len(r.limiterCodes)))
+	for _, client := range r.limiterOrder {
+		e.printf("| %s |", client)
+		for _, code := range r.limiterCodes {
+			lr, ok := r.limiter[client][code]
+			if !ok || lr.requests == 0 || lr.seconds == 0 {
+				e.printf(" – | – | – |")
+				continue
+			}
+			e.printf(" %.2f%% | %.2f | %.0f |", 100*float64(lr.ok)/float64(lr.requests),
+				float64(lr.attempts)/float64(lr.requests), float64(lr.ok)/lr.seconds)
+		}
+		e.printf("\n")
+	}
 }
 
 // libraries returns the libraries benchmarked in the scenario, in the order run.
