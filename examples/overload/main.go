@@ -1,0 +1,61 @@
+// Overload measures, on virtual time, what retries and retry budgets do to a
+// service in trouble: how a budget should be sized (issue 12, item 3), and how
+// retries turn a short loss of capacity into a lasting outage, a metastable
+// failure, unless a budget stops them (item 4).
+//
+// Sizing. One process sends calls at 100, 10 or 1 a second, one attempt in ten
+// failing, through the retry engine's logic (at most 4 attempts, full jitter):
+// a burst of 16 failures at once (how many retries does the budget refuse?), a
+// total outage of a minute (how many attempts per call?), and a steady share of
+// failing attempts (what share of calls does the budget cost?), for no budget,
+// budget.Default(), the v0 default budget.NewTokenBucket(10, 0.2), and
+// budget.NewQuota(84, 14, 5). These budgets do not read the clock, so this
+// program prints those tables itself.
+//
+// Metastable failure. An open system: calls arrive as a Poisson process at 70% of
+// a server's capacity; the server queues attempts (FIFO, 50 workers, 50ms mean
+// service) and serves every one it accepted, even after its client stopped
+// waiting; clients time out after 1s and retry. The capacity halves for 10s and
+// comes back. For no retries, plain retries and each budget, spread over 1 to
+// 1,000 client processes that each hold their own budget, it measures goodput
+// over time and how long it takes to recover. budget.NewRatio reads the monotonic
+// clock, so this model runs in testing/synctest bubbles, whose virtual clock the
+// budget sees; only a test can make a bubble, so a test regenerates the chart and
+// every table (go test runs in the package's directory: the chart lands in
+// examples/overload/goodput.svg and goodput-fleet.svg):
+//
+//	go run ./examples/overload      # the sizing tables
+//	go test ./examples/overload -run TestWrite -args -svg goodput.svg -svg-fleet goodput-fleet.svg -md /tmp/overload.md
+//
+// Every run with the same -seed and -trials prints the same numbers.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// main parses the flags and prints the sizing tables.
+func main() {
+	trials := flag.Int("trials", 100, "seeded runs per row, at least 1")
+	seed := flag.Uint64("seed", 1, "seed of every random source")
+	flag.Parse()
+	if *trials < 1 || flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	printSizingTables(os.Stdout, *trials, *seed)
+	fmt.Println()
+	fmt.Println("The metastable-failure experiment runs in testing/synctest bubbles; regenerate its chart and tables with")
+	fmt.Println("go test ./examples/overload -run TestWrite -args -svg goodput.svg -svg-fleet goodput-fleet.svg -md /tmp/overload.md")
+}
+
+// printSizingTables runs the sizing experiments and writes their tables to w.
+func printSizingTables(w io.Writer, trials int, seed uint64) {
+	printSizing(w, runSizing(trials, seed), trials)
+	fmt.Fprintln(w)
+	steady := max(trials/10, 1)
+	printSteady(w, runSteady(steady, seed), steady)
+}

@@ -1,0 +1,421 @@
+package main
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/tenacious-go/tenacious/budget"
+	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/stop"
+	"github.com/tenacious-go/tenacious/wait"
+)
+
+// Flags of TestWrite, which regenerates the README's chart and tables. go test
+// runs in the package's directory, so a relative path is relative to it:
+//
+//	go test ./examples/overload -run TestWrite -args -svg goodput.svg -svg-fleet goodput-fleet.svg -md /tmp/overload.md
+var (
+	svgOut       = flag.String("svg", "", "TestWrite: write the chart of one process, as SVG, to this file (relative to the package's directory)")
+	svgFleetOut  = flag.String("svg-fleet", "", "TestWrite: write the same chart for 1,000 processes to this file")
+	mdOut        = flag.String("md", "", "TestWrite: write every table, in Markdown, to this file (relative to the package's directory)")
+	fleetTrials  = flag.Int("trials", 9, "TestWrite: seeded runs per configuration of the metastable-failure experiment")
+	sizingTrials = flag.Int("sizing-trials", 100, "TestWrite: seeded runs per row of the sizing table")
+	seed         = flag.Uint64("seed", 1, "TestWrite: seed of every random source")
+)
+
+// bubbleClock returns a clock for simulate. Called inside a testing/synctest
+// bubble, it first lets the bubble's clock reach the next boundary of
+// budget.Ratio's one-second slots (see slotPhase); called then with a time of
+// the model, it sleeps until the bubble's clock has advanced that much from the
+// boundary, so that a budget that reads the monotonic clock sees the model's
+// time, and sees it the same way in every process.
+func bubbleClock(phase time.Duration) func(time.Duration) {
+	time.Sleep(phase)
+	start := time.Now()
+	return func(at time.Duration) {
+		if d := time.Until(start.Add(at)); d > 0 {
+			time.Sleep(d)
+		}
+	}
+}
+
+// phase is slotPhase's result, measured once per process.
+var phase struct {
+	once sync.Once
+	d    time.Duration
+}
+
+// slotPhase returns how long after a synctest bubble starts the first boundary
+// of budget.Ratio's one-second slots falls, in (0, 1s]. A Ratio counts time from
+// an epoch read when package budget is initialized, on the process's own
+// monotonic clock, so its slot boundaries fall at a point of the bubble's clock
+// that differs from one process to the next by the few microseconds the process
+// took to start. Every bubble of a process starts at the same instant, so the
+// phase is the same in all of them. It is found by bisection, one bubble a probe:
+// a call deposited at a bubble's start is still counted 9s+x later if and only if
+// x is before the boundary. Starting every run on a boundary makes the Ratio's
+// results the same in every process, not only in one.
+func slotPhase(t *testing.T) time.Duration {
+	phase.once.Do(func() {
+		lo, hi := time.Duration(0), time.Second // the boundary is in (lo, hi]
+		for hi-lo > 1 {
+			x := lo + (hi-lo)/2
+			var counted bool
+			synctest.Test(t, func(*testing.T) {
+				b := budget.NewRatio(1, 0, 10*time.Second)
+				b.Attempted(retry.ClassAnswered, 0)
+				time.Sleep(9*time.Second + x)
+				counted = b.Allow(retry.ClassTransient)
+			})
+			if counted {
+				lo = x
+			} else {
+				hi = x
+			}
+		}
+		phase.d = hi
+	})
+	return phase.d
+}
+
+// runFleet runs the metastable-failure experiment on sc, each run in its own
+// synctest bubble, in parallel subtests.
+func runFleet(t *testing.T, sc scenario, trials int, seed uint64) *fleet {
+	t.Helper()
+	js := fleetJobs(trials)
+	rs := make([]result, len(js))
+	ph := slotPhase(t)
+	t.Run("fleet", func(t *testing.T) {
+		for i, j := range js {
+			t.Run(j.name(), func(t *testing.T) {
+				t.Parallel()
+				synctest.Test(t, func(t *testing.T) {
+					rs[i] = simulate(sc, strategies[j.strategy], j.procs, seed, j.trial, bubbleClock(ph))
+				})
+			})
+		}
+	})
+	return summarize(sc, seed, trials, js, rs)
+}
+
+// TestWrite regenerates the chart and the tables when -svg or -md says where.
+func TestWrite(t *testing.T) {
+	if *svgOut == "" && *svgFleetOut == "" && *mdOut == "" {
+		t.Skip("regenerates the README's charts and tables: set -svg, -svg-fleet or -md (see the package doc)")
+	}
+	if *fleetTrials < 1 || *sizingTrials < 1 {
+		t.Fatalf("-trials %d, -sizing-trials %d: want at least 1", *fleetTrials, *sizingTrials)
+	}
+	start := time.Now()
+	f := runFleet(t, fullScenario, *fleetTrials, *seed)
+	t.Logf("metastable-failure experiment: %v", time.Since(start).Round(time.Millisecond))
+	for _, c := range []struct {
+		path string
+		n    int // index in fleetSizes
+	}{{*svgOut, 0}, {*svgFleetOut, len(fleetSizes) - 1}} {
+		if c.path == "" {
+			continue
+		}
+		var b strings.Builder
+		if err := writeChart(&b, f, c.n); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(c.path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if *mdOut != "" {
+		var b strings.Builder
+		printFleet(&b, f)
+		fmt.Fprintln(&b)
+		printSizingTables(&b, *sizingTrials, *seed)
+		if err := os.WriteFile(*mdOut, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("all: %v", time.Since(start).Round(time.Millisecond))
+}
+
+// testScenario is fullScenario with a shorter calm before the dip and a shorter
+// horizon: the tests' reduced configuration. (A smaller server would be quicker
+// still, but its goodput is noisier from second to second.)
+var testScenario = scenario{
+	workers:  50,
+	service:  50 * time.Millisecond,
+	load:     0.7,
+	timeout:  time.Second,
+	dipStart: 20 * time.Second,
+	dipEnd:   30 * time.Second,
+	horizon:  70 * time.Second,
+}
+
+// TestMetastable runs the reduced configuration once and checks the shape of
+// the results: without retries goodput comes back within seconds of the
+// capacity; plain retries keep the server overloaded long after; every budget
+// with one process recovers no later than plain retries, and budget.Default
+// within a few seconds of no retries but later when the calls are spread over
+// 1,000 processes.
+func TestMetastable(t *testing.T) {
+	sc := testScenario
+	f := runFleet(t, sc, 1, 1)
+	rec := func(s, i int) time.Duration { return f.cells[s][i].median() }
+	later := func(a, b time.Duration) bool { return b != never && (a == never || a > b) } // a after b
+	none, plain := rec(noRetries, 0), rec(plainRetries, 0)
+	if none == never || none > 8*time.Second {
+		t.Errorf("no retries: recovered after %s, want within 8 s", seconds(none))
+	}
+	if !later(plain, none+5*time.Second) {
+		t.Errorf("plain retries: recovered after %s, want never or over 5 s later than no retries (%s)", seconds(plain), seconds(none))
+	}
+	for s := quotaDefault; s < len(strategies); s++ {
+		if later(rec(s, 0), plain) {
+			t.Errorf("%s, 1 process: recovered after %s, want no later than plain retries (%s)", strategies[s].name, seconds(rec(s, 0)), seconds(plain))
+		}
+	}
+	if d := rec(quotaDefault, 0); d == never || d > none+3*time.Second {
+		t.Errorf("budget.Default(), 1 process: recovered after %s, want within 3 s of no retries (%s)", seconds(d), seconds(none))
+	}
+	if c := f.cells[plainRetries][0]; c.ampDip < 2 || c.ampAfter < 3.5 {
+		t.Errorf("plain retries: %.2f× attempts per call during the dip, %.2f× after, want over 2× and 3.5×", c.ampDip, c.ampAfter)
+	}
+	if c := f.cells[quotaDefault][0]; c.ampDip > 1.1 || c.ampAfter > 1.01 {
+		t.Errorf("budget.Default(), 1 process: %.2f× attempts per call during the dip, %.2f× after, want at most 1.1× and 1.01×", c.ampDip, c.ampAfter)
+	}
+	// Each process holds a whole allowance: spread over 1,000 processes, the
+	// default quota lets through far more retries, and recovery comes later.
+	if many := rec(quotaDefault, len(fleetSizes)-1); !later(many, rec(quotaDefault, 0)) {
+		t.Errorf("budget.Default(): 1,000 processes recovered after %s, want later than 1 process (%s)", seconds(many), seconds(rec(quotaDefault, 0)))
+	}
+	// Without a budget the processes share nothing: spreading the calls over
+	// more of them changes nothing at all.
+	for _, s := range []int{noRetries, plainRetries} {
+		for i := range fleetSizes {
+			if got, want := f.cells[s][i], f.cells[s][0]; !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: %d processes measured %+v, 1 process %+v, want the same", strategies[s].name, fleetSizes[i], got, want)
+			}
+		}
+	}
+}
+
+// TestSizing checks the targets set for budget.Default at 100 calls a second,
+// and at 10: no retry refused for a burst of 16 simultaneous failures, at most
+// 1.1× over a minute's outage. It also checks the claim of its doc for
+// NewQuota(84, 14, 5) at one call a second, and that the v0 default refuses
+// retries of the burst.
+func TestSizing(t *testing.T) {
+	rows := runSizing(5, 1)
+	find := func(s, rate int) sizingRow {
+		for _, r := range rows {
+			if r.strategy == s && r.rate == rate {
+				return r
+			}
+		}
+		t.Fatalf("no row for %s at %d calls a second", strategies[s].name, rate)
+		return sizingRow{}
+	}
+	for _, rate := range []int{100, 10} {
+		if r := find(quotaDefault, rate); r.refusedMax != 0 || r.ampMax > 1.1 {
+			t.Errorf("budget.Default(), %d calls a second: refused up to %d retries of the burst, up to %.3f× in the outage, want 0 and at most 1.1×",
+				rate, r.refusedMax, r.ampMax)
+		}
+	}
+	if r := find(quotaSmall, 1); r.ampMax > 1.1 {
+		t.Errorf("NewQuota(84, 14, 5), 1 call a second: up to %.3f× in the outage, want at most 1.1×", r.ampMax)
+	}
+	if r := find(bucketV0, 100); r.refusedMean < 10 {
+		t.Errorf("NewTokenBucket(10, 0.2), 100 calls a second: refused %.1f retries of the burst, want at least 10", r.refusedMean)
+	}
+	if r := find(plainRetries, 100); r.ampMean < 3.9 {
+		t.Errorf("no budget, 100 calls a second: %.3f× in the outage, want about 4×", r.ampMean)
+	}
+}
+
+// TestDeterministic checks that a seed fixes every result.
+func TestDeterministic(t *testing.T) {
+	sc := testScenario
+	sc.horizon = 40 * time.Second
+	ph := slotPhase(t)
+	for _, s := range []int{plainRetries, ratioFinagle} {
+		var a, b result
+		synctest.Test(t, func(t *testing.T) { a = simulate(sc, strategies[s], 10, 7, 0, bubbleClock(ph)) })
+		synctest.Test(t, func(t *testing.T) { b = simulate(sc, strategies[s], 10, 7, 0, bubbleClock(ph)) })
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: two runs with seed 7 differ", strategies[s].name)
+		}
+	}
+	if a, b := runSizing(1, 7), runSizing(1, 7); !reflect.DeepEqual(a, b) {
+		t.Errorf("two sizing runs with seed 7 differ: %+v and %+v", a, b)
+	}
+}
+
+// TestRecovery checks the definition of recovery on made-up series.
+func TestRecovery(t *testing.T) {
+	sc := scenario{dipStart: 2 * time.Second, dipEnd: 4 * time.Second, horizon: 20 * time.Second}
+	offered := []int{10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10}
+	for _, tt := range []struct {
+		good []int
+		want time.Duration
+	}{
+		{[]int{10, 10, 0, 0, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, 0},
+		{[]int{10, 10, 0, 0, 0, 5, 9, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, 2 * time.Second},
+		{[]int{10, 10, 0, 0, 0, 9, 8, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, 3 * time.Second}, // 8 < 90% of 10
+		{[]int{10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, 6 * time.Second},    // the last that counts
+		{[]int{10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 10, 10, 10, 10}, never},               // too late to tell
+		{[]int{10, 10, 0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 0}, never},            // falls again
+	} {
+		r := result{offered: offered, good: tt.good}
+		got, ok := r.recovery(sc)
+		if !ok {
+			got = never
+		}
+		if got != tt.want {
+			t.Errorf("goodput %v: recovery %s, want %s", tt.good, seconds(got), seconds(tt.want))
+		}
+	}
+}
+
+// recorder is a Budget that records the calls made to it and refuses the
+// retries listed in refuse (by the number of the Allow call, from 1).
+type recorder struct {
+	log    []string
+	allows int
+	refuse map[int]bool
+}
+
+func (r *recorder) Allow(c retry.Class) bool {
+	r.allows++
+	ok := !r.refuse[r.allows]
+	r.log = append(r.log, fmt.Sprintf("Allow(%v)=%v", c, ok))
+	return ok
+}
+
+func (r *recorder) Attempted(result, spent retry.Class) {
+	r.log = append(r.log, fmt.Sprintf("Attempted(%v, %v)", result, spent))
+}
+
+// TestClientIsTheEngine runs scripted calls through retry's engine and through
+// the model's client, with the same seeded full jitter, and checks that both make
+// the same calls into the budget, choose the same pauses and end the same way.
+func TestClientIsTheEngine(t *testing.T) {
+	errTimeout := errors.New("attempt timed out")
+	for _, tt := range []struct {
+		name   string
+		fails  int // the first fails attempts fail
+		refuse map[int]bool
+	}{
+		{"success", 0, nil},
+		{"two failures", 2, nil},
+		{"every attempt fails", 10, nil},
+		{"the budget refuses the second retry", 10, map[int]bool{2: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				engine := &recorder{refuse: tt.refuse}
+				var enginePauses []time.Duration
+				p := retry.Policy{
+					Stop:        stop.AfterAttempts(maxAttempts),
+					Wait:        wait.FullJitter(backoffBase, backoffCeiling, wait.WithSource(source(1, 0, 3))),
+					Budget:      engine,
+					BeforeSleep: func(a retry.Attempt) { enginePauses = append(enginePauses, a.Delay) },
+				}
+				n := 0
+				err := p.Run(context.Background(), func(context.Context) error {
+					if n++; n <= tt.fails {
+						return errTimeout
+					}
+					return nil
+				})
+				var engineEnd verdict = again
+				var re *retry.Error
+				switch {
+				case errors.As(err, &re) && re.Reason == retry.ReasonStop:
+					engineEnd = stopped
+				case errors.As(err, &re) && re.Reason == retry.ReasonBudget:
+					engineEnd = refused
+				case err != nil:
+					t.Fatalf("engine: unexpected error %v", err)
+				}
+
+				model := &recorder{refuse: tt.refuse}
+				cl := newClient(maxAttempts, 1, func() retry.Budget { return model }, source(1, 0, 3), nil)
+				var modelPauses []time.Duration
+				var modelEnd verdict = again
+				k := &call{}
+				for {
+					k.attempts++
+					if int(k.attempts) > tt.fails {
+						cl.answered(k, 0)
+						break
+					}
+					pause, v := cl.failed(k, 0)
+					if v != again {
+						modelEnd = v
+						break
+					}
+					modelPauses = append(modelPauses, pause)
+				}
+				if !reflect.DeepEqual(model.log, engine.log) {
+					t.Errorf("budget calls:\nmodel  %q\nengine %q", model.log, engine.log)
+				}
+				if !reflect.DeepEqual(modelPauses, enginePauses) {
+					t.Errorf("pauses: model %v, engine %v", modelPauses, enginePauses)
+				}
+				if modelEnd != engineEnd || int(k.attempts) != n {
+					t.Errorf("model ended with %d after %d attempts, engine with %d after %d", modelEnd, k.attempts, engineEnd, n)
+				}
+			})
+		})
+	}
+}
+
+// TestChart checks that the chart is well-formed XML with the expected lines.
+func TestChart(t *testing.T) {
+	sc := testScenario
+	js := fleetJobs(1)
+	rs := make([]result, len(js))
+	for i := range rs { // made-up series: the chart draws what it is given
+		n := sc.seconds()
+		rs[i] = result{offered: make([]int, n), good: make([]int, n), sent: make([]int, n), served: make([]int, n), wasted: make([]int, n)}
+		for s := range n {
+			rs[i].offered[s], rs[i].good[s], rs[i].sent[s] = 100, 100+i+s, 200+i*s
+		}
+	}
+	var b strings.Builder
+	if err := writeChart(&b, summarize(sc, 1, 1, js, rs), 0); err != nil {
+		t.Fatal(err)
+	}
+	d := xml.NewDecoder(strings.NewReader(b.String()))
+	paths := 0
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("chart is not well-formed XML: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "path" {
+			paths++
+		}
+	}
+	lines := 0
+	for _, s := range strategies {
+		if s.chart {
+			lines++
+		}
+	}
+	if want := 2*(1+lines) + 1; paths != want { // per panel the axes and a line per strategy, and the capacity
+		t.Errorf("got %d paths, want %d", paths, want)
+	}
+}

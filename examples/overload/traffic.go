@@ -1,0 +1,145 @@
+package main
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/tenacious-go/tenacious/retry"
+)
+
+// Parameters of the burst and outage experiments (issue 12, item 3).
+const (
+	failShare    = 0.1                   // share of attempts that fail in normal operation: 90% succeed
+	burstSize    = 16                    // simultaneous failures of the burst
+	attemptTime  = 10 * time.Millisecond // how long every attempt takes, failed or not
+	warmUp       = 60 * time.Second      // normal traffic before the burst or the outage
+	burstWindow  = 10 * time.Second      // refusals are counted from the burst for this long
+	outageLength = 60 * time.Second      // the total outage
+	cooldown     = 30 * time.Second      // normal traffic after the window, so that its calls end
+	steadyLength = 120 * time.Second     // the steady-failure runs, measured in their second half
+)
+
+// traffic is one process's calls: rate calls a second, evenly spaced, from 0 to
+// end, each attempt taking attemptTime and failing with probability fail; at
+// burstAt (if burst > 0) burst more calls begin whose first attempt fails; every
+// attempt sent in [outageFrom, outageTo) fails. What is counted is the calls that
+// arrive in [from, to).
+type traffic struct {
+	rate                 int
+	end                  time.Duration
+	fail                 float64
+	burst                int
+	burstAt              time.Duration
+	outageFrom, outageTo time.Duration
+	from, to             time.Duration
+}
+
+// tally is what the calls that arrived in a traffic's window did.
+type tally struct {
+	calls    int // calls
+	attempts int // attempts they made
+	refused  int // retries the budget refused them
+	failed   int // calls that gave up, whatever the reason
+}
+
+// run plays tr through a client of one process with the budget newBudget makes
+// (nil for none), at most maxAttempts attempts and full jitter, and counts what
+// the calls of its window did. Its random draws are trial's of seed (see source);
+// clock is as for simulate.
+func (tr traffic) run(newBudget func() retry.Budget, seed uint64, trial int, clock func(time.Duration)) tally {
+	cl := newClient(maxAttempts, 1, newBudget, source(seed, trial, 3), clock)
+	rng := rand.New(source(seed, trial, 5))
+	var (
+		q     eventQueue
+		calls []call
+		fails []bool // whether each call's attempt in flight fails
+		t     tally
+	)
+	counted := func(k int32) bool { return calls[k].arrived >= tr.from && calls[k].arrived < tr.to }
+	begin := func(at time.Duration, mustFail bool) {
+		k := int32(len(calls))
+		calls = append(calls, call{arrived: at})
+		fails = append(fails, mustFail)
+		q.push(at, send, k)
+	}
+	period := time.Second / time.Duration(tr.rate)
+	n := int(tr.end / period)
+	burst := tr.burst
+	for i := range n {
+		at := time.Duration(i) * period
+		for ; burst > 0 && at >= tr.burstAt; burst-- {
+			begin(tr.burstAt, true)
+		}
+		begin(at, false)
+	}
+	for q.len() > 0 {
+		e := q.pop()
+		k := e.id
+		c := &calls[k]
+		switch e.kind {
+		case send:
+			c.attempts++
+			if counted(k) {
+				t.attempts++
+			}
+			outage := e.at >= tr.outageFrom && e.at < tr.outageTo
+			draw := rng.Float64() // one draw per attempt, whatever decides its fate
+			fails[k] = fails[k] || outage || draw < tr.fail
+			q.push(e.at+attemptTime, served, k)
+		case served:
+			if !fails[k] {
+				cl.answered(c, e.at)
+				continue
+			}
+			fails[k] = false
+			pause, v := cl.failed(c, e.at)
+			switch v {
+			case again:
+				q.push(e.at+pause, send, k)
+			case refused:
+				if counted(k) {
+					t.refused++
+				}
+				fallthrough
+			default:
+				if counted(k) {
+					t.failed++
+				}
+			}
+		}
+	}
+	for k := range calls {
+		if counted(int32(k)) {
+			t.calls++
+		}
+	}
+	return t
+}
+
+// burstTraffic is a process sending rate calls a second, a share failShare of
+// whose attempts fail, that suffers burstSize simultaneous failures after
+// warmUp; the window is burstWindow from the burst.
+func burstTraffic(rate int) traffic {
+	return traffic{
+		rate: rate, end: warmUp + burstWindow + cooldown, fail: failShare,
+		burst: burstSize, burstAt: warmUp,
+		from: warmUp, to: warmUp + burstWindow,
+	}
+}
+
+// outageTraffic is a process sending rate calls a second, a share failShare of
+// whose attempts fail, that suffers a total outage of outageLength after warmUp;
+// the window is the outage.
+func outageTraffic(rate int) traffic {
+	return traffic{
+		rate: rate, end: warmUp + outageLength + cooldown, fail: failShare,
+		outageFrom: warmUp, outageTo: warmUp + outageLength,
+		from: warmUp, to: warmUp + outageLength,
+	}
+}
+
+// steadyTraffic is a process sending rate calls a second, a share fail of whose
+// attempts fail, for steadyLength; the window is its second half.
+func steadyTraffic(rate int, fail float64) traffic {
+	return traffic{rate: rate, end: steadyLength, fail: fail, from: steadyLength / 2, to: steadyLength}
+}
