@@ -17,13 +17,15 @@ import (
 // With a Hedger in its Policy, [Retrier.Hedge] runs its attempts on goroutines of
 // its own, as do adapters for requests they know are safe to repeat; every other
 // call shape runs one attempt at a time and ignores the Hedger, since only the
-// call site can say that an operation is safe to run several times at once. The
-// call starts an attempt; whenever Delay passes with no answer, it starts another, as long as Delay says so (its maximum in flight), Stop
-// allows one more attempt (hedges count as attempts, as in gRFC A6), the time left
-// before the context's deadline is at least the delay, and the Budget allows an
-// extra attempt (ClassExtra: hedges are paid from the same budget as retries, so a
-// partial outage in which every call is slow cannot double the load). A refused
-// hedge just waits for the attempts in flight.
+// call site can say that an operation is safe to run several times at once.
+//
+// The call starts an attempt; whenever Delay passes with no answer, it starts
+// another, as long as Delay says so (its maximum in flight), Stop allows one more
+// attempt (hedges count as attempts, as in gRFC A6), the time left before the
+// context's deadline is at least the delay, and the Budget allows an extra attempt
+// (ClassExtra: hedges are paid from the same budget as retries, so a partial outage
+// in which every call is slow cannot double the load). A refused hedge just waits
+// for the attempts in flight.
 //
 // The first acceptable answer wins: the other attempts are canceled through their
 // own contexts, the call waits for them to return (an operation that ignores its
