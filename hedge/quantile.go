@@ -28,6 +28,10 @@ const (
 // the time it ran, a lower bound, so that the winners of races alone do not drag
 // the delay down. It does not hedge until it has observed WarmUp attempts.
 //
+// Choose q below 1 minus the share of slow attempts you mean to hedge: with 5% of
+// attempts slow, q = 0.9 holds the delay among the fast ones, where q = 0.95 sits
+// on the boundary and wanders as hedged attempts are observed.
+//
 // A Quantile is safe for concurrent use: Delay reads one atomic word; Observe
 // takes a lock, and every 16 observations sorts a copy of the window (256
 // durations). Share one by every call of a service.

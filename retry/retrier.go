@@ -36,7 +36,9 @@ type Retrier[T any] struct {
 	// Discard, if set, receives the result of every attempt of Hedge that lost the
 	// race (see Hedger) and returned without an error, once the call is decided:
 	// close what the result holds, such as a response body. It runs on the call's
-	// goroutine before the call returns, once per such result. Do never calls it.
+	// goroutine before the call returns, once per such result. A result returned
+	// with an error is not passed: by Go's convention the operation cleans it up
+	// before it returns the error. Do never calls Discard.
 	Discard func(T)
 }
 
@@ -56,8 +58,11 @@ func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)
 // to run several times at once; Do, Run and the other call shapes never do.
 // Without a Hedger, Hedge is Do. Hedge panics if ctx or op is nil.
 //
-// Unlike Do, Hedge hands op to goroutines of its own, so a closure passed to it
-// is allocated on the heap.
+// Each attempt runs with a context of its own, derived from ctx, which is canceled
+// as soon as the call is decided, the winner's included: as with AttemptTimeout,
+// a result must not depend on it, so read what it needs (a response body) inside
+// op. Unlike Do, Hedge hands op to goroutines of its own, so a closure passed to
+// it is allocated on the heap.
 func (r *Retrier[T]) Hedge(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
 	mustCall("Retrier.Hedge", ctx, op == nil)
 	if r.Policy.Hedger == nil {

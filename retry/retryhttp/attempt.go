@@ -13,17 +13,50 @@ import (
 var errNilResponse = errors.New("retryhttp: Base returned a nil *http.Response with a nil error")
 
 // attempt sends the request once, under the Policy's AttemptTimeout if there is
-// one: the operation of the round trip's Policy. A response with a status of 400 or more comes with
-// its *StatusError.
+// one: the operation of a round trip that does not hedge, which the engine calls
+// with the request's own context. A response with a status of 400 or more comes
+// with its *StatusError.
 func (rt *roundTrip) attempt(ctx context.Context) (*http.Response, error) {
-	rt.last, rt.failed, rt.refused = nil, 0, ""
 	if rt.timeout <= 0 {
 		return rt.classify(rt.send(ctx, false))
 	}
 	actx, cancel := context.WithTimeout(ctx, rt.timeout)
+	return rt.own(ctx, actx, cancel, nil)
+}
+
+// hedgeAttempt is the operation of a hedged round trip, which runs concurrently
+// with the round trip's other attempts. The engine cancels ctx, the attempt's
+// context, when the attempt loses the race, and also as soon as it returns, even
+// when it wins; a response body read under ctx would then die unread. So the
+// request goes out under a context of its own, derived from the request's (with
+// the AttemptTimeout, if any), which follows ctx only until Base returns: a loser
+// canceled in flight is abandoned by Base, while the body of a response that came
+// back stays readable, for the caller if it won, for draining if it lost. It lives
+// until that body is closed.
+func (rt *roundTrip) hedgeAttempt(ctx context.Context) (*http.Response, error) {
+	parent := rt.req.Context()
+	var actx context.Context
+	var cancel context.CancelFunc
+	if rt.timeout > 0 {
+		actx, cancel = context.WithTimeout(parent, rt.timeout)
+	} else {
+		actx, cancel = context.WithCancel(parent)
+	}
+	return rt.own(parent, actx, cancel, context.AfterFunc(ctx, cancel))
+}
+
+// own sends one attempt under actx, the attempt's own context derived from ctx,
+// which cancel releases; unfollow, if set, stops actx following the engine's
+// attempt context once Base has returned. An attempt that ran out of its timeout
+// while ctx lived fails with an *attemptTimeoutError; the body of a response
+// releases actx when it is closed.
+func (rt *roundTrip) own(ctx, actx context.Context, cancel context.CancelFunc, unfollow func() bool) (*http.Response, error) {
 	resp, err := rt.send(actx, true)
+	if unfollow != nil {
+		unfollow()
+	}
 	if err != nil {
-		if actx.Err() == context.DeadlineExceeded && ctx.Err() == nil && isTimeout(err) {
+		if rt.timeout > 0 && actx.Err() == context.DeadlineExceeded && ctx.Err() == nil && isTimeout(err) {
 			err = &attemptTimeoutError{err: err, timeout: rt.timeout}
 		}
 		cancel()
@@ -54,12 +87,12 @@ func (rt *roundTrip) send(ctx context.Context, ownCtx bool) (*http.Response, err
 	return resp, nil
 }
 
-// request returns the request for the next attempt, sent with ctx: the caller's
-// request itself the first time (a shallow copy if ctx is an attempt's own), then
-// a clone with a fresh body.
+// request returns the request for an attempt, sent with ctx: the caller's request
+// itself for the first attempt sent (a shallow copy if ctx is an attempt's own),
+// then a clone with a fresh body. Hedged attempts call it concurrently: each
+// reads req, which no one modifies, and only one of them gets its body.
 func (rt *roundTrip) request(ctx context.Context, ownCtx bool) (*http.Request, error) {
-	rt.attempts++
-	if rt.attempts == 1 {
+	if rt.sent.Add(1) == 1 {
 		if !ownCtx {
 			return rt.req, nil
 		}
@@ -77,25 +110,39 @@ func (rt *roundTrip) request(ctx context.Context, ownCtx bool) (*http.Request, e
 }
 
 // classify turns a response with a status of 400 or more into a failed attempt,
-// counting the 500s.
+// which the round trip holds until it returns or discards it.
 func (rt *roundTrip) classify(resp *http.Response, err error) (*http.Response, error) {
 	if err != nil || resp.StatusCode < 400 {
 		return resp, err
 	}
-	if resp.StatusCode == http.StatusInternalServerError {
-		rt.n500++
-	}
-	rt.last = resp
+	rt.hold(resp)
 	return resp, newStatusError(resp)
+}
+
+// responseOf returns the response of a failed attempt whose error is err: the
+// one in the *StatusError that classify made, or nil for a transport error.
+func responseOf(err error) *http.Response {
+	if se, ok := err.(*StatusError); ok {
+		return se.Response
+	}
+	return nil
 }
 
 // retry is the round trip's Retry predicate: whether the failure is worth another
 // attempt (the Policy's Retry, or the defaults), then the Transport's rules of
-// safety. It notes the first answer for the budget, which must hear of a failing
-// service even when the request cannot be sent again, and why safety refused a
-// retry that was worth it, for the error RoundTrip returns.
+// safety. It counts the 500s, notes the class of a failure worth retrying for the
+// budget, which must hear of a failing service even when the request cannot be
+// sent again, and why safety refused a retry that was worth it, for the error
+// RoundTrip returns. The engine calls it on the round trip's goroutine, hedged or
+// not, for every failed attempt while the call is undecided.
 func (rt *roundTrip) retry(a retry.Attempt) bool {
-	worth := rt.worthRetrying(a)
+	resp := responseOf(a.Err)
+	is500 := resp != nil && resp.StatusCode == http.StatusInternalServerError
+	if is500 {
+		rt.n500++
+	}
+	rt.failed, rt.refused = 0, ""
+	worth := rt.worthRetrying(a, resp)
 	if worth {
 		rt.failed = rt.failureClass(a)
 	}
@@ -108,8 +155,7 @@ func (rt *roundTrip) retry(a retry.Attempt) bool {
 	case !rt.idempotent && !unprocessed(a.Err):
 		rt.refused = ReasonNotIdempotent
 		return false
-	case rt.last != nil && rt.last.StatusCode == http.StatusInternalServerError &&
-		rt.n500 > rt.max500:
+	case is500 && rt.n500 > rt.max500:
 		return false
 	}
 	return true
@@ -118,8 +164,9 @@ func (rt *roundTrip) retry(a retry.Attempt) bool {
 // worthRetrying reports whether a failed attempt is worth another, if sending
 // again is safe: an attempt timeout always is; otherwise the Policy's Retry, or by
 // default predicate.Transient and a connection lost before any response (a
-// connection closed, or one of net/http's errors that lostConnection knows).
-func (rt *roundTrip) worthRetrying(a retry.Attempt) bool {
+// connection closed, or one of net/http's errors that lostConnection knows) when
+// the attempt got no response, resp.
+func (rt *roundTrip) worthRetrying(a retry.Attempt, resp *http.Response) bool {
 	switch {
 	case errors.Is(a.Err, retry.ErrAttemptTimeout):
 		return true
@@ -128,17 +175,22 @@ func (rt *roundTrip) worthRetrying(a retry.Attempt) bool {
 	case defaultRetry(a):
 		return true
 	}
-	return rt.last == nil && (errors.Is(a.Err, io.EOF) || lostConnection(a.Err) != lossNone)
+	return resp == nil && (errors.Is(a.Err, io.EOF) || lostConnection(a.Err) != lossNone)
 }
 
 // Attempted and Allow make a roundTrip the Budget of its Policy, in front of the
 // Policy's own: a failure counts as the service's when it was worth retrying,
 // whether or not the request could be sent again (a 503 to a POST is still a sign
 // of overload).
+//
+// The engine tells the Budget of each attempt right after it asked the Retry
+// predicate about it, if it did: Attempted takes the class the predicate noted
+// and clears it, so that it never carries over to another attempt.
 func (rt *roundTrip) Attempted(result, spent retry.Class) {
 	if result == retry.ClassAnswered && rt.failed != 0 {
 		result = rt.failed
 	}
+	rt.failed = 0
 	rt.budget.Attempted(result, spent)
 }
 
@@ -148,8 +200,8 @@ func (rt *roundTrip) Allow(c retry.Class) bool { return rt.budget.Allow(c) }
 // failureClass is the class of a failure worth retrying, as the engine decides it:
 // the Policy's Throttled, or by default a server's hint or a 429.
 func (rt *roundTrip) failureClass(a retry.Attempt) retry.Class {
-	throttled := rt.policy.Throttled != nil && rt.policy.Throttled(a)
-	if rt.policy.Throttled == nil {
+	throttled := rt.call.Throttled != nil && rt.call.Throttled(a)
+	if rt.call.Throttled == nil {
 		var se *StatusError
 		if errors.As(a.Err, &se) {
 			throttled = se.Code == http.StatusTooManyRequests || se.RetryAfter() > 0
@@ -171,18 +223,14 @@ func isTimeout(err error) bool {
 	return errors.As(err, &t) && t.Timeout()
 }
 
-// sleep is the round trip's BeforeSleep hook: it discards the response that will
-// not be returned, then runs the Policy's BeforeSleep hook, unless the request
-// context ended while the body was being drained: the pause that follows then
-// ends the call at once (ReasonContext), and the hook, which runs only before a
-// retry that will happen, must not.
+// sleep is the round trip's BeforeSleep hook: it discards the response of the
+// attempt that will be retried, then runs the Policy's BeforeSleep hook, unless
+// the request context ended while the body was being drained: the pause that
+// follows then ends the call at once (ReasonContext), and the hook, which runs
+// only before a retry that will happen, must not.
 func (rt *roundTrip) sleep(a retry.Attempt) {
-	ctx := rt.req.Context()
-	if rt.last != nil {
-		discard(ctx, rt.last)
-		rt.last = nil
-	}
-	if rt.sleepUser != nil && ctx.Err() == nil {
+	rt.drop(responseOf(a.Err))
+	if rt.sleepUser != nil && rt.req.Context().Err() == nil {
 		rt.sleepUser(a)
 	}
 }

@@ -49,21 +49,29 @@
 // [WithoutRetry] and [WithPolicy] change the rules for one request, through its
 // context, without a second client.
 //
+// With a retry.Hedger in the Policy (package hedge), the Transport also hedges
+// the requests it may send again: when Base is slow to answer, it sends the
+// request a second time and takes the first answer, paying each hedge from the
+// Policy's Budget (see Transport).
+//
 // # The RoundTripper contract
 //
 // The Transport keeps these parts of the http.RoundTripper contract:
 //
 //   - it does not modify the request: the first attempt sends it as it is, or a
-//     shallow copy with the attempt's context, and each retry sends a clone;
+//     shallow copy with the attempt's context, and each retry or hedge sends a
+//     clone;
 //   - it closes the request body, through Base, on every path;
 //   - a response is not an error: the last response comes back with a nil error
 //     whatever its status, a 503 after the last attempt included, with its body
 //     unread;
 //   - it closes what it discards: every response it does not return is drained
 //     (up to 64 KiB, for at most 250ms and no longer than the request context
-//     lives) and closed before the pause, so its connection is reused;
-//   - it is safe for concurrent use and starts no goroutine of its own; nothing
-//     it makes outlives RoundTrip but the returned response.
+//     lives) and closed before the pause, or before RoundTrip returns for a
+//     hedge that lost, so its connection is reused;
+//   - it is safe for concurrent use; it starts goroutines only to hedge, one per
+//     attempt, and waits for them: nothing it makes outlives RoundTrip but the
+//     returned response.
 //
 // It bends these:
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tenacious-go/tenacious/retry"
@@ -34,15 +35,29 @@ import (
 // *StatusError if it was a response, whose body RoundTrip has closed.
 //
 // req is never modified. The first attempt sends req itself (or, with a
-// Policy.AttemptTimeout, a shallow copy with the attempt's context); each retry
-// sends a clone with a fresh body from req.GetBody. Every response that is not
-// returned is drained and closed before the pause, so its connection is reused:
-// up to 64 KiB of its body, for at most 250ms, and no longer than the request
-// context lives; a body that is longer or slower is closed unread.
+// Policy.AttemptTimeout or when hedged, a shallow copy with the attempt's
+// context); each retry or hedge sends a clone with a fresh body from
+// req.GetBody. Every response that is not returned is drained and closed, before
+// the pause or, for a hedge that lost, before RoundTrip returns, so its
+// connection is reused: up to 64 KiB of its body, for at most 250ms, and no
+// longer than the request context lives; a body that is longer or slower is
+// closed unread.
+//
+// With a Hedger in the Policy, a request that is safe to send twice at once is
+// hedged (see Transport): its attempts run concurrently, on goroutines that
+// RoundTrip waits for, and the first that decides the round trip wins. The
+// response returned is that attempt's, with its body unread; a Base that ignores
+// the context of a canceled attempt makes RoundTrip wait for it.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt := roundTrips.Get().(*roundTrip)
 	rt.start(t, req)
-	resp, err := retry.Do(req.Context(), &rt.policy, rt.op)
+	var resp *http.Response
+	var err error
+	if rt.hedged {
+		resp, err = rt.call.Hedge(req.Context(), rt.hedgeOp)
+	} else {
+		resp, err = retry.Do(req.Context(), &rt.call.Policy, rt.op)
+	}
 	resp, err = rt.finish(resp, err)
 	rt.clear()
 	roundTrips.Put(rt)
@@ -57,12 +72,22 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // cost an allocation each. A roundTrip is therefore recycled through a pool, with
 // its method values made once: a request that succeeds at once allocates nothing
 // here.
+//
+// A hedged round trip runs its attempts concurrently, on the engine's goroutines,
+// while the engine calls the Retry predicate, the hooks and the Budget from the
+// round trip's own goroutine only. So an attempt (attempt, hedgeAttempt) touches
+// nothing of rt but what is fixed before the call (req, base, timeout), the
+// counter sent and, under mu, held; everything else belongs to the round trip's
+// goroutine, and what an attempt found out travels with its result: a response
+// that failed comes back inside its *StatusError, where the predicate and the
+// hooks read it.
 type roundTrip struct {
-	// policy is the Transport's Policy (or the request's, from WithPolicy) with
-	// the Transport's defaults in its nil fields and the roundTrip's own Retry,
-	// BeforeSleep and Budget in place of the Policy's, which they call: they are
-	// kept in the fields that follow.
-	policy    retry.Policy
+	// call.Policy is the Transport's Policy (or the request's, from WithPolicy)
+	// with the Transport's defaults in its nil fields and the roundTrip's own
+	// Retry, BeforeSleep and Budget in place of the Policy's, which they call:
+	// they are kept in the fields that follow. call.Discard drains and closes
+	// the answers of hedges that lost.
+	call      retry.Retrier[*http.Response]
 	retryUser retry.Predicate
 	sleepUser retry.Hook
 	budget    retry.Budget
@@ -71,28 +96,40 @@ type roundTrip struct {
 
 	// Made once per roundTrip, when the pool creates it.
 	op          func(context.Context) (*http.Response, error)
+	hedgeOp     func(context.Context) (*http.Response, error)
 	retryFn     retry.Predicate
 	beforeSleep retry.Hook
+	discardFn   func(*http.Response)
 
 	req        *http.Request
 	base       http.RoundTripper
 	idempotent bool
 	replayable bool
 	noRetry    bool // the request was made with WithoutRetry
-	attempts   int  // attempts sent so far
-	n500       int  // attempts answered with 500
+	hedged     bool // the Policy has a Hedger and the request is safe to send twice at once
+
+	sent atomic.Int32 // attempts sent so far, hedges included: the first sends req itself
+
+	// mu guards held: the failed responses (a status of 400 or more) that the
+	// round trip holds, neither returned nor discarded yet. Attempts add to it,
+	// concurrently when hedged; the round trip's goroutine takes from it.
+	mu   sync.Mutex
+	held []*http.Response
+
+	// Of the round trip's goroutine: the Retry predicate, the Budget and finish.
+	n500 int // attempts answered with 500 that the predicate saw
 	// failed: the class of the last attempt's failure if it was worth retrying,
-	// whether or not it could be retried (what the budget hears); 0 otherwise.
+	// whether or not it could be retried (what the budget hears), until the
+	// budget has heard it; 0 otherwise.
 	failed retry.Class
 	// refused: why the Transport did not retry the last attempt, which was worth
 	// retrying, for safety (a NotRetriedError reason); empty otherwise.
 	refused string
-	last    *http.Response // the last failed response, not yet discarded
 }
 
 var roundTrips = sync.Pool{New: func() any {
 	rt := new(roundTrip)
-	rt.op, rt.retryFn, rt.beforeSleep = rt.attempt, rt.retry, rt.sleep
+	rt.op, rt.hedgeOp, rt.retryFn, rt.beforeSleep, rt.discardFn = rt.attempt, rt.hedgeAttempt, rt.retry, rt.sleep, rt.discardLoser
 	return rt
 }}
 
@@ -113,9 +150,11 @@ func (rt *roundTrip) start(t *Transport, req *http.Request) {
 		rt.noRetry = o.noRetry
 	}
 	if policy != nil {
-		rt.policy = *policy
+		rt.call.Policy = *policy
 	}
-	p := &rt.policy
+	rt.call.Discard = rt.discardFn
+	p := &rt.call.Policy
+	rt.hedged = p.Hedger != nil && rt.idempotent && rt.replayable && !rt.noRetry
 	rt.retryUser, rt.sleepUser, rt.budget, rt.timeout = p.Retry, p.BeforeSleep, p.Budget, p.AttemptTimeout
 	if p.Name == "" && (p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnEnd != nil) {
 		p.Name = method(req) + " " + req.URL.Host
@@ -143,31 +182,90 @@ func method(req *http.Request) string {
 }
 
 // clear drops every reference rt holds to the round trip, before it goes back to
-// the pool.
+// the pool; it keeps the method values, and the room of held.
 func (rt *roundTrip) clear() {
-	op, retryFn, beforeSleep := rt.op, rt.retryFn, rt.beforeSleep
-	*rt = roundTrip{op: op, retryFn: retryFn, beforeSleep: beforeSleep}
+	op, hedgeOp, retryFn, beforeSleep, discardFn := rt.op, rt.hedgeOp, rt.retryFn, rt.beforeSleep, rt.discardFn
+	held := rt.held[:cap(rt.held)]
+	clear(held)
+	*rt = roundTrip{op: op, hedgeOp: hedgeOp, retryFn: retryFn, beforeSleep: beforeSleep, discardFn: discardFn, held: held[:0]}
 }
 
 // finish turns the Policy's outcome into RoundTrip's: a response in hand is
 // returned with a nil error unless the context ended or its deadline refused the
 // pause, in which case it is discarded and the error returned. A transport error
 // that the Transport refused to retry for safety is wrapped in a
-// *NotRetriedError.
+// *NotRetriedError. Every failed response the round trip still holds but does
+// not return (those of hedges that lost, after a failure) is discarded.
 func (rt *roundTrip) finish(resp *http.Response, err error) (*http.Response, error) {
 	if err == nil {
+		rt.discardHeld()
 		return resp, nil
 	}
 	ge, ok := err.(*retry.Error)
 	if !ok || ge.Reason != retry.ReasonContext && ge.Reason != retry.ReasonDeadline {
-		if rt.last != nil {
-			return rt.last, nil
+		last := rt.take(resp)
+		rt.discardHeld()
+		if last {
+			return resp, nil
 		}
 		if !ok && rt.refused != "" {
 			return nil, &NotRetriedError{Method: method(rt.req), Reason: rt.refused, Err: err}
 		}
 		return nil, err
 	}
-	discard(rt.req.Context(), rt.last)
+	rt.discardHeld()
 	return nil, err
+}
+
+// hold notes a failed response that an attempt hands to the round trip.
+func (rt *roundTrip) hold(resp *http.Response) {
+	rt.mu.Lock()
+	rt.held = append(rt.held, resp)
+	rt.mu.Unlock()
+}
+
+// take removes resp from the failed responses the round trip holds, and reports
+// whether it held it: a response is returned or discarded once.
+func (rt *roundTrip) take(resp *http.Response) bool {
+	if resp == nil {
+		return false
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	for i, r := range rt.held {
+		if r == resp {
+			last := len(rt.held) - 1
+			rt.held[i], rt.held[last] = rt.held[last], nil
+			rt.held = rt.held[:last]
+			return true
+		}
+	}
+	return false
+}
+
+// drop discards resp if the round trip holds it.
+func (rt *roundTrip) drop(resp *http.Response) {
+	if rt.take(resp) {
+		discard(rt.req.Context(), resp)
+	}
+}
+
+// discardHeld discards every failed response the round trip still holds. The
+// call has returned: no attempt runs any more.
+func (rt *roundTrip) discardHeld() {
+	rt.mu.Lock()
+	held := rt.held
+	rt.held = held[:0]
+	rt.mu.Unlock()
+	for i, resp := range held {
+		discard(rt.req.Context(), resp)
+		held[i] = nil
+	}
+}
+
+// discardLoser is the Discard of a hedged round trip: it drains and closes the
+// response of an attempt that answered but lost the race, so that its connection
+// is reused.
+func (rt *roundTrip) discardLoser(resp *http.Response) {
+	discard(rt.req.Context(), resp)
 }

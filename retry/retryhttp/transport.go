@@ -78,6 +78,35 @@ var (
 // deadline then decide whether, and after how long, the retry happens, as in any
 // call of the Policy.
 //
+// # Hedging
+//
+// When the Policy has a Hedger (see retry.Hedger and package hedge), the
+// Transport hedges the requests it may send again whatever the failure: an
+// idempotent request (rule 2) whose body can be replayed (rule 1), not made with
+// WithoutRetry. If Base has not answered after the Hedger's delay, it sends the
+// request again, a clone with a fresh body from GetBody, while the first attempt
+// is still in flight, and the first response that decides the round trip wins: a
+// status below 400, or a failure that is not retried. The round trip runs as
+// retry.Retrier.Hedge runs a call: a hedge counts as an attempt for Stop, is paid
+// from the Budget as a retry.ClassExtra (so budget.Default stops hedging when
+// every request is slow, as it stops retries when every request fails), and is
+// not started when the time left before the request context's deadline is
+// shorter than the delay; an attempt that fails is retried as the Policy says
+// while the others stay in flight; the hooks run one at a time, on the
+// RoundTrip's goroutine, and Attempt.Hedge marks a hedge. Every other request (a
+// POST without an idempotency key, a body without GetBody) is sent one attempt
+// at a time, as without a Hedger.
+//
+// The attempts that lose are canceled and waited for before RoundTrip returns.
+// One that had answered is drained and closed as any discarded response is (up
+// to 64 KiB, for at most 250ms), so its connection is reused. One canceled in
+// flight is abandoned by Base: over HTTP/1.1, net/http closes its connection,
+// so a hedge that loses mid-flight may cost a later request a new connection
+// (a dial and a TLS handshake); over HTTP/2 only the stream is reset and the
+// connection stays. Every hedge is one more request for the server: hedge the
+// slow tail of a healthy service, not a server that is slow because it is
+// overloaded, and keep a Budget.
+//
 // Each RoundTrip is one retried call: behind an http.Client that follows a redirect,
 // every hop has its own attempts, and retry.WithStats in the request context
 // reports the last hop.
@@ -135,6 +164,9 @@ type Transport struct {
 	//   - Budget hears of every failure worth retrying, even one the Transport may
 	//     not retry (a 503 to a POST), and a retry it refuses returns the last
 	//     response, as after the last attempt.
+	//   - Hedger: hedges the requests that are safe to send twice at once (see
+	//     Hedging above) and is ignored for the others. The latency it observes
+	//     is Base's: until the response's header, not its body.
 	Policy *retry.Policy
 
 	// Max500Retries is how many 500 Internal Server Error responses in one round
