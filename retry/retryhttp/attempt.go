@@ -92,13 +92,14 @@ func (rt *roundTrip) send(ctx context.Context, ownCtx bool) (*http.Response, err
 // then a clone with a fresh body. Hedged attempts call it concurrently: each
 // reads req, which no one modifies, and only one of them gets its body.
 func (rt *roundTrip) request(ctx context.Context, ownCtx bool) (*http.Request, error) {
-	if rt.sent.Add(1) == 1 {
+	n := rt.sent.Add(1)
+	if n == 1 {
 		if !ownCtx {
 			return rt.req, nil
 		}
 		return rt.req.WithContext(ctx), nil
 	}
-	req := rt.req.Clone(ctx)
+	req := rt.req.Clone(context.WithValue(ctx, attemptKey{}, int(n)))
 	if rt.req.GetBody != nil && rt.req.Body != nil && rt.req.Body != http.NoBody {
 		body, err := rt.req.GetBody()
 		if err != nil {

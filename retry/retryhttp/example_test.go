@@ -294,3 +294,31 @@ func ExampleNotRetriedError() {
 	}
 	// Output: POST not idempotent true
 }
+
+// A Base of your own can tell a request sent again from the first: here it counts
+// the resends, as a tracing wrapper would set http.request.resend_count.
+func ExampleAttemptNumber() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Seen") == "" {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	resends := 0
+	base := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		if n, ok := retryhttp.AttemptNumber(req.Context()); ok {
+			resends = n - 1
+			req.Header.Set("X-Seen", "yes") // the Transport's own clone: safe to change
+		}
+		return http.DefaultTransport.RoundTrip(req)
+	})
+	client := retryhttp.NewClient(&retryhttp.Transport{Base: base, Policy: &retry.Policy{Wait: wait.None()}})
+	resp, err := client.Get(srv.URL)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode, resends)
+	// Output: 200 1
+}

@@ -3,6 +3,7 @@ package retryhttp_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -209,4 +210,32 @@ func TestNameFromRequest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAttemptNumberInResentRequests: the Base sees the attempt's number in the
+// context of every request sent again, and nothing in the first.
+func TestAttemptNumberInResentRequests(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var seen []string
+		f := &fake{script: func(n int, req *http.Request) (*http.Response, error) {
+			a, ok := retryhttp.AttemptNumber(req.Context())
+			seen = append(seen, fmt.Sprint(a, ok))
+			if n < 3 {
+				return answer(http.StatusServiceUnavailable, ""), nil
+			}
+			return answer(http.StatusOK, ""), nil
+		}}
+		tr := &retryhttp.Transport{Base: f}
+		resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("RoundTrip = %v, %v; want 200", resp, err)
+		}
+		resp.Body.Close()
+		if diff := cmp.Diff([]string{"0 false", "2 true", "3 true"}, seen); diff != "" {
+			t.Errorf("AttemptNumber in Base (-want +got):\n%s", diff)
+		}
+		if n, ok := retryhttp.AttemptNumber(context.Background()); n != 0 || ok {
+			t.Errorf("AttemptNumber(Background) = %d, %v; want 0, false", n, ok)
+		}
+	})
 }
