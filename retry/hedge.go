@@ -36,8 +36,10 @@ import (
 // retry that is refused gives up only once nothing is left in flight. Hooks run one
 // at a time, on the call's goroutine, never concurrently: Before as each attempt
 // starts (Attempt.Hedge says whether it is a hedge), After as each attempt ends
-// until the call is decided, BeforeSleep before a retry's pause, OnEnd once. The
-// give-up *Error counts the hedges.
+// until the call is decided, BeforeSleep before a retry's pause, and OnEnd once,
+// whose Attempt.Number is the number of attempts started and whose Attempt.Hedge
+// says whether the attempt that decided the call was a hedge. The give-up *Error
+// counts the hedges.
 type Hedger interface {
 	// Delay reports how long a call that has inflight attempts running (at least
 	// one) waits for an answer before it starts another, and ok false if it is
@@ -143,7 +145,9 @@ func hedged[T any](ctx context.Context, p *Policy, op func(context.Context) (T, 
 				discard(g.v)
 			}
 		}
-		c.a.Number, c.a.Hedge, c.a.Err = f.n, f.hedge, f.err
+		// OnEnd sees the attempts started, as after a call without hedges, and
+		// whether the attempt that decided the call was a hedge.
+		c.a.Number, c.a.Hedge, c.a.Err = started, f.hedge, f.err
 		switch reason {
 		case ReasonSuccess:
 			c.finish(ReasonSuccess)

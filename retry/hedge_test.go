@@ -92,7 +92,7 @@ func TestHedgeSchedules(t *testing.T) {
 		{"the first wins before the hedge", []time.Duration{50 * ms}, nil, nil, 0, 1, 50 * ms,
 			[]string{"before 1", "after 1", "end 1 success"}},
 		{"the first wins after the hedge started", []time.Duration{150 * ms, time.Second}, nil, nil, 0, 1, 150 * ms,
-			[]string{"before 1", "before 2 hedge", "after 1", "end 1 success"}},
+			[]string{"before 1", "before 2 hedge", "after 1", "end 2 success"}}, // OnEnd: 2 attempts started, the first decided
 		{"a failure is retried while the hedge runs", []time.Duration{200 * ms, time.Second, 10 * ms}, []error{errFlaky}, nil, 0, 3, 210 * ms,
 			[]string{"before 1", "before 2 hedge", "after 1", "sleep 2", "before 3", "after 3", "end 3 success"}},
 		{"the budget refuses the hedge", []time.Duration{time.Second}, nil, &recordingBudget{refuse: true}, 0, 1, time.Second,

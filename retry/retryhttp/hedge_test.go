@@ -219,7 +219,7 @@ func TestHedgeSchedules(t *testing.T) {
 			name:   "the first wins after the hedge started",
 			plans:  []plan{{latency: 150 * ms}, {latency: time.Second}},
 			status: 200, winner: 1, took: 150 * ms, hits: 2,
-			hooks: []string{"before 1", "before 2 hedge", "after 1", "end 1 success"},
+			hooks: []string{"before 1", "before 2 hedge", "after 1", "end 2 success"}, // OnEnd: 2 started
 		},
 		{
 			name:   "a 503 is retried while the hedge runs",
