@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/tenacious-go/tenacious/internal/backoff"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/wait"
 )
@@ -13,6 +14,10 @@ const (
 	backoffBase    = 100 * time.Millisecond
 	backoffCeiling = 10 * time.Second
 )
+
+// maxRetryAfter is the engine's clamp on a server's hint when
+// Policy.MaxRetryAfter is zero (retry's defaultMaxRetryAfter).
+const maxRetryAfter = time.Minute
 
 // call is what the engine keeps for one call in progress, as far as the budget and
 // the Wait can see it.
@@ -37,12 +42,18 @@ const (
 // attempts attempts, pausing as wait says, to calls that draw on one budget per
 // client process. It makes the same calls into the budget and the Wait as
 // retry's engine, in the same order: after an attempt, Attempted(result, spent);
-// after a retryable failure, the pause from Wait, then the Stop, then
-// Allow(class). Every failure in the models is an attempt timeout, which the
-// engine classes as transient.
+// after a retryable failure, the pause, then the Stop, then Allow(class). A
+// failure is either an attempt timeout, which the engine classes as transient
+// and pauses after as Wait says, or a server's refusal with a hint (a 429 with
+// Retry-After), which it classes as throttled and pauses after for the hint plus
+// a uniform extra of up to half of it, without asking Wait. When the budget
+// refuses the retry of a failure that carried a hint, the engine waits out that
+// pause before it gives up; unpaced turns this off, which only the model can do.
 type client struct {
 	attempts int
 	wait     retry.Wait
+	hints    backoff.Source // the extra above a hint, as backoff.HintSource is the engine's
+	unpaced  bool           // a refused retry gives up at once, even after a hint
 	budgets  []retry.Budget // one per process; nil for no budget
 	// clock brings the clock that the budgets read (the monotonic clock of a
 	// testing/synctest bubble) to a point of model time before each call into a
@@ -51,12 +62,14 @@ type client struct {
 }
 
 // newClient returns a client of procs processes that makes at most attempts
-// attempts per call, pausing with full jitter drawn from src, each process
-// with its own budget from newBudget (nil for none).
-func newClient(attempts, procs int, newBudget func() retry.Budget, src wait.Source, clock func(time.Duration)) *client {
+// attempts per call, pausing with full jitter drawn from src or, after a
+// server's hint, for the hint and an extra drawn from hints, each process with
+// its own budget from newBudget (nil for none).
+func newClient(attempts, procs int, newBudget func() retry.Budget, src wait.Source, hints backoff.Source, clock func(time.Duration)) *client {
 	c := &client{
 		attempts: attempts,
 		wait:     wait.FullJitter(backoffBase, backoffCeiling, wait.WithSource(src)),
+		hints:    hints,
 		clock:    clock,
 	}
 	if newBudget != nil {
@@ -87,21 +100,38 @@ func (cl *client) answered(k *call, now time.Duration) {
 	}
 }
 
-// failed records, at now, that call k's current attempt failed, and decides what
-// follows: a retry after the returned pause, or giving up.
-func (cl *client) failed(k *call, now time.Duration) (time.Duration, verdict) {
+// failed records, at now, that call k's current attempt failed, with the
+// server's hint (0 for none, as for a timeout), and decides what follows: a
+// retry after the returned pause (again), or giving up. A call that gives up
+// returns to its caller after the returned time: 0, except when the budget
+// refused the retry of a failure with a hint and the client is not unpaced,
+// when it is the pause the hint set.
+func (cl *client) failed(k *call, now, hint time.Duration) (time.Duration, verdict) {
+	class := retry.ClassTransient
+	if hint > 0 {
+		class = retry.ClassThrottled
+	}
 	b := cl.budget(k, now)
 	if b != nil {
-		b.Attempted(retry.ClassTransient, k.spent)
+		b.Attempted(class, k.spent)
 	}
-	pause := max(cl.wait(retry.Attempt{Number: int(k.attempts), PrevDelay: k.prev}), 0)
+	var pause time.Duration
+	if hint > 0 {
+		hint = min(hint, maxRetryAfter)
+		pause = backoff.Add(hint, backoff.Uniform(cl.hints, 0, hint/2))
+	} else {
+		pause = max(cl.wait(retry.Attempt{Number: int(k.attempts), PrevDelay: k.prev}), 0)
+	}
 	if int(k.attempts) >= cl.attempts {
 		return 0, stopped
 	}
-	if b != nil && !b.Allow(retry.ClassTransient) {
+	if b != nil && !b.Allow(class) {
+		if hint > 0 && !cl.unpaced {
+			return pause, refused // keep the server's pace
+		}
 		return 0, refused
 	}
-	k.spent = retry.ClassTransient
+	k.spent = class
 	k.prev = pause
 	return pause, again
 }

@@ -1,7 +1,8 @@
 // Overload measures, on virtual time, what retries and retry budgets do to a
 // service in trouble: how a budget should be sized (issue 12, item 3), and how
 // retries turn a short loss of capacity into a lasting outage, a metastable
-// failure, unless a budget stops them (item 4).
+// failure, unless a budget stops them (item 4); and what the engine's rule that
+// a refused retry keeps the server's pace does in an open system (item 2).
 //
 // Sizing. One process sends calls at 100, 10 or 1 a second, one attempt in ten
 // failing, through the retry engine's logic (at most 4 attempts, full jitter):
@@ -18,10 +19,23 @@
 // waiting; clients time out after 1s and retry. The capacity halves for 10s and
 // comes back. For no retries, plain retries and each budget, spread over 1 to
 // 1,000 client processes that each hold their own budget, it measures goodput
-// over time and how long it takes to recover. budget.NewRatio reads the monotonic
-// clock, so this model runs in testing/synctest bubbles, whose virtual clock the
-// budget sees; only a test can make a bubble, so a test regenerates the chart and
-// every table (go test runs in the package's directory: the chart lands in
+// over time and how long it takes to recover.
+//
+// A refused retry keeps the server's pace. The same open system, but the server
+// defends itself with admission control: an attempt that finds 200 attempts
+// waiting is refused at once with a hint of 1s (a 429 with Retry-After), which
+// the engine classes as throttled and pauses after for the hint and up to half
+// of it more. When a budget refuses the retry, the engine waits out that pause
+// before it gives up. For no retries, plain retries, budget.Default() and a
+// budget that refuses every retry, with that rule and (only the model can do
+// this) without it, it measures recovery, amplification, goodput and how long a
+// failed call takes to return. These budgets do not read the clock either, so
+// this part needs no bubble.
+//
+// budget.NewRatio reads the monotonic clock, so the metastable-failure model
+// runs in testing/synctest bubbles, whose virtual clock the budget sees; only a
+// test can make a bubble, so a test regenerates the charts and every table, the
+// pace table last (go test runs in the package's directory: the charts land in
 // examples/overload/goodput.svg and goodput-fleet.svg):
 //
 //	go run ./examples/overload      # the sizing tables

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tenacious-go/tenacious/budget"
+	"github.com/tenacious-go/tenacious/internal/backoff"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/stop"
 	"github.com/tenacious-go/tenacious/wait"
@@ -140,6 +141,8 @@ func TestWrite(t *testing.T) {
 		printFleet(&b, f)
 		fmt.Fprintln(&b)
 		printSizingTables(&b, *sizingTrials, *seed)
+		fmt.Fprintln(&b)
+		printPace(&b, runPace(paceScenario, *fleetTrials, *seed))
 		if err := os.WriteFile(*mdOut, []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -208,6 +211,55 @@ func TestMetastable(t *testing.T) {
 	}
 }
 
+// TestPace runs the reduced configuration with admission control once and
+// checks what the engine's rule does in an open system, where calls arrive
+// whatever happens to earlier ones. A budget that refuses every retry sends
+// exactly the attempts of no retries, with the rule or without it: the same
+// load, the same goodput and the same calls failed, second by second. The rule
+// only changes when a failed call returns: after the hint and up to half of it
+// more, instead of at once. And with admission control, no strategy keeps the
+// server overloaded: even plain retries recover within seconds, and they fail
+// fewer calls than no retries.
+func TestPace(t *testing.T) {
+	sc := withAdmission(testScenario)
+	p := runPace(sc, 1, 1)
+	server := func(r result) result { // what the server saw and served, and the calls failed
+		r.failedTook = nil
+		return r
+	}
+	none := p.rows[paceNone]
+	if none.failed < 0.1 {
+		t.Fatalf("no retries: %.1f%% of the calls of the dip failed, want over 10%%: the dip does not overload the server", 100*none.failed)
+	}
+	for _, s := range []int{paceRefuse, paceRefuseUnpaced} {
+		if got, want := server(p.rows[s].results[0]), server(none.results[0]); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the server's series differ from no retries'", paceStrategies[s].name)
+		}
+	}
+	if d := p.rows[paceRefuse].failTook; d < sc.hint || d > sc.hint*3/2 {
+		t.Errorf("%s: a failed call returned after %v on average, want between the hint %v and half of it more", paceStrategies[paceRefuse].name, d, sc.hint)
+	}
+	for _, s := range []int{paceNone, paceRefuseUnpaced} {
+		if d := p.rows[s].failTook; d > 10*time.Millisecond {
+			t.Errorf("%s: a failed call returned after %v on average, want at once", paceStrategies[s].name, d)
+		}
+	}
+	for s, st := range paceStrategies {
+		if d := p.rows[s].median(); d == never || d > 3*time.Second {
+			t.Errorf("%s: recovered after %s, want within 3 s with admission control", st.name, seconds(d))
+		}
+	}
+	plain, def := p.rows[pacePlain], p.rows[paceDefault]
+	if plain.failed > none.failed/2 || plain.ampDip < 1.3 {
+		t.Errorf("plain retries: %.1f%% of the calls of the dip failed at %.2f× during the dip, want at most half of no retries' %.1f%%, at over 1.3×",
+			100*plain.failed, plain.ampDip, 100*none.failed)
+	}
+	if def.failed > none.failed || def.ampDip < 1 || def.ampDip > plain.ampDip {
+		t.Errorf("budget.Default(): %.1f%% of the calls of the dip failed at %.2f× during the dip, want at most no retries' %.1f%%, between 1× and plain retries' %.2f×",
+			100*def.failed, def.ampDip, 100*none.failed, plain.ampDip)
+	}
+}
+
 // TestSizing checks the targets set for budget.Default at 100 calls a second,
 // and at 10: no retry refused for a burst of 16 simultaneous failures, at most
 // 1.1× over a minute's outage. It also checks the claim of its doc for
@@ -253,6 +305,9 @@ func TestDeterministic(t *testing.T) {
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("%s: two runs with seed 7 differ", strategies[s].name)
 		}
+	}
+	if a, b := runPace(withAdmission(sc), 1, 7), runPace(withAdmission(sc), 1, 7); !reflect.DeepEqual(a, b) {
+		t.Errorf("two runs of the pace experiment with seed 7 differ")
 	}
 	if a, b := runSizing(1, 7), runSizing(1, 7); !reflect.DeepEqual(a, b) {
 		t.Errorf("two sizing runs with seed 7 differ: %+v and %+v", a, b)
@@ -304,22 +359,38 @@ func (r *recorder) Attempted(result, spent retry.Class) {
 	r.log = append(r.log, fmt.Sprintf("Attempted(%v, %v)", result, spent))
 }
 
+// hinted is a failure that carries a server's hint, as a 429 with Retry-After.
+type hinted time.Duration
+
+func (h hinted) Error() string             { return "throttled" }
+func (h hinted) RetryAfter() time.Duration { return time.Duration(h) }
+
 // TestClientIsTheEngine runs scripted calls through retry's engine and through
-// the model's client, with the same seeded full jitter, and checks that both make
-// the same calls into the budget, choose the same pauses and end the same way.
+// the model's client, with the same seeded jitter (full jitter, and the extra
+// above a server's hint), and checks that both make the same calls into the
+// budget, choose the same pauses, end the same way and return after the same
+// time: when the budget refuses the retry of a failure with a hint, the engine
+// waits out the hint's pause first.
 func TestClientIsTheEngine(t *testing.T) {
 	errTimeout := errors.New("attempt timed out")
 	for _, tt := range []struct {
 		name   string
 		fails  int // the first fails attempts fail
 		refuse map[int]bool
+		hint   time.Duration // the failures' hint, 0 for none
 	}{
-		{"success", 0, nil},
-		{"two failures", 2, nil},
-		{"every attempt fails", 10, nil},
-		{"the budget refuses the second retry", 10, map[int]bool{2: true}},
+		{"success", 0, nil, 0},
+		{"two failures", 2, nil, 0},
+		{"every attempt fails", 10, nil, 0},
+		{"the budget refuses the second retry", 10, map[int]bool{2: true}, 0},
+		{"two throttled failures", 2, nil, time.Second},
+		{"every attempt throttled", 10, nil, time.Second},
+		{"the budget refuses the second retry after a hint", 10, map[int]bool{2: true}, time.Second},
+		{"the budget refuses a retry after a hint over MaxRetryAfter", 10, map[int]bool{1: true}, 2 * maxRetryAfter},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			backoff.HintSource = source(1, 0, 6) // only the bubble's goroutine draws from it
+			t.Cleanup(func() { backoff.HintSource = nil })
 			synctest.Test(t, func(t *testing.T) {
 				engine := &recorder{refuse: tt.refuse}
 				var enginePauses []time.Duration
@@ -330,12 +401,17 @@ func TestClientIsTheEngine(t *testing.T) {
 					BeforeSleep: func(a retry.Attempt) { enginePauses = append(enginePauses, a.Delay) },
 				}
 				n := 0
+				start := time.Now()
 				err := p.Run(context.Background(), func(context.Context) error {
 					if n++; n <= tt.fails {
+						if tt.hint > 0 {
+							return hinted(tt.hint)
+						}
 						return errTimeout
 					}
 					return nil
 				})
+				engineTook := time.Since(start)
 				var engineEnd verdict = again
 				var re *retry.Error
 				switch {
@@ -348,9 +424,10 @@ func TestClientIsTheEngine(t *testing.T) {
 				}
 
 				model := &recorder{refuse: tt.refuse}
-				cl := newClient(maxAttempts, 1, func() retry.Budget { return model }, source(1, 0, 3), nil)
+				cl := newClient(maxAttempts, 1, func() retry.Budget { return model }, source(1, 0, 3), source(1, 0, 6), nil)
 				var modelPauses []time.Duration
 				var modelEnd verdict = again
+				var modelTook time.Duration
 				k := &call{}
 				for {
 					k.attempts++
@@ -358,7 +435,8 @@ func TestClientIsTheEngine(t *testing.T) {
 						cl.answered(k, 0)
 						break
 					}
-					pause, v := cl.failed(k, 0)
+					pause, v := cl.failed(k, 0, tt.hint)
+					modelTook += pause
 					if v != again {
 						modelEnd = v
 						break
@@ -374,8 +452,29 @@ func TestClientIsTheEngine(t *testing.T) {
 				if modelEnd != engineEnd || int(k.attempts) != n {
 					t.Errorf("model ended with %d after %d attempts, engine with %d after %d", modelEnd, k.attempts, engineEnd, n)
 				}
+				if modelTook != engineTook {
+					t.Errorf("model returned after %v, engine after %v", modelTook, engineTook)
+				}
 			})
 		})
+	}
+}
+
+// TestUnpaced checks the model's flag: a client that is unpaced gives up at
+// once when its budget refuses a retry after a hint, and one that is not waits
+// out the hint and up to half of it more; without a hint both give up at once.
+func TestUnpaced(t *testing.T) {
+	for _, unpaced := range []bool{false, true} {
+		for _, hint := range []time.Duration{0, time.Second} {
+			cl := newClient(maxAttempts, 1, func() retry.Budget { return refuseAll{} }, source(1, 0, 3), source(1, 0, 6), nil)
+			cl.unpaced = unpaced
+			pause, v := cl.failed(&call{attempts: 1}, 0, hint)
+			paced := hint > 0 && !unpaced
+			if v != refused || paced && (pause < hint || pause > hint*3/2) || !paced && pause != 0 {
+				t.Errorf("unpaced %v, hint %v: returned after %v with %d, want refused after %v", unpaced, hint, pause, v,
+					map[bool]string{true: "the hint and up to half of it", false: "0"}[paced])
+			}
+		}
 	}
 }
 

@@ -9,10 +9,19 @@ import (
 // Poisson process at a steady rate below the server's capacity, each at a client
 // process drawn at random. The server has a number of workers, each serving one
 // attempt at a time for an exponentially distributed time, and a FIFO queue in
-// front of them without a bound. It serves every attempt it has accepted, even
-// one whose client has stopped waiting: that is the wasted work that sustains an
-// overload. A client waits timeout for each attempt, then counts it failed. Between
-// dipStart and dipEnd half the workers stop taking work.
+// front of them, without a bound unless bound says (below). It serves every
+// attempt it has accepted, even one whose client has stopped waiting: that is the
+// wasted work that sustains an overload. A client waits timeout for each attempt,
+// then counts it failed. Between dipStart and dipEnd half the workers stop taking
+// work.
+//
+// With bound above 0 the server defends itself with admission control: an
+// attempt that finds bound attempts waiting in the queue is refused at once, at
+// no cost to the workers and without delay, with a throttling answer that
+// carries a hint of hint (a 429 with Retry-After). The client's engine classes it
+// as throttled and pauses after it as the hint says. While the queue's wait
+// stays under the clients' timeout, every attempt it accepts is answered in
+// time, and none of the server's work is wasted.
 type scenario struct {
 	workers  int           // workers at full capacity
 	service  time.Duration // mean service time of an attempt
@@ -21,6 +30,8 @@ type scenario struct {
 	dipStart time.Duration // when half the workers stop taking work
 	dipEnd   time.Duration // when they come back
 	horizon  time.Duration // end of the run
+	bound    int           // attempts the queue holds before the server refuses more; 0: no bound
+	hint     time.Duration // the server's hint when it refuses an attempt
 }
 
 // fullScenario is the scenario of the README: a server of 1000 attempts a second
@@ -51,6 +62,12 @@ type result struct {
 	sent    []int // attempts sent to the server
 	served  []int // attempts the server finished serving
 	wasted  []int // of those, attempts whose client had stopped waiting
+	refused []int // attempts the server refused at once (admission control)
+	// Calls that gave up, by the second in which they arrived, and the sum of
+	// the times from their arrival until they returned to their caller; calls
+	// still going at the horizon are not counted.
+	failed     []int
+	failedTook []time.Duration
 }
 
 // attempt states.
@@ -96,7 +113,7 @@ func simulate(sc scenario, st strategy, procs int, seed uint64, trial int, clock
 	n := sc.seconds()
 	m := &model{
 		sc:       sc,
-		cl:       newClient(st.attempts, procs, st.budget, source(seed, trial, 3), clock),
+		cl:       newClient(st.attempts, procs, st.budget, source(seed, trial, 3), source(seed, trial, 6), clock),
 		active:   sc.workers,
 		procs:    procs,
 		arrivals: rand.New(source(seed, trial, 1)),
@@ -104,8 +121,10 @@ func simulate(sc scenario, st strategy, procs int, seed uint64, trial int, clock
 		service:  rand.New(source(seed, trial, 4)),
 		res: result{
 			offered: make([]int, n), good: make([]int, n), sent: make([]int, n), served: make([]int, n), wasted: make([]int, n),
+			refused: make([]int, n), failed: make([]int, n), failedTook: make([]time.Duration, n),
 		},
 	}
+	m.cl.unpaced = st.unpaced
 	m.events.push(sc.dipStart, dipStart, 0)
 	m.events.push(sc.dipEnd, dipEnd, 0)
 	m.events.push(m.gap(), arrival, 0)
@@ -150,12 +169,18 @@ func (m *model) arrive() {
 	m.send(id)
 }
 
-// send sends call k's next attempt: it starts its timeout and joins the queue.
+// send sends call k's next attempt: it starts its timeout and joins the queue,
+// unless admission control refuses it.
 func (m *model) send(k int32) {
 	m.calls[k].attempts++
+	m.res.sent[m.sec()]++
+	if m.sc.bound > 0 && len(m.queue)-m.head >= m.sc.bound {
+		m.res.refused[m.sec()]++
+		m.fail(k, m.sc.hint)
+		return
+	}
 	id := int32(len(m.attempts))
 	m.attempts = append(m.attempts, attempt{call: k})
-	m.res.sent[m.sec()]++
 	m.events.push(m.now+m.sc.timeout, timeout, id)
 	m.queue = append(m.queue, id)
 	m.work()
@@ -199,7 +224,22 @@ func (m *model) expire(id int32) {
 		return
 	}
 	a.state = late
-	if pause, v := m.cl.failed(&m.calls[a.call], m.now); v == again {
-		m.events.push(m.now+pause, send, a.call)
+	m.fail(a.call, 0)
+}
+
+// fail takes the failure of call k's current attempt, which carried the
+// server's hint (0 for none): the call retries after the pause, or gives up
+// and returns to its caller, at once or after the pause that a hint set (see
+// client.failed). In an open system nothing waits for that return: the next
+// call arrives when it would have anyway.
+func (m *model) fail(k int32, hint time.Duration) {
+	c := &m.calls[k]
+	pause, v := m.cl.failed(c, m.now, hint)
+	if v == again {
+		m.events.push(m.now+pause, send, k)
+		return
 	}
+	s := int(c.arrived / time.Second)
+	m.res.failed[s]++
+	m.res.failedTook[s] += m.now + pause - c.arrived
 }

@@ -47,7 +47,7 @@ type tally struct {
 // the calls of its window did. Its random draws are trial's of seed (see source);
 // clock is as for simulate.
 func (tr traffic) run(newBudget func() retry.Budget, seed uint64, trial int, clock func(time.Duration)) tally {
-	cl := newClient(maxAttempts, 1, newBudget, source(seed, trial, 3), clock)
+	cl := newClient(maxAttempts, 1, newBudget, source(seed, trial, 3), source(seed, trial, 6), clock)
 	rng := rand.New(source(seed, trial, 5))
 	var (
 		q     eventQueue
@@ -92,7 +92,7 @@ func (tr traffic) run(newBudget func() retry.Budget, seed uint64, trial int, clo
 				continue
 			}
 			fails[k] = false
-			pause, v := cl.failed(c, e.at)
+			pause, v := cl.failed(c, e.at, 0)
 			switch v {
 			case again:
 				q.push(e.at+pause, send, k)
