@@ -9,6 +9,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/tenacious-go/tenacious/budget"
 	"github.com/tenacious-go/tenacious/retry"
 )
@@ -91,8 +92,12 @@ func TestQuotaRefusesWhatItCannotPay(t *testing.T) {
 	if q.Tokens() != 10 || q.Allow(retry.ClassTransient) || q.Tokens() != 10 {
 		t.Fatalf("tokens = %d, want 10 and the 36th transient retry refused", q.Tokens())
 	}
-	if !q.Allow(retry.ClassThrottled) || !q.Allow(retry.ClassThrottled) || q.Allow(retry.ClassThrottled) || q.Tokens() != 0 {
-		t.Errorf("tokens = %d, want two throttled retries allowed, the third refused, 0 left", q.Tokens())
+	var allowed []bool
+	for range 3 {
+		allowed = append(allowed, q.Allow(retry.ClassThrottled))
+	}
+	if diff := cmp.Diff([]bool{true, true, false}, allowed); diff != "" || q.Tokens() != 0 {
+		t.Errorf("three throttled retries (-want +got):\n%s\ntokens = %d, want 0 left", diff, q.Tokens())
 	}
 }
 

@@ -687,10 +687,9 @@ func TestHedgeLoserConnection(t *testing.T) {
 			e := newEnv(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 				id := r.URL.Query().Get("id")
 				mu.Lock()
-				ch, seen := hedged[id]
+				_, seen := hedged[id]
 				if !seen {
-					ch = make(chan struct{})
-					hedged[id] = ch
+					hedged[id] = make(chan struct{})
 				}
 				mu.Unlock()
 				if seen || id == "warm-up" {
