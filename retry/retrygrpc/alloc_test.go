@@ -1,0 +1,79 @@
+package retrygrpc_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	testgrpc "google.golang.org/grpc/interop/grpc_testing"
+
+	"github.com/tenacious-go/tenacious/budget"
+	"github.com/tenacious-go/tenacious/predicate"
+	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/retry/retrygrpc"
+	"github.com/tenacious-go/tenacious/stop"
+	"github.com/tenacious-go/tenacious/wait"
+)
+
+// TestUnarySuccessAllocatesNothing checks that the unary interceptor adds no
+// allocation to a call that succeeds the first time: the zero Policy, one with
+// every field set but AttemptTimeout (whose context allocates by nature), and
+// the per-call marks of idempotency.
+func TestUnarySuccessAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes sync.Pool's behaviour")
+	}
+	hook := func(retry.Attempt) {}
+	invoker := func(context.Context, string, any, any, *grpc.ClientConn, ...grpc.CallOption) error { return nil }
+	every := &retry.Policy{
+		Name: "echo", Stop: stop.AfterAttempts(5), Wait: wait.Fixed(time.Millisecond),
+		Retry: predicate.Always(), Before: hook, After: hook, BeforeSleep: hook, OnEnd: hook,
+		MaxRetryAfter: time.Second, Budget: budget.Default(), Throttled: predicate.Never(),
+	}
+	ctx := context.Background()
+	marked := retrygrpc.WithIdempotent(ctx)
+	tests := []struct {
+		name   string
+		in     grpc.UnaryClientInterceptor
+		ctx    context.Context
+		method string
+		opts   []grpc.CallOption
+	}{
+		{"nil Policy", retrygrpc.UnaryClientInterceptor(nil), ctx, echoGet, nil},
+		{"every field", retrygrpc.UnaryClientInterceptor(every, retrygrpc.RetryAborted()), ctx, echoGet, nil},
+		{"not idempotent", retrygrpc.UnaryClientInterceptor(every), ctx, echoPost, nil},
+		{"Idempotent call option", retrygrpc.UnaryClientInterceptor(every), ctx, echoPost, []grpc.CallOption{retrygrpc.Idempotent()}},
+		{"WithIdempotent context", retrygrpc.UnaryClientInterceptor(every), marked, echoPost, nil},
+		{"IdempotentMethods", retrygrpc.UnaryClientInterceptor(every, retrygrpc.IdempotentMethods(echoPost)), ctx, echoPost, nil},
+	}
+	for _, tt := range tests {
+		if a := testing.AllocsPerRun(1000, func() { _ = tt.in(tt.ctx, tt.method, nil, nil, nil, invoker, tt.opts...) }); a != 0 {
+			t.Errorf("%s: %v allocations per call, want 0", tt.name, a)
+		}
+	}
+}
+
+// TestUnaryLoopbackAllocations checks the target on a real call over loopback:
+// the interceptor adds at most 2 allocations to a call that succeeds (it adds
+// one: gRPC's copy of the trailer it captures).
+func TestUnaryLoopbackAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes sync.Pool's behaviour")
+	}
+	checkGoroutines(t)
+	allocs := func(opts ...grpc.DialOption) float64 {
+		_, client := serveInterop(t, append(opts, grpc.WithDisableRetry())...)
+		req := &testgrpc.SimpleRequest{}
+		if _, err := client.UnaryCall(t.Context(), req); err != nil {
+			t.Fatal(err)
+		}
+		return testing.AllocsPerRun(2000, func() { _, _ = client.UnaryCall(context.Background(), req) })
+	}
+	none := allocs()
+	ours := allocs(grpc.WithUnaryInterceptor(retrygrpc.UnaryClientInterceptor(nil, retrygrpc.IdempotentMethods(unaryCall))))
+	t.Logf("allocations per call: %v without an interceptor, %v with", none, ours)
+	if ours-none > 2 {
+		t.Errorf("the interceptor adds %v allocations per call, want at most 2", ours-none)
+	}
+}

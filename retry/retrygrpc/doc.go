@@ -1,0 +1,145 @@
+// Package retrygrpc retries gRPC calls, and only those that are safe to make
+// again: client interceptors, unary and streaming, that run the retry.Policy of
+// the service they call, the one every other caller of that service shares, so
+// that one Budget and one set of hooks see all of its traffic:
+//
+//	svc := &retry.Policy{
+//		AttemptTimeout: 2 * time.Second,
+//		BeforeSleep:    hooks.LogBeforeSleep(slog.Default(), slog.LevelWarn),
+//		Budget:         budget.Default(),
+//	}
+//	conn, err := grpc.NewClient(target,
+//		grpc.WithTransportCredentials(creds),
+//		grpc.WithChainUnaryInterceptor(retrygrpc.UnaryClientInterceptor(svc)),
+//		grpc.WithChainStreamInterceptor(retrygrpc.StreamClientInterceptor(svc)),
+//		grpc.WithDisableRetry(), // one retry layer, not two: see below
+//	)
+//
+// # Defaults
+//
+// A nil field of the Policy means the interceptor's default, not retry's: where
+// retry.Do with the zero Policy makes 3 attempts and retries any error, an
+// interceptor with the zero Policy (or a nil one) makes at most
+// [DefaultAttempts] (4) attempts, backs off with full jitter from
+// [DefaultBase] (100ms) up to [DefaultCap] (10s), honours the server's hints
+// up to a minute, and retries the status codes of its default table,
+// [Transient]:
+//
+//   - UNAVAILABLE;
+//   - RESOURCE_EXHAUSTED, only with a server's hint: a grpc-retry-pushback-ms
+//     trailer or a google.rpc.RetryInfo detail;
+//   - DEADLINE_EXCEEDED, only while the caller's context lives: the attempt's own
+//     timeout (Policy.AttemptTimeout), or a server that ran out of a deadline of
+//     its own. When the caller's deadline passes, the call ends at once: the
+//     engine checks the caller's context before it asks any predicate;
+//   - ABORTED, only with the option [RetryAborted];
+//   - never CANCELLED (whoever sent it), INVALID_ARGUMENT, NOT_FOUND,
+//     ALREADY_EXISTS, PERMISSION_DENIED, UNAUTHENTICATED, FAILED_PRECONDITION,
+//     OUT_OF_RANGE, UNIMPLEMENTED, INTERNAL, DATA_LOSS or UNKNOWN.
+//
+// A Policy.Retry of your own replaces the table: [Codes] builds one from status
+// codes, and package predicate combines it with Transient. It sees each failed
+// attempt as a *[StatusError] in Attempt.Err, or as the error of an attempt
+// timeout (retry.ErrAttemptTimeout), which is always retried when the call may
+// be made again. Policy.Name, when empty, is set for each call to its full
+// method name ("/package.Service/Method"), which the hooks read as
+// Attempt.Name; setting it costs nothing, as gRPC hands the interceptor that
+// string.
+//
+// # Idempotency
+//
+// A call is made again only if that cannot do harm: its method is safe to
+// repeat. That is the case when the method's descriptor, looked up by full
+// method name in protoregistry.GlobalFiles (or the source of [Descriptors]),
+// declares it with
+//
+//	option idempotency_level = NO_SIDE_EFFECTS; // or IDEMPOTENT
+//
+// or when the caller says so: for some methods with [IdempotentMethods], for
+// all with [AssumeIdempotent], for one call with the call option [Idempotent]
+// or a context made by [WithIdempotent]. The interceptor makes any other call
+// once: its failure, retryable or not, comes back as gRPC returned it, and the
+// Budget still hears of it. Descriptors are read once per method and cached.
+//
+// grpc-go already resends, by itself, an RPC that provably never reached the
+// server's application, whatever its method and whatever this package does:
+// its "transparent retry" remakes a stream that the transport could not create,
+// or that the server refused before reading it (an HTTP/2 REFUSED_STREAM, a
+// stream above the last stream ID of a GOAWAY), and grpc.WithDisableRetry does
+// not turn it off. A method that is not idempotent is thus still safe from the
+// commonest failures of a connection, and the interceptor leaves those to
+// grpc-go: it sees one attempt, which succeeds.
+//
+// # Server hints
+//
+// A server tells a client when to come back in two ways, and both set the
+// pause, whatever the Policy's Wait (see StatusError.RetryAfter):
+//
+//   - the grpc-retry-pushback-ms trailer of gRFC A6: a non-negative integer is
+//     the pause in milliseconds; a negative or malformed value, or more than one
+//     value, means "do not retry", and the call is not retried, whatever the
+//     Policy's Retry says;
+//   - a google.rpc.RetryInfo in the status details: its retry_delay.
+//
+// The retry engine caps the pause at Policy.MaxRetryAfter (a minute by
+// default; a negative value ignores hints) and adds up to half of it at random,
+// so that clients told the same thing do not come back in step. A pause that
+// would outlast the caller's deadline is not taken: the call gives up at once
+// (retry.ReasonDeadline). Each attempt after the first carries the
+// grpc-previous-rpc-attempts metadata, as gRFC A6 asks, so that the server
+// knows it is a retry.
+//
+// For the Budget, a failure worth retrying is throttled (retry.ClassThrottled)
+// when it is a RESOURCE_EXHAUSTED or carries a server's hint, pushback or
+// RetryInfo, and transient otherwise, unless Policy.Throttled says otherwise.
+// The Budget hears of every failure worth retrying, even one the interceptor
+// may not retry, as the method is not idempotent.
+//
+// # Errors
+//
+// An RPC that succeeds returns nil; one whose error is not retried returns that
+// error as gRPC returned it. Giving up on a retryable one returns a *retry.Error
+// with the reason (stop, deadline, budget, context) and the number of attempts,
+// that wraps the last attempt's *StatusError and, when the caller's context
+// ended the call, the context's error. status.Code and status.FromError find
+// the last attempt's status through it, as they look for a GRPCStatus method
+// anywhere in an error's tree (status.FromError then gives the status the
+// whole message of the error); errors.As with a *StatusError gives the status
+// unchanged, with the trailer and the hint:
+//
+//	_, err := client.Get(ctx, req)
+//	var last *retrygrpc.StatusError
+//	switch {
+//	case err == nil:
+//	case errors.Is(err, context.DeadlineExceeded): // the caller's time ran out
+//	case status.Code(err) == codes.Unavailable:    // still down, after every attempt
+//	case errors.As(err, &last):                    // last.Status, last.Trailer, last.RetryAfter()
+//	}
+//
+// The code of a give-up is the last attempt's: an UNAVAILABLE after which the
+// caller's context ended during the pause is still UNAVAILABLE, and
+// errors.Is(err, context.Canceled) tells the rest. Use
+// status.FromContextError(ctx.Err()) if a server must report the end of its
+// caller's context as CANCELLED or DEADLINE_EXCEEDED.
+//
+// # grpc-go's own retries
+//
+// grpc-go can retry by itself, from the retryPolicy of a service config, which
+// a name resolver may deliver without the client asking. Both layers at once
+// multiply: each of this interceptor's attempts becomes up to maxAttempts of
+// grpc-go's, and the pauses, budgets and hooks of one do not see the other's.
+// Choose one: with these interceptors, dial with grpc.WithDisableRetry(), which
+// turns off grpc-go's retryPolicy and its retryThrottling (but not its
+// transparent retry of RPCs that never reached the server, which is safe).
+// grpc.WithDisableServiceConfig() goes further and ignores the resolver's
+// service config altogether.
+//
+// # Cost
+//
+// On the success path, a unary call through the interceptor allocates only the
+// copy grpc-go makes of the trailer the interceptor captures for the server's
+// hints, and adds well under a microsecond to the call. A stream that may be
+// retried costs a few allocations and a coroutine at its opening, and nothing
+// per message past its commit point; one that may not is returned as gRPC made
+// it.
+package retrygrpc

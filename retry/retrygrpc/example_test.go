@@ -1,0 +1,158 @@
+package retrygrpc_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	testgrpc "google.golang.org/grpc/interop/grpc_testing"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	"github.com/tenacious-go/tenacious/budget"
+	"github.com/tenacious-go/tenacious/hooks"
+	"github.com/tenacious-go/tenacious/predicate"
+	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/retry/retrygrpc"
+	"github.com/tenacious-go/tenacious/stop"
+	"github.com/tenacious-go/tenacious/wait"
+)
+
+// flakyService is grpc-go's interop TestService, whose UnaryCall fails with
+// UNAVAILABLE twice, then echoes the payload.
+type flakyService struct {
+	testgrpc.UnimplementedTestServiceServer
+	calls atomic.Int32
+}
+
+func (f *flakyService) UnaryCall(_ context.Context, req *testgrpc.SimpleRequest) (*testgrpc.SimpleResponse, error) {
+	if f.calls.Add(1) <= 2 {
+		return nil, status.Error(codes.Unavailable, "warming up")
+	}
+	return &testgrpc.SimpleResponse{Payload: req.GetPayload()}, nil
+}
+
+// startFlaky serves a flakyService on loopback.
+func startFlaky() (addr string, stop func()) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	s := grpc.NewServer()
+	testgrpc.RegisterTestServiceServer(s, new(flakyService))
+	go func() { _ = s.Serve(lis) }()
+	return lis.Addr().String(), s.Stop
+}
+
+// A client whose calls share one Policy: its budget and its hooks see every
+// call of the service. The interop service's methods declare no
+// idempotency_level, so the caller names the one that is safe to repeat.
+func ExampleUnaryClientInterceptor() {
+	addr, stopServer := startFlaky()
+	defer stopServer()
+
+	svc := &retry.Policy{
+		Wait:   wait.None(), // for the example: the defaults back off from 100ms
+		OnEnd:  hooks.LogEnd(slog.Default(), slog.LevelError),
+		Budget: budget.Default(),
+	}
+	safe := retrygrpc.IdempotentMethods(testgrpc.TestService_UnaryCall_FullMethodName)
+	conn, err := grpc.NewClient("passthrough:///"+addr,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithChainUnaryInterceptor(retrygrpc.UnaryClientInterceptor(svc, safe)),
+		grpc.WithChainStreamInterceptor(retrygrpc.StreamClientInterceptor(svc, safe)),
+		grpc.WithDisableRetry(), // one retry layer, not two
+	)
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+
+	var st retry.Stats
+	ctx := retry.WithStats(context.Background(), &st)
+	resp, err := testgrpc.NewTestServiceClient(conn).UnaryCall(ctx, &testgrpc.SimpleRequest{
+		Payload: &testgrpc.Payload{Body: []byte("hello")},
+	})
+	fmt.Printf("%s after %d attempts, err %v\n", resp.GetPayload().GetBody(), st.Attempts, err)
+	// Output: hello after 3 attempts, err <nil>
+}
+
+// A give-up keeps the last status: status.Code reads it through the
+// *retry.Error, errors.As finds the *StatusError with the server's trailer and
+// hint, and errors.Is tells whether the caller's time ran out.
+func Example_giveUp() {
+	addr, stopServer := startFlaky()
+	defer stopServer()
+	svc := &retry.Policy{Stop: stop.AfterAttempts(2), Wait: wait.None()}
+	conn, err := grpc.NewClient("passthrough:///"+addr,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithUnaryInterceptor(retrygrpc.UnaryClientInterceptor(svc, retrygrpc.AssumeIdempotent())),
+	)
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+
+	_, err = testgrpc.NewTestServiceClient(conn).UnaryCall(context.Background(), &testgrpc.SimpleRequest{})
+	var ge *retry.Error
+	var last *retrygrpc.StatusError
+	if errors.As(err, &ge) && errors.As(err, &last) {
+		fmt.Println("reason:", ge.Reason, "attempts:", ge.Attempts)
+		fmt.Println("status.Code:", status.Code(err), "last message:", last.Status.Message())
+		fmt.Println("deadline:", errors.Is(err, context.DeadlineExceeded))
+	}
+	// Output:
+	// reason: stop attempts: 2
+	// status.Code: Unavailable last message: warming up
+	// deadline: false
+}
+
+// One call of a method that is not declared idempotent, made safe to repeat by
+// the caller, as the server deduplicates it by the request's ID.
+func ExampleIdempotent() {
+	var client testgrpc.TestServiceClient // through the interceptors
+	ctx := context.Background()
+	if client != nil {
+		_, _ = client.UnaryCall(ctx, &testgrpc.SimpleRequest{}, retrygrpc.Idempotent())
+	}
+}
+
+// A Policy.Retry of one's own: the default table, and ABORTED, which the table
+// retries only with the RetryAborted option.
+func ExampleCodes() {
+	retryable := predicate.Any(retrygrpc.Transient(), retrygrpc.Codes(codes.Aborted))
+	for _, code := range []codes.Code{codes.Unavailable, codes.Aborted, codes.NotFound} {
+		err := retrygrpc.NewStatusError(status.Error(code, "x"), nil)
+		fmt.Println(code, retryable(retry.Attempt{Err: err}))
+	}
+	// Output:
+	// Unavailable true
+	// Aborted true
+	// NotFound false
+}
+
+// Code that calls gRPC inside retry.Do captures the trailer and wraps the
+// error, so that the Policy sees the server's hint and the status.
+func ExampleNewStatusError() {
+	call := func(ctx context.Context, trailer *metadata.MD) error { // stands for client.Get(ctx, req, grpc.Trailer(trailer))
+		*trailer = metadata.Pairs(retrygrpc.PushbackKey, "250")
+		return status.Error(codes.ResourceExhausted, "slow down")
+	}
+	p := &retry.Policy{Stop: stop.AfterAttempts(1), Retry: retrygrpc.Transient()}
+	err := p.Run(context.Background(), func(ctx context.Context) error {
+		var trailer metadata.MD
+		return retrygrpc.NewStatusError(call(ctx, &trailer), trailer)
+	})
+	var ge *retry.Error
+	if errors.As(err, &ge) {
+		fmt.Println(ge.Reason, status.Code(err), ge.Delay >= 250*time.Millisecond)
+	}
+	// Output: stop ResourceExhausted true
+}
