@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/tenacious-go/tenacious/internal/errchain"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -178,7 +179,7 @@ func (e *StatusError) DoNotRetry() bool { return e.noRetry }
 // allocates nothing.
 func statusErrorOf(err error) *StatusError {
 	var se *StatusError
-	walk(err, func(err error) bool {
+	errchain.Any(err, func(err error) bool {
 		se, _ = err.(*StatusError)
 		return se != nil
 	})
@@ -192,7 +193,7 @@ func codeOf(err error) codes.Code {
 		return codes.OK
 	}
 	code := codes.Unknown
-	walk(err, func(err error) bool {
+	errchain.Any(err, func(err error) bool {
 		if _, ok := err.(*attemptTimeoutError); ok {
 			code = codes.DeadlineExceeded // what its GRPCStatus says, without making it
 			return true
@@ -206,28 +207,4 @@ func codeOf(err error) codes.Code {
 		return false
 	})
 	return code
-}
-
-// walk calls f on the errors of err's tree in the pre-order errors.As uses, until
-// f returns true.
-func walk(err error, f func(error) bool) bool {
-	for err != nil {
-		if f(err) {
-			return true
-		}
-		switch u := err.(type) {
-		case interface{ Unwrap() error }:
-			err = u.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, inner := range u.Unwrap() {
-				if walk(inner, f) {
-					return true
-				}
-			}
-			return false
-		default:
-			return false
-		}
-	}
-	return false
 }
