@@ -5,12 +5,10 @@ import (
 	"time"
 )
 
-// Defaults of a nil field when a Policy runs a call of this package (Do, Run, the
-// loop form, Group, Map, Wrap). Adapters that run a Policy document their own.
-const (
-	// DefaultAttempts is the number of attempts a nil Stop allows.
-	DefaultAttempts = 3
-)
+// DefaultAttempts is the number of attempts a nil Stop allows when a Policy runs a
+// call of this package (Do, Run, the loop form, Group, Map, Wrap). Adapters that
+// run a Policy document their own.
+const DefaultAttempts = 3
 
 // Policy says how to retry a call: when to stop, how long to wait, which failures to
 // retry, what to tell the hooks, how long an attempt may take and which budget to
@@ -21,9 +19,9 @@ const (
 //
 // A zero Policy is valid: a nil field means the default of whatever runs the Policy.
 // Run by this package, that is at most 3 attempts, full-jitter exponential backoff
-// (100ms base, 10s cap), and a retry of every error except those marked Permanent and
-// context errors; an adapter documents its own (retryhttp's Transport retries only
-// what is safe to send again, 4 times).
+// (100ms base, 10s cap), server hints honoured up to a minute, and a retry of every
+// error except those marked Permanent and context.Canceled; an adapter documents
+// its own (retryhttp's Transport retries only what is safe to send again, 4 times).
 //
 // A Policy is configuration only: one value serves any number of goroutines, and
 // each call keeps its own state. Its fields must not change while calls use it. Copy
@@ -37,9 +35,9 @@ type Policy struct {
 
 	// Stop says when to give up; nil stops after DefaultAttempts attempts.
 	Stop Stop
-	// Wait chooses each pause; nil is full-jitter exponential backoff: after attempt
-	// n, a pause drawn uniformly from [0, min(10s, 100ms·2^(n-1))]. A server's hint in the attempt's error
-	// overrides it: see MaxRetryAfter.
+	// Wait chooses each pause; nil is full-jitter exponential backoff: after
+	// attempt n, a pause drawn uniformly from [0, min(10s, 100ms·2^(n-1))]. A
+	// server's hint in the attempt's error overrides it: see MaxRetryAfter.
 	Wait Wait
 	// Retry says which errors are worth another attempt; nil retries every error
 	// but context.Canceled. Errors marked Permanent are never retried, and an
