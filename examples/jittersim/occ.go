@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/tenacious-go/tenacious/examples/internal/sim"
 	"github.com/tenacious-go/tenacious/retry"
 )
 
@@ -21,6 +22,21 @@ type outcome struct {
 	completion time.Duration // when the last client learned that its write succeeded
 }
 
+// kind says what arrives at the server.
+type kind uint8
+
+const (
+	read  kind = iota // a client's request for the row's version
+	write             // a client's write, conditional on the version it read
+)
+
+// message is what arrives at the server in an event: a read or a write from a
+// client.
+type message struct {
+	client int
+	kind   kind
+}
+
 // client is one writer: the version it read, and the retry state that the
 // strategy sees, kept exactly as the engine keeps it.
 type client struct {
@@ -35,7 +51,7 @@ type occ struct {
 	wait    retry.Wait
 	version int
 	clients []client
-	queue   eventQueue
+	queue   sim.Queue[message]
 	out     outcome
 }
 
@@ -54,28 +70,29 @@ type occ struct {
 // added to the arrival time of its next event.
 func simulate(n int, w retry.Wait, rng *rand.Rand) outcome {
 	s := &occ{rng: rng, wait: w, clients: make([]client, n)}
-	s.queue.grow(n)
+	s.queue.Grow(n)
 	for i := range n {
-		s.queue.push(event{at: s.hop(), client: i, kind: read})
+		s.queue.Push(s.hop(), message{client: i, kind: read})
 	}
-	for s.queue.len() > 0 {
-		e := s.queue.pop()
-		switch e.kind {
+	for s.queue.Len() > 0 {
+		e := s.queue.Pop()
+		switch e.Value.kind {
 		case read:
-			s.clients[e.client].version = s.version
-			s.queue.push(event{at: e.at + s.hop() + s.hop(), client: e.client, kind: write})
+			s.clients[e.Value.client].version = s.version
+			s.queue.Push(e.At+s.hop()+s.hop(), message{client: e.Value.client, kind: write})
 		case write:
-			s.write(e)
+			s.write(e.At, e.Value.client)
 		}
 	}
 	return s.out
 }
 
-// write handles a conditional write arriving at the server.
-func (s *occ) write(e event) {
+// write handles a conditional write from client i arriving at the server at
+// time at.
+func (s *occ) write(at time.Duration, i int) {
 	s.out.calls++
-	c := &s.clients[e.client]
-	reply := e.at + s.hop()
+	c := &s.clients[i]
+	reply := at + s.hop()
 	if c.version == s.version {
 		s.version++
 		s.out.completion = max(s.out.completion, reply)
@@ -84,7 +101,7 @@ func (s *occ) write(e event) {
 	c.attempt.Number++
 	pause := max(s.wait(c.attempt), 0)
 	c.attempt.PrevDelay = pause
-	s.queue.push(event{at: reply + pause + s.hop(), client: e.client, kind: read})
+	s.queue.Push(reply+pause+s.hop(), message{client: i, kind: read})
 }
 
 // hop returns one network delay, drawn from Normal(hopMean, hopSD) and clamped at 0.

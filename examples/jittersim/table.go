@@ -3,7 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/tenacious-go/tenacious/examples/internal/sim"
 )
 
 // printJitter writes the first table in Markdown: for each number of clients, the
@@ -28,7 +29,7 @@ func printJitter(w io.Writer, rows []jitterRow, trials int) {
 		}
 		cells = append(cells, line)
 	}
-	markdown(w, header, cells)
+	sim.Markdown(w, header, cells)
 }
 
 // printAmplification writes the second table in Markdown.
@@ -43,39 +44,5 @@ func printAmplification(w io.Writer, rows []ampRow, trials int) {
 			fmt.Sprintf("%.3f", r.none), fmt.Sprintf("%.3f", r.budgeted), fmt.Sprintf("%.3f", r.sustained),
 		})
 	}
-	markdown(w, header, cells)
-}
-
-// markdown writes a Markdown table with its columns padded to line up, the first
-// left-aligned and the others right-aligned.
-func markdown(w io.Writer, header []string, rows [][]string) {
-	width := make([]int, len(header))
-	for _, line := range append([][]string{header}, rows...) {
-		for i, c := range line {
-			width[i] = max(width[i], len([]rune(c)))
-		}
-	}
-	line := func(cells []string) {
-		for i, c := range cells {
-			pad := strings.Repeat(" ", width[i]-len([]rune(c)))
-			if i == 0 {
-				fmt.Fprintf(w, "| %s%s ", c, pad)
-			} else {
-				fmt.Fprintf(w, "| %s%s ", pad, c)
-			}
-		}
-		fmt.Fprintln(w, "|")
-	}
-	line(header)
-	rule := make([]string, len(header))
-	for i := range rule {
-		rule[i] = strings.Repeat("-", width[i]+2)
-		if i > 0 {
-			rule[i] = rule[i][1:] + ":"
-		}
-	}
-	fmt.Fprintln(w, "|"+strings.Join(rule, "|")+"|")
-	for _, r := range rows {
-		line(r)
-	}
+	sim.Markdown(w, header, cells)
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"math/rand/v2"
 	"time"
+
+	"github.com/tenacious-go/tenacious/examples/internal/sim"
 )
 
 // scenario is the open system of the model. Calls arrive at the clients as a
@@ -89,7 +91,7 @@ type model struct {
 	sc       scenario
 	cl       *client
 	now      time.Duration
-	events   eventQueue
+	events   sim.Queue[event]
 	calls    []call
 	attempts []attempt
 	queue    []int32 // attempts waiting for a worker, oldest first from head
@@ -125,23 +127,23 @@ func simulate(sc scenario, st strategy, procs int, seed uint64, trial int, clock
 		},
 	}
 	m.cl.unpaced = st.unpaced
-	m.events.push(sc.dipStart, dipStart, 0)
-	m.events.push(sc.dipEnd, dipEnd, 0)
-	m.events.push(m.gap(), arrival, 0)
-	for m.events.len() > 0 && m.events.peek().at < sc.horizon {
-		e := m.events.pop()
-		m.now = e.at
-		switch e.kind {
+	m.events.Push(sc.dipStart, event{dipStart, 0})
+	m.events.Push(sc.dipEnd, event{dipEnd, 0})
+	m.events.Push(m.gap(), event{arrival, 0})
+	for m.events.Len() > 0 && m.events.Peek().At < sc.horizon {
+		e := m.events.Pop()
+		m.now = e.At
+		switch e.Value.kind {
 		case arrival:
 			m.arrive()
 		case send:
-			m.send(e.id)
+			m.send(e.Value.id)
 		case served:
 			m.busy--
-			m.answer(e.id)
+			m.answer(e.Value.id)
 			m.work()
 		case timeout:
-			m.expire(e.id)
+			m.expire(e.Value.id)
 		case dipStart:
 			m.active = sc.workers / 2
 		case dipEnd:
@@ -162,7 +164,7 @@ func (m *model) sec() int { return int(m.now / time.Second) }
 
 // arrive starts a call at a process drawn at random and sends its first attempt.
 func (m *model) arrive() {
-	m.events.push(m.now+m.gap(), arrival, 0)
+	m.events.Push(m.now+m.gap(), event{arrival, 0})
 	id := int32(len(m.calls))
 	m.calls = append(m.calls, call{proc: int32(m.picks.IntN(m.procs)), arrived: m.now})
 	m.res.offered[m.sec()]++
@@ -181,7 +183,7 @@ func (m *model) send(k int32) {
 	}
 	id := int32(len(m.attempts))
 	m.attempts = append(m.attempts, attempt{call: k})
-	m.events.push(m.now+m.sc.timeout, timeout, id)
+	m.events.Push(m.now+m.sc.timeout, event{timeout, id})
 	m.queue = append(m.queue, id)
 	m.work()
 }
@@ -193,7 +195,7 @@ func (m *model) work() {
 		m.head++
 		m.busy++
 		d := time.Duration(m.service.ExpFloat64() * float64(m.sc.service))
-		m.events.push(m.now+d, served, id)
+		m.events.Push(m.now+d, event{served, id})
 	}
 	if m.head > 4096 && m.head*2 > len(m.queue) { // reclaim the consumed front
 		m.queue = m.queue[:copy(m.queue, m.queue[m.head:])]
@@ -236,7 +238,7 @@ func (m *model) fail(k int32, hint time.Duration) {
 	c := &m.calls[k]
 	pause, v := m.cl.failed(c, m.now, hint)
 	if v == again {
-		m.events.push(m.now+pause, send, k)
+		m.events.Push(m.now+pause, event{send, k})
 		return
 	}
 	s := int(c.arrived / time.Second)

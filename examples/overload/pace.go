@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tenacious-go/tenacious/examples/internal/sim"
 	"github.com/tenacious-go/tenacious/retry"
 )
 
@@ -152,5 +153,5 @@ func printPace(w io.Writer, p *pace) {
 			fmt.Sprintf("%.2f s", r.failTook.Seconds()),
 		})
 	}
-	markdown(w, header, cells)
+	sim.Markdown(w, header, cells)
 }

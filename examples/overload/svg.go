@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
+
+	"github.com/tenacious-go/tenacious/examples/internal/sim"
 )
 
 // Geometry of the chart, in SVG user units.
@@ -13,7 +13,6 @@ const (
 	chartW, chartH = 960, 540
 	panelW, panelH = 370, 280 // plot area of each panel
 	panelTop       = 190
-	fontFamily     = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
 )
 
 // panel is one plot area: where it lies, its scales, and which series of a result
@@ -46,29 +45,21 @@ func writeChart(w io.Writer, f *fleet, n int) error {
 	sent := func(r result) []int { return r.sent }
 	secs := sc.horizon.Seconds()
 	gp := panel{left: 80, title: "Goodput: calls that succeed per second", yLabel: "calls per second", horizon: secs, series: good}
-	gp.yMax, gp.yTicks = linearTicks(max(sc.capacity(), maxOf(runs, good)))
+	gp.yMax, gp.yTicks = sim.LinearTicks(max(sc.capacity(), maxOf(runs, good)), 6)
 	lp := panel{left: 560, title: "Load: attempts sent to the server per second", yLabel: "attempts per second", horizon: secs, series: sent}
-	lp.yMax, lp.yTicks = linearTicks(max(sc.capacity(), maxOf(runs, sent)))
+	lp.yMax, lp.yTicks = sim.LinearTicks(max(sc.capacity(), maxOf(runs, sent)), 6)
 
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="%s">`+"\n",
-		chartW, chartH, chartW, chartH, fontFamily)
-	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="#ffffff"/>`+"\n")
-	fmt.Fprintf(&b, `<text x="%d" y="30" text-anchor="middle" font-size="18" font-weight="600" fill="#222">%s</text>`+"\n",
-		chartW/2, "Metastable failure: the server's capacity halves for 10 s, then comes back")
-	fmt.Fprintf(&b, `<text x="%d" y="52" text-anchor="middle" font-size="13" fill="#555">%s</text>`+"\n",
-		chartW/2, esc(fmt.Sprintf("%.0f calls/s (Poisson) · %d workers, mean service %v (%.0f attempts/s), FIFO queue, timed-out attempts still served",
-			sc.rate(), sc.workers, sc.service, sc.capacity())))
-	fmt.Fprintf(&b, `<text x="%d" y="70" text-anchor="middle" font-size="13" fill="#555">%s</text>`+"\n",
-		chartW/2, esc(fmt.Sprintf("%v attempt timeout · at most %d attempts, full jitter %v..%v · %s · virtual time, seed %d",
-			sc.timeout, maxAttempts, backoffBase, backoffCeiling, clients, f.seed)))
+	sim.Begin(&b, chartW, chartH, "Metastable failure: the server's capacity halves for 10 s, then comes back",
+		fmt.Sprintf("%.0f calls/s (Poisson) · %d workers, mean service %v (%.0f attempts/s), FIFO queue, timed-out attempts still served",
+			sc.rate(), sc.workers, sc.service, sc.capacity()),
+		fmt.Sprintf("%v attempt timeout · at most %d attempts, full jitter %v..%v · %s · virtual time, seed %d",
+			sc.timeout, maxAttempts, backoffBase, backoffCeiling, clients, f.seed))
 	legend(&b, sc)
 	for _, p := range []panel{gp, lp} {
 		p.draw(&b, sc, runs)
 	}
-	b.WriteString("</svg>\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	return sim.End(w, &b)
 }
 
 // swatch is an entry of the legend: a short line (or, if fill is set, a box)
@@ -113,7 +104,7 @@ func legendRow(b *strings.Builder, y float64, entries []swatch) {
 			fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="%.1f" stroke-dasharray="%s"/>`,
 				x, y, x+swatchW, y, e.stroke, e.width, e.dash)
 		}
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="13" fill="#333">%s</text>`+"\n", x+swatchW+8, y+4.5, esc(e.label))
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="13" fill="#333">%s</text>`+"\n", x+swatchW+8, y+4.5, sim.Esc(e.label))
 		x += width(e) + gap
 	}
 }
@@ -133,25 +124,18 @@ func (s strategy) width() float64 {
 // draw writes the panel: the dip, grid, axes, labels, the reference line and one
 // line per strategy of the chart, from runs, by strategy.
 func (p panel) draw(b *strings.Builder, sc scenario, runs []result) {
-	top, bottom, right := float64(panelTop), float64(panelTop+panelH), p.left+panelW
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="15" font-weight="600" fill="#222">%s</text>`+"\n",
-		p.left+panelW/2, top-16, esc(p.title))
+	f := sim.Frame{Left: p.left, Top: panelTop, W: panelW, H: panelH}
+	right := p.left + panelW
+	f.Title(b, p.title)
 	x0, x1 := p.x(sc.dipStart.Seconds()), p.x(sc.dipEnd.Seconds())
-	fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`+"\n", x0, top, x1-x0, float64(panelH), dipFill)
+	fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`+"\n", x0, float64(panelTop), x1-x0, float64(panelH), dipFill)
 	for _, v := range p.yTicks {
-		y := p.y(v)
-		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#e6e6e6"/>`, p.left, y, right, y)
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="12" fill="#555">%s</text>`+"\n", p.left-8, y+4, tick(v))
+		f.YTick(b, p.y(v), v)
 	}
 	for s := 0.0; s <= p.horizon; s += 20 {
-		x := p.x(s)
-		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#999"/>`, x, bottom, x, bottom+5)
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12" fill="#555">%s</text>`+"\n", x, bottom+19, tick(s))
+		f.XTick(b, p.x(s), sim.Tick(s))
 	}
-	fmt.Fprintf(b, `<path d="M%.1f %.1fV%.1fH%.1f" fill="none" stroke="#999"/>`+"\n", p.left, top, bottom, right)
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="13" fill="#333">seconds</text>`+"\n", p.left+panelW/2, bottom+40)
-	fmt.Fprintf(b, `<text transform="translate(%.1f %.1f) rotate(-90)" text-anchor="middle" font-size="13" fill="#333">%s</text>`+"\n",
-		p.left-52, top+panelH/2, esc(p.yLabel))
+	f.Axes(b, "seconds", p.yLabel)
 	if p.left < chartW/2 { // the goodput panel: the calls offered
 		y := p.y(sc.rate())
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#555" stroke-width="1.2" stroke-dasharray="5 4"/>`+"\n", p.left, y, right, y)
@@ -164,13 +148,12 @@ func (p panel) draw(b *strings.Builder, sc scenario, runs []result) {
 		if !st.chart {
 			continue
 		}
-		r := runs[s]
-		var d strings.Builder
-		for i, v := range p.series(r) {
-			fmt.Fprintf(&d, "%c%.1f %.1f", "ML"[min(i, 1)], p.x(float64(i)+0.5), p.y(float64(v)))
+		series := p.series(runs[s])
+		points := make([]sim.Point, len(series))
+		for i, v := range series {
+			points[i] = sim.Point{X: p.x(float64(i) + 0.5), Y: p.y(float64(v))}
 		}
-		fmt.Fprintf(b, `<path d="%s" fill="none" stroke="%s" stroke-width="%.1f" stroke-linejoin="round" stroke-dasharray="%s"/>`+"\n",
-			d.String(), st.color, st.width(), st.dash)
+		sim.Line(b, points, st.color, st.width(), st.dash)
 	}
 }
 
@@ -179,37 +162,6 @@ func (p panel) x(s float64) float64 { return p.left + s/p.horizon*panelW }
 
 // y maps a value to the panel's vertical coordinate.
 func (p panel) y(v float64) float64 { return float64(panelTop+panelH) - v/p.yMax*panelH }
-
-// linearTicks returns a round upper bound at or above hi and ticks from 0 to it.
-func linearTicks(hi float64) (top float64, ticks []float64) {
-	step := niceStep(hi / 6)
-	top = math.Ceil(hi/step) * step
-	for v := 0.0; v <= top+step/2; v += step {
-		ticks = append(ticks, v)
-	}
-	return top, ticks
-}
-
-// niceStep returns the smallest of 1, 2 and 5 times a power of ten that is at least x.
-func niceStep(x float64) float64 {
-	p := math.Pow(10, math.Floor(math.Log10(x)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*p >= x {
-			return m * p
-		}
-	}
-	return 10 * p
-}
-
-// tick formats a tick value without trailing zeros.
-func tick(v float64) string {
-	return strconv.FormatFloat(v, 'f', -1, 64)
-}
-
-// esc escapes text for SVG.
-func esc(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
 
 // maxOf returns the largest value of a series over the results.
 func maxOf(rs []result, series func(result) []int) float64 {

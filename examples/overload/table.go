@@ -3,8 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 	"time"
+
+	"github.com/tenacious-go/tenacious/examples/internal/sim"
 )
 
 // printFleet writes the fleet experiment's tables in Markdown: recovery times,
@@ -24,7 +25,7 @@ func printFleet(w io.Writer, f *fleet) {
 			}
 			rows = append(rows, line)
 		}
-		markdown(w, header, rows)
+		sim.Markdown(w, header, rows)
 	}
 	fmt.Fprintf(w, "Recovery: time from the capacity's return until goodput stays at or above %.0f%% of the calls offered, in every second up to the horizon %s later (never: not by %s before it). Median of %d seeded runs, with the range when they differ.\n\n",
 		100*recoveryShare, seconds(sc.horizon-sc.dipEnd), seconds(recoveryTail), f.trials)
@@ -85,7 +86,7 @@ func printSizing(w io.Writer, rows []sizingRow, trials int) {
 			fmt.Sprintf("%.3f× (%.3f×)", r.ampMean, r.ampMax),
 		})
 	}
-	markdown(w, header, cells)
+	sim.Markdown(w, header, cells)
 }
 
 // printSteady writes the steady-failure table in Markdown.
@@ -108,39 +109,5 @@ func printSteady(w io.Writer, rows []steadyRow, trials int) {
 		}
 		cells = append(cells, line)
 	}
-	markdown(w, header, cells)
-}
-
-// markdown writes a Markdown table with its columns padded to line up, the first
-// left-aligned and the others right-aligned.
-func markdown(w io.Writer, header []string, rows [][]string) {
-	width := make([]int, len(header))
-	for _, line := range append([][]string{header}, rows...) {
-		for i, c := range line {
-			width[i] = max(width[i], len([]rune(c)))
-		}
-	}
-	line := func(cells []string) {
-		for i, c := range cells {
-			pad := strings.Repeat(" ", width[i]-len([]rune(c)))
-			if i == 0 {
-				fmt.Fprintf(w, "| %s%s ", c, pad)
-			} else {
-				fmt.Fprintf(w, "| %s%s ", pad, c)
-			}
-		}
-		fmt.Fprintln(w, "|")
-	}
-	line(header)
-	rule := make([]string, len(header))
-	for i := range rule {
-		rule[i] = strings.Repeat("-", width[i]+2)
-		if i > 0 {
-			rule[i] = rule[i][1:] + ":"
-		}
-	}
-	fmt.Fprintln(w, "|"+strings.Join(rule, "|")+"|")
-	for _, r := range rows {
-		line(r)
-	}
+	sim.Markdown(w, header, cells)
 }

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/tenacious-go/tenacious/examples/internal/sim"
 	"github.com/tenacious-go/tenacious/retry"
 )
 
@@ -50,7 +51,7 @@ func (tr traffic) run(newBudget func() retry.Budget, seed uint64, trial int, clo
 	cl := newClient(maxAttempts, 1, newBudget, source(seed, trial, 3), source(seed, trial, 6), clock)
 	rng := rand.New(source(seed, trial, 5))
 	var (
-		q     eventQueue
+		q     sim.Queue[event]
 		calls []call
 		fails []bool // whether each call's attempt in flight fails
 		t     tally
@@ -60,7 +61,7 @@ func (tr traffic) run(newBudget func() retry.Budget, seed uint64, trial int, clo
 		k := int32(len(calls))
 		calls = append(calls, call{arrived: at})
 		fails = append(fails, mustFail)
-		q.push(at, send, k)
+		q.Push(at, event{send, k})
 	}
 	period := time.Second / time.Duration(tr.rate)
 	n := int(tr.end / period)
@@ -72,30 +73,30 @@ func (tr traffic) run(newBudget func() retry.Budget, seed uint64, trial int, clo
 		}
 		begin(at, false)
 	}
-	for q.len() > 0 {
-		e := q.pop()
-		k := e.id
+	for q.Len() > 0 {
+		e := q.Pop()
+		k := e.Value.id
 		c := &calls[k]
-		switch e.kind {
+		switch e.Value.kind {
 		case send:
 			c.attempts++
 			if counted(k) {
 				t.attempts++
 			}
-			outage := e.at >= tr.outageFrom && e.at < tr.outageTo
+			outage := e.At >= tr.outageFrom && e.At < tr.outageTo
 			draw := rng.Float64() // one draw per attempt, whatever decides its fate
 			fails[k] = fails[k] || outage || draw < tr.fail
-			q.push(e.at+attemptTime, served, k)
+			q.Push(e.At+attemptTime, event{served, k})
 		case served:
 			if !fails[k] {
-				cl.answered(c, e.at)
+				cl.answered(c, e.At)
 				continue
 			}
 			fails[k] = false
-			pause, v := cl.failed(c, e.at, 0)
+			pause, v := cl.failed(c, e.At, 0)
 			switch v {
 			case again:
-				q.push(e.at+pause, send, k)
+				q.Push(e.At+pause, event{send, k})
 			case refused:
 				if counted(k) {
 					t.refused++
