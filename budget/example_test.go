@@ -59,3 +59,20 @@ func ExampleNewRatio() {
 	fmt.Println(b.Allow(retry.ClassTransient), b.Allow(retry.ClassTransient), b.Allow(retry.ClassTransient))
 	// Output: true true false
 }
+
+// A quota sized for a process that sends about a request a second: a minute of
+// total outage costs it 6 retries, and a throttled retry costs less than one after
+// a failure.
+func ExampleNewQuota() {
+	q := budget.NewQuota(84, 14, 5)
+	retries := 0
+	for q.Allow(retry.ClassTransient) {
+		retries++ // every retry fails: nothing comes back
+	}
+	fmt.Println(retries, q.Tokens(), q.Allow(retry.ClassThrottled))
+	q.Attempted(retry.ClassAnswered, retry.ClassThrottled) // a throttled retry that succeeded gives its 5 back
+	fmt.Println(q.Tokens())
+	// Output:
+	// 6 0 false
+	// 5
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/tenacious-go/tenacious/predicate"
@@ -170,3 +171,31 @@ func ExamplePolicy_attemptTimeout() {
 	fmt.Println(answer, err, calls)
 	// Output: fast enough <nil> 2
 }
+
+// Hedge runs a second attempt when the first is slow and takes the first answer;
+// the slow attempt is canceled, and a result it returned anyway would go to
+// Discard.
+func ExampleRetrier_Hedge() {
+	r := retry.Retrier[string]{
+		Policy:  retry.Policy{Hedger: afterHedger(20 * time.Millisecond)},
+		Discard: func(s string) { fmt.Println("discarded:", s) },
+	}
+	var calls atomic.Int32 // attempts run concurrently
+	answer, err := r.Hedge(context.Background(), func(ctx context.Context) (string, error) {
+		if calls.Add(1) == 1 {
+			<-ctx.Done() // the first attempt is stuck until the winner cancels it
+			return "", ctx.Err()
+		}
+		return "from the hedge", nil
+	})
+	fmt.Println(answer, err)
+	// Output: from the hedge <nil>
+}
+
+// afterHedger hedges once, after d: package hedge has the real ones.
+type afterHedger time.Duration
+
+func (h afterHedger) Delay(inflight int) (time.Duration, bool) {
+	return time.Duration(h), inflight == 1
+}
+func (afterHedger) Observe(time.Duration) {}
