@@ -7,10 +7,15 @@ import (
 	"time"
 
 	"github.com/tenacious-go/tenacious/budget"
+	"github.com/tenacious-go/tenacious/internal/limitersim"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
 	"github.com/tenacious-go/tenacious/wait"
 )
+
+// limiterRun is how long clients start requests: 20s here, to stay quick under
+// -race (60s in the benchmarks module).
+const limiterRun = 20 * time.Second
 
 // countingBudget is a Budget that counts the retries the budget it wraps refuses.
 type countingBudget struct {
@@ -32,7 +37,7 @@ func (b *countingBudget) Allow(c retry.Class) bool {
 // src. That Wait never chooses a pause in the limiter scenario, as every refusal
 // carries a Retry-After; it is seeded so that the runs stay deterministic if it
 // ever does. The bare client calls base.RoundTrip in the same way.
-func limiterTransport(base http.RoundTripper, src *limiterSource, b retry.Budget) limiterDo {
+func limiterTransport(base http.RoundTripper, src *limitersim.Source, b retry.Budget) limitersim.Do {
 	return (&retryhttp.Transport{Base: base, Policy: &retry.Policy{
 		Wait:   wait.FullJitter(retryhttp.DefaultBase, retryhttp.DefaultCap, wait.WithSource(src)),
 		Budget: b,
@@ -41,7 +46,7 @@ func limiterTransport(base http.RoundTripper, src *limiterSource, b retry.Budget
 
 // TestLimiter is issue 12's limiter case, deterministic: 64 closed-loop clients
 // against a server that admits 300 requests a second (burst 30) and refuses the
-// rest with 429, or 503, and Retry-After: 1 (see limiter_helpers_test.go). With
+// rest with 429, or 503, and Retry-After: 1 (see internal/limitersim). With
 // the default budget, or any budget of package budget, a client must never do
 // worse than a bare client, and with no budget the zero Transport must get at
 // least 99% of its requests through.
@@ -56,27 +61,27 @@ func TestLimiter(t *testing.T) {
 	}
 	for _, code := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
 		t.Run(http.StatusText(code), func(t *testing.T) {
-			bare := runLimiter(t, code, limiterBareRun, func(base http.RoundTripper, _ *limiterSource) limiterDo {
+			bare := limitersim.Run(t, code, limitersim.BareRun, func(base http.RoundTripper, _ *limitersim.Source) limitersim.Do {
 				return base.RoundTrip
 			}, nil)
 			t.Logf("%d limiter, %-50s %v", code, "bare client (Base, no Transport):", bare)
-			zero := runLimiter(t, code, limiterRun, func(base http.RoundTripper, src *limiterSource) limiterDo {
+			zero := limitersim.Run(t, code, limiterRun, func(base http.RoundTripper, src *limitersim.Source) limitersim.Do {
 				return limiterTransport(base, src, nil)
 			}, nil)
 			t.Logf("%d limiter, %-50s %v", code, "zero Transport:", zero)
-			if zero.success() < 0.99 {
-				t.Errorf("zero Transport: success %.1f%%, want at least 99%%", 100*zero.success())
+			if zero.Success() < 0.99 {
+				t.Errorf("zero Transport: success %.1f%%, want at least 99%%", 100*zero.Success())
 			}
 			for _, b := range budgets {
 				var counted *countingBudget
-				got := runLimiter(t, code, limiterRun, func(base http.RoundTripper, src *limiterSource) limiterDo {
+				got := limitersim.Run(t, code, limiterRun, func(base http.RoundTripper, src *limitersim.Source) limitersim.Do {
 					counted = &countingBudget{Budget: b.new()}
 					return limiterTransport(base, src, counted)
 				}, nil)
 				t.Logf("%d limiter, %-50s %v; %d retries refused", code, "zero Transport + "+b.name+":", got, counted.refused.Load())
-				if got.success() < bare.success() {
+				if got.Success() < bare.Success() {
 					t.Errorf("with %s: success %.1f%%, want at least the bare client's %.1f%%",
-						b.name, 100*got.success(), 100*bare.success())
+						b.name, 100*got.Success(), 100*bare.Success())
 				}
 			}
 		})
@@ -101,34 +106,34 @@ func TestLimiterRefusedRetryKeepsServerPace(t *testing.T) {
 			// virtual second; refusals counts those that were refused.
 			var perSecond, refusals [limiterRun / time.Second]int
 			var held int
-			check := func(r limiterRequest) {
-				if r.status != http.StatusOK {
+			check := func(r limitersim.Request) {
+				if r.Status != http.StatusOK {
 					// The round trip returned the server's last refusal: it
 					// must have waited out its Retry-After first.
-					if r.status != code || r.answer != code {
-						t.Errorf("client %d got %d, server last answered %d: want %d", r.client, r.status, r.answer, code)
+					if r.Status != code || r.Answer != code {
+						t.Errorf("client %d got %d, server last answered %d: want %d", r.Client, r.Status, r.Answer, code)
 					}
-					if wait := r.end - r.answeredAt; wait < time.Second {
+					if wait := r.End - r.AnsweredAt; wait < time.Second {
 						t.Errorf("client %d: round trip returned the refusal of %v %v after it, want at least Retry-After's 1s",
-							r.client, r.answeredAt, wait)
+							r.Client, r.AnsweredAt, wait)
 					} else {
 						held++
 					}
 				}
-				if r.client == 0 {
-					perSecond[r.start/time.Second]++
-					if r.status != http.StatusOK {
-						refusals[r.start/time.Second]++
+				if r.Client == 0 {
+					perSecond[r.Start/time.Second]++
+					if r.Status != http.StatusOK {
+						refusals[r.Start/time.Second]++
 					}
 				}
 			}
-			res := runLimiter(t, code, limiterRun, func(base http.RoundTripper, src *limiterSource) limiterDo {
+			res := limitersim.Run(t, code, limiterRun, func(base http.RoundTripper, src *limitersim.Source) limitersim.Do {
 				return limiterTransport(base, src, refuseAll{})
 			}, check)
 			t.Logf("%d limiter, budget refusing every retry: %v; %d refusals held for Retry-After", code, res, held)
 			t.Logf("client 0, requests started per virtual second: %v", perSecond)
-			if res.attempts != res.requests {
-				t.Errorf("%d attempts for %d requests, want one each: the budget refuses every retry", res.attempts, res.requests)
+			if res.Attempts != res.Requests {
+				t.Errorf("%d attempts for %d requests, want one each: the budget refuses every retry", res.Attempts, res.Requests)
 			}
 			if held == 0 {
 				t.Errorf("no request was refused: the scenario does not overload the server")
@@ -142,8 +147,8 @@ func TestLimiterRefusedRetryKeepsServerPace(t *testing.T) {
 			// 64 clients refused at Retry-After's pace offer at most 64 requests
 			// a second beyond what the server admits (with 10% to spare); bare,
 			// they would offer 12,800.
-			if limit := (limiterRate + limiterClients) * int(limiterRun/time.Second) * 11 / 10; res.attempts > limit {
-				t.Errorf("server saw %d requests in %v, want at most %d", res.attempts, limiterRun, limit)
+			if limit := (limitersim.Rate + limitersim.Clients) * int(limiterRun/time.Second) * 11 / 10; res.Attempts > limit {
+				t.Errorf("server saw %d requests in %v, want at most %d", res.Attempts, limiterRun, limit)
 			}
 		})
 	}
