@@ -12,9 +12,12 @@ var _ retry.Budget = (*TokenBucket)(nil)
 // milli is the fixed-point scale of a TokenBucket: tokens are counted in thousandths.
 const milli = 1000
 
-// A TokenBucket is gRPC's retry throttling: it holds up to maxTokens tokens and starts
-// full; every failed attempt takes one token, every successful one gives back
-// tokenRatio, and a retry is allowed only while more than half the tokens remain.
+// A TokenBucket is gRPC's retry throttling (gRFC A6, as grpc-go implements it): it
+// holds up to maxTokens tokens and starts full; every attempt that fails in a way
+// worth retrying takes one token (hedges included), every success gives back
+// tokenRatio, an answer that is neither (an error not retried, such as gRPC's
+// INVALID_ARGUMENT or an HTTP 404) changes nothing, and a retry is allowed only
+// while more than half the tokens remain.
 // Time alone earns nothing back: only successes do. It is lock-free: one atomic word,
 // updated by compare-and-swap. One TokenBucket is shared by every Policy that calls
 // the same service.
@@ -39,12 +42,12 @@ func NewTokenBucket(maxTokens, tokenRatio float64) *TokenBucket {
 }
 
 // Attempted takes a token for a failure (ClassTransient or ClassThrottled) and
-// gives back tokenRatio for an answer, within [0, maxTokens]; an attempt the
-// caller's context ended changes nothing.
+// gives back tokenRatio for a success, within [0, maxTokens]; any other answer,
+// and an attempt the caller's context ended, changes nothing.
 func (b *TokenBucket) Attempted(result, _ retry.Class) {
 	var delta int64
 	switch result {
-	case retry.ClassAnswered:
+	case retry.ClassSuccess:
 		delta = b.gain
 	case retry.ClassTransient, retry.ClassThrottled:
 		delta = -milli

@@ -17,7 +17,7 @@ func TestTokenBucketArithmetic(t *testing.T) {
 		return step{retry.ClassTransient, retry.ClassTransient, tokens, allow}
 	}
 	ok := func(tokens float64, allow bool) step {
-		return step{retry.ClassAnswered, retry.ClassTransient, tokens, allow}
+		return step{retry.ClassSuccess, retry.ClassTransient, tokens, allow}
 	}
 	tests := []struct {
 		name       string
@@ -37,10 +37,13 @@ func TestTokenBucketArithmetic(t *testing.T) {
 			fail(2, true), fail(1, false), ok(2, true), ok(3, true),
 		}},
 		{"first attempts count like any other", 2, 0.5, []step{
-			{retry.ClassTransient, 0, 1, false}, {retry.ClassAnswered, 0, 1.5, true}, {retry.ClassAnswered, 0, 2, true},
+			{retry.ClassTransient, 0, 1, false}, {retry.ClassSuccess, 0, 1.5, true}, {retry.ClassSuccess, 0, 2, true},
 		}},
 		{"throttled failures cost like any other", 2, 0.5, []step{
-			{retry.ClassThrottled, 0, 1, false}, {retry.ClassAnswered, retry.ClassThrottled, 1.5, true},
+			{retry.ClassThrottled, 0, 1, false}, {retry.ClassSuccess, retry.ClassThrottled, 1.5, true},
+		}},
+		{"an answer that is not a success changes nothing (gRFC A6)", 2, 0.5, []step{
+			{retry.ClassTransient, 0, 1, false}, {retry.ClassAnswered, 0, 1, false}, {retry.ClassAnswered, retry.ClassTransient, 1, false},
 		}},
 		{"an attempt the caller's context ended changes nothing", 2, 0.5, []step{
 			{0, 0, 2, true}, {0, retry.ClassTransient, 2, true},
@@ -75,7 +78,7 @@ func BenchmarkTokenBucket(b *testing.B) {
 		i := 0
 		for pb.Next() {
 			i++
-			result := retry.ClassAnswered
+			result := retry.ClassSuccess
 			if i%3 == 0 {
 				result = retry.ClassTransient
 			}
@@ -92,7 +95,7 @@ func BenchmarkTokenBucketHealthy(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			tb.Attempted(retry.ClassAnswered, 0)
+			tb.Attempted(retry.ClassSuccess, 0)
 		}
 	})
 }

@@ -54,7 +54,7 @@ func ExampleNewTokenBucket() {
 func ExampleNewRatio() {
 	b := budget.NewRatio(0.2, 0, 10*time.Second) // no reserve, to show the ratio
 	for range 10 {
-		b.Attempted(retry.ClassAnswered, 0) // 10 calls
+		b.Attempted(retry.ClassSuccess, 0) // 10 calls
 	}
 	fmt.Println(b.Allow(retry.ClassTransient), b.Allow(retry.ClassTransient), b.Allow(retry.ClassTransient))
 	// Output: true true false
@@ -70,7 +70,7 @@ func ExampleNewQuota() {
 		retries++ // every retry fails: nothing comes back
 	}
 	fmt.Println(retries, q.Tokens(), q.Allow(retry.ClassThrottled))
-	q.Attempted(retry.ClassAnswered, retry.ClassThrottled) // a throttled retry that succeeded gives its 5 back
+	q.Attempted(retry.ClassSuccess, retry.ClassThrottled) // a throttled retry that succeeded gives its 5 back
 	fmt.Println(q.Tokens())
 	// Output:
 	// 6 0 false

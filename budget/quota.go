@@ -37,10 +37,15 @@ func Default() *Quota { return NewQuota(500, 14, 5) }
 // A Quota is the AWS SDKs' retry quota: it holds up to capacity tokens and starts
 // full. A retry after a transient failure costs transientCost tokens, one after a
 // throttling failure throttledCost, an extra attempt (a hedge) transientCost; a
-// retry is refused while the quota holds less than it costs. An attempt that is
-// answered (a success, or an error not worth retrying) gives back what it cost, or
-// 1 if it was a first attempt, up to capacity. Time alone gives nothing back: only
-// answers do. It is lock-free: one atomic word, updated by compare-and-swap.
+// retry is refused while the quota holds less than it costs. An attempt that
+// succeeds gives back what it cost, or 1 if it was a first attempt, up to
+// capacity. Time alone gives nothing back: only successes do.
+//
+// An answer that is not a success (an error not worth retrying: a 404, an invalid
+// argument) gives back nothing, as in the AWS SDKs, which refund on success
+// alone: such an answer shows the service reachable, not that retries are paying
+// off, and a caller whose requests are refused for good must not earn retries
+// with them. It is lock-free: one atomic word, updated by compare-and-swap.
 type Quota struct {
 	tokens                        atomic.Int64
 	capacity, transient, throttle int64
@@ -85,11 +90,11 @@ func (q *Quota) Allow(c retry.Class) bool {
 	}
 }
 
-// Attempted gives back, for an answered attempt, what it cost (spent), or 1 for a
-// first attempt, up to capacity. Failures cost nothing here: their retries pay in
-// Allow.
+// Attempted gives back, for a successful attempt, what it cost (spent), or 1 for
+// a first attempt, up to capacity. Other outcomes give back nothing, and failures
+// cost nothing here: their retries pay in Allow.
 func (q *Quota) Attempted(result, spent retry.Class) {
-	if result != retry.ClassAnswered {
+	if result != retry.ClassSuccess {
 		return
 	}
 	refund := int64(1)

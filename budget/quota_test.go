@@ -15,10 +15,11 @@ import (
 )
 
 // TestQuotaArithmetic walks the AWS model token by token: retries pay by class,
-// answers give back what their attempt cost (1 for a first attempt), failures and
-// ended contexts change nothing, and the quota never overfills.
+// successes give back what their attempt cost (1 for a first attempt); failures,
+// other answers and ended contexts change nothing, and the quota never overfills.
 func TestQuotaArithmetic(t *testing.T) {
 	const (
+		S = retry.ClassSuccess
 		A = retry.ClassAnswered
 		T = retry.ClassTransient
 		H = retry.ClassThrottled
@@ -36,15 +37,15 @@ func TestQuotaArithmetic(t *testing.T) {
 	}{
 		{"a transient retry costs 14, its success gives it back", []step{
 			{allow: T, wantOK: true, wantTokens: 486},
-			{result: A, spent: T, wantTokens: 500},
+			{result: S, spent: T, wantTokens: 500},
 		}},
 		{"a throttled retry costs 5, its success gives it back", []step{
 			{allow: H, wantOK: true, wantTokens: 495},
-			{result: A, spent: H, wantTokens: 500},
+			{result: S, spent: H, wantTokens: 500},
 		}},
 		{"an extra attempt costs what a transient retry does", []step{
 			{allow: X, wantOK: true, wantTokens: 486},
-			{result: A, spent: X, wantTokens: 500},
+			{result: S, spent: X, wantTokens: 500},
 		}},
 		{"a failed retry keeps its cost", []step{
 			{allow: T, wantOK: true, wantTokens: 486},
@@ -52,12 +53,17 @@ func TestQuotaArithmetic(t *testing.T) {
 			{allow: H, wantOK: true, wantTokens: 481},
 			{result: H, spent: H, wantTokens: 481},
 			{result: 0, spent: T, wantTokens: 481}, // the caller's context ended it
-			{result: A, spent: 0, wantTokens: 482}, // a first attempt answered: +1
-			{result: A, spent: H, wantTokens: 487},
+			{result: S, spent: 0, wantTokens: 482}, // a first attempt succeeded: +1
+			{result: S, spent: H, wantTokens: 487},
+		}},
+		{"an answer that is not a success gives nothing back", []step{
+			{allow: T, wantOK: true, wantTokens: 486},
+			{result: A, spent: T, wantTokens: 486},
+			{result: A, spent: 0, wantTokens: 486},
 		}},
 		{"never overfills", []step{
-			{result: A, spent: 0, wantTokens: 500},
-			{result: A, spent: T, wantTokens: 500},
+			{result: S, spent: 0, wantTokens: 500},
+			{result: S, spent: T, wantTokens: 500},
 		}},
 	}
 	for _, tt := range tests {
@@ -116,7 +122,7 @@ func TestQuotaConcurrent(t *testing.T) {
 				}
 				if q.Allow(c) {
 					allowed.Add(1)
-					q.Attempted(retry.ClassAnswered, c) // every retry succeeds: refunded
+					q.Attempted(retry.ClassSuccess, c) // every retry succeeds: refunded
 				}
 				if n := q.Tokens(); n < 0 || n > 1000 {
 					t.Errorf("tokens = %d, out of [0, 1000]", n)

@@ -49,8 +49,9 @@ func NewRatio(ratio, minPerSecond float64, window time.Duration) *Ratio {
 	return &Ratio{ratio: ratio, reserve: minPerSecond * window.Seconds(), slot: window / ratioSlots}
 }
 
-// Attempted deposits a call after its first attempt (spent is zero); other
-// attempts change nothing.
+// Attempted deposits a call after its first attempt (spent is zero), however it
+// ended: a Ratio bounds retries as a share of traffic, and a call answered with
+// an error is traffic too. Other attempts change nothing.
 func (b *Ratio) Attempted(_, spent retry.Class) {
 	if spent == 0 {
 		b.current().calls.Add(1)

@@ -16,7 +16,7 @@ func TestRatioArithmetic(t *testing.T) {
 			t.Fatal("no calls and no reserve: a retry must be refused")
 		}
 		for range 10 {
-			b.Attempted(retry.ClassAnswered, 0) // 10 calls deposit 2 retries
+			b.Attempted(retry.ClassSuccess, 0) // 10 calls deposit 2 retries
 		}
 		b.Attempted(retry.ClassTransient, retry.ClassTransient) // later attempts deposit nothing
 		if got := allowed(b, 3); got != 2 {
@@ -24,7 +24,7 @@ func TestRatioArithmetic(t *testing.T) {
 		}
 		time.Sleep(5 * time.Second)
 		for range 5 {
-			b.Attempted(retry.ClassAnswered, 0) // one more retry's worth
+			b.Attempted(retry.ClassSuccess, 0) // one more retry's worth
 		}
 		if !b.Allow(retry.ClassTransient) || b.Allow(retry.ClassTransient) {
 			t.Error("5 more calls must allow exactly 1 more retry")
@@ -35,7 +35,7 @@ func TestRatioArithmetic(t *testing.T) {
 		}
 		time.Sleep(10 * time.Second) // everything expires
 		for range 10 {
-			b.Attempted(retry.ClassAnswered, 0)
+			b.Attempted(retry.ClassSuccess, 0)
 		}
 		if got := allowed(b, 3); got != 2 {
 			t.Errorf("a fresh window allowed %d retries, want 2 again", got)
@@ -80,7 +80,7 @@ func BenchmarkRatio(b *testing.B) {
 			if i%4 == 0 {
 				spent = 0 // a first attempt
 			}
-			rb.Attempted(retry.ClassAnswered, spent)
+			rb.Attempted(retry.ClassSuccess, spent)
 			_ = rb.Allow(retry.ClassTransient)
 		}
 	})

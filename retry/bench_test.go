@@ -120,3 +120,25 @@ func BenchmarkRetrierDoSuccess(b *testing.B) {
 		sink = v
 	}
 }
+
+// BenchmarkHedgeNeverHedges is a hedged call whose attempt answers long before
+// the hedge delay, beside BenchmarkRetrierDoSuccess, the same call without
+// hedging: what hedging costs a call that never hedges.
+func BenchmarkHedgeNeverHedges(b *testing.B) {
+	b.ReportAllocs()
+	ctx := context.Background()
+	r := Retrier[int]{Policy: Policy{Hedger: fixedHedger(time.Second)}}
+	op := func(ctx context.Context) (int, error) { return work(ctx, 1) } // captures nothing: op itself costs no allocation
+	for b.Loop() {
+		v, _ := r.Hedge(ctx, op)
+		sink = v
+	}
+}
+
+// fixedHedger hedges after d, once.
+type fixedHedger time.Duration
+
+func (h fixedHedger) Delay(inflight int) (time.Duration, bool) {
+	return time.Duration(h), inflight < 2
+}
+func (fixedHedger) Observe(time.Duration) {}

@@ -21,8 +21,9 @@ type Budget interface {
 	// when it says yes.
 	Allow(c Class) bool
 	// Attempted records the end of an attempt. result is what it tells of the
-	// service: ClassAnswered, ClassTransient or ClassThrottled, or zero when the
-	// caller's context ended it, which tells nothing. spent is the class Allow
+	// service: ClassSuccess, ClassAnswered, ClassTransient or ClassThrottled, or
+	// zero when the caller's context ended it (or the call canceled it, as a
+	// hedge that lost), which tells nothing. spent is the class Allow
 	// granted for this attempt, or zero for a call's first attempt: a budget that
 	// refunds a retry that succeeded knows what it cost.
 	Attempted(result, spent Class)
@@ -34,9 +35,14 @@ type Budget interface {
 type Class uint8
 
 const (
-	// ClassAnswered is an attempt that succeeded, or failed with an error that is
-	// not retried (a not-found, say): the service answered.
-	ClassAnswered Class = iota + 1
+	// ClassSuccess is an attempt that succeeded: its result was taken (a gRPC
+	// status OK, an HTTP response below 400, a nil error that RetryResult did not
+	// reject).
+	ClassSuccess Class = iota + 1
+	// ClassAnswered is an attempt that failed with an error that is not retried
+	// (a not-found, an invalid argument, a Permanent error): the service answered,
+	// but not with a success.
+	ClassAnswered
 	// ClassTransient is an attempt that failed in a way worth retrying: an error,
 	// a timeout, an overloaded server.
 	ClassTransient
@@ -49,13 +55,15 @@ const (
 )
 
 var classNames = [...]string{
+	ClassSuccess:   "success",
 	ClassAnswered:  "answered",
 	ClassTransient: "transient",
 	ClassThrottled: "throttled",
 	ClassExtra:     "extra",
 }
 
-// String returns the class's name: "answered", "transient", "throttled" or "extra".
+// String returns the class's name: "success", "answered", "transient", "throttled"
+// or "extra".
 func (c Class) String() string {
 	if int(c) < len(classNames) && classNames[c] != "" {
 		return classNames[c]

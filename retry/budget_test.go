@@ -119,7 +119,7 @@ func TestBudgetHearsTheClassOfEachFailure(t *testing.T) {
 				want := []string{
 					"attempted " + c + " Class(0)", "allow " + c,
 					"attempted " + c + " " + c, "allow " + c,
-					"attempted answered " + c,
+					"attempted success " + c,
 				}
 				if diff := cmp.Diff(want, b.events); diff != "" {
 					t.Errorf("the budget heard (-want +got):\n%s", diff)

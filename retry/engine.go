@@ -29,7 +29,7 @@ type call struct {
 	spent Class         // what the Budget granted for the current attempt: 0 for the first
 	clock bool          // whether anything can observe time, so t0 is set
 	t0    time.Duration // when the first attempt began, as a monotonic offset (see clock)
-	timer *time.Timer
+	timer *time.Timer   // of the pauses, and of a hedged call's delays
 }
 
 // epoch is the reference of monotonic.
@@ -39,6 +39,9 @@ var epoch = time.Now()
 // costs half of time.Now's two clock reads. Inside a testing/synctest bubble both
 // readings are the bubble's, so differences stay exact.
 func monotonic() time.Duration { return time.Since(epoch) }
+
+// elapsed returns the time since the call began; the call must read the clock.
+func (c *call) elapsed() time.Duration { return monotonic() - c.t0 }
 
 // init prepares a call of p (nil is the zero Policy) under ctx. It reads the clock
 // only if something can observe it.
@@ -92,16 +95,10 @@ func (c *call) settle(actx context.Context, cancel context.CancelFunc, err error
 // end takes an attempt's outcome. It reports whether to attempt again (after the
 // pause, which it sleeps) and, if not, the error to return: nil on success.
 func (c *call) end(err error, rejected bool) (again bool, final error) {
-	c.a.Err = err
-	if c.clock && (err != nil || rejected || c.p.After != nil || c.p.OnEnd != nil) {
-		c.a.Elapsed = monotonic() - c.t0
-	}
-	if c.p.After != nil {
-		c.p.After(c.a)
-	}
+	c.after(err)
 	if err == nil && !rejected {
 		if c.p.Budget != nil {
-			c.p.Budget.Attempted(ClassAnswered, c.spent)
+			c.p.Budget.Attempted(ClassSuccess, c.spent)
 		}
 		c.finish(ReasonSuccess)
 		return false, nil
@@ -109,31 +106,71 @@ func (c *call) end(err error, rejected bool) (again bool, final error) {
 	return c.failed(err)
 }
 
-// failed decides what follows a failed attempt (err is nil for a rejected result).
-// The engine, not the predicate, knows whose context ended: once the caller's
-// context has ended the call is over, so a predicate only ever sees failures while
-// the caller still waits, and a deadline error it sees is a lower layer's.
-func (c *call) failed(err error) (bool, error) {
-	if err != nil && IsPermanent(err) {
-		return false, c.notRetried(unmark(err))
+// after records the end of an attempt, whose error is err, and runs After.
+func (c *call) after(err error) {
+	c.a.Err = err
+	if c.clock && (err != nil || c.p.After != nil || c.p.OnEnd != nil) {
+		c.a.Elapsed = monotonic() - c.t0
 	}
-	if c.ctx.Err() != nil {
-		if c.p.Budget != nil {
-			c.p.Budget.Attempted(0, c.spent) // the caller's doing: it tells nothing of the service
-		}
+	if c.p.After != nil {
+		c.p.After(c.a)
+	}
+}
+
+// failed decides what follows a failed attempt (err is nil for a rejected result):
+// the end of the call, or a retry after the pause, which it sleeps.
+func (c *call) failed(err error) (bool, error) {
+	reason, class, hint := c.judge(err)
+	switch reason {
+	case ReasonNotRetried:
+		return false, c.notRetried()
+	case ReasonContext:
 		return false, c.giveUp(ReasonContext)
 	}
-	if err != nil && !c.retryable(err) {
-		return false, c.notRetried(err)
+	return c.retryAfter(class, hint)
+}
+
+// judge says what a failed attempt means, and tells the Budget: a reason if the
+// call ends with it (ReasonNotRetried, with c.a.Err the error to return, or
+// ReasonContext), else zero and the class of the failure and the server's hint
+// it carried. The engine, not the predicate, knows whose context ended: once the
+// caller's context has ended the call is over, so a predicate only ever sees
+// failures while the caller still waits, and a deadline error it sees is a lower
+// layer's.
+func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration) {
+	switch {
+	case err != nil && IsPermanent(err):
+		c.a.Err = unmark(err)
+		c.attempted(ClassAnswered)
+		return ReasonNotRetried, 0, 0
+	case c.ctx.Err() != nil:
+		c.attempted(0) // the caller's doing: it tells nothing of the service
+		return ReasonContext, 0, 0
+	case err != nil && !c.retryable(err):
+		c.attempted(ClassAnswered)
+		return ReasonNotRetried, 0, 0
 	}
-	hint := serverHint(err)
-	class := ClassTransient
+	hint = serverHint(err)
+	class = ClassTransient
 	if c.throttled(err, hint) {
 		class = ClassThrottled
 	}
+	c.attempted(class)
+	return 0, class, hint
+}
+
+// attempted tells the Budget, if any, what the current attempt told of the
+// service.
+func (c *call) attempted(result Class) {
 	if c.p.Budget != nil {
-		c.p.Budget.Attempted(class, c.spent)
+		c.p.Budget.Attempted(result, c.spent)
 	}
+}
+
+// retryAfter asks whether a failure of class, which carried the server's hint (0
+// for none), is retried, and if so sleeps the pause: it reports true, or false
+// and the error that ends the call.
+func (c *call) retryAfter(class Class, hint time.Duration) (bool, error) {
 	reason, hinted, now := c.allowRetry(class, hint)
 	switch reason {
 	case ReasonBudget:
@@ -218,18 +255,26 @@ func (c *call) retryable(err error) bool {
 // the same thing do not return in step; without one, Wait (or the default
 // full-jitter backoff) chooses, and a negative result counts as 0.
 func (c *call) pause(hint time.Duration) (delay, hinted time.Duration) {
-	if hint > 0 && c.p.MaxRetryAfter >= 0 {
-		limit := c.p.MaxRetryAfter
-		if limit == 0 {
-			limit = defaultMaxRetryAfter
-		}
-		hint = min(hint, limit)
+	if hint = c.hintCap(hint); hint > 0 {
 		return backoff.Add(hint, backoff.Uniform(backoff.HintSource, 0, hint/2)), hint
 	}
 	if c.p.Wait == nil {
 		return backoff.Uniform(nil, 0, backoff.Exp(defaultBase, defaultCap, c.a.Number)), 0
 	}
 	return max(c.p.Wait(c.a), 0), 0
+}
+
+// hintCap returns a server's hint clamped to MaxRetryAfter, or 0 if the Policy
+// ignores hints.
+func (c *call) hintCap(hint time.Duration) time.Duration {
+	if hint <= 0 || c.p.MaxRetryAfter < 0 {
+		return 0
+	}
+	limit := c.p.MaxRetryAfter
+	if limit == 0 {
+		limit = defaultMaxRetryAfter
+	}
+	return min(hint, limit)
 }
 
 // serverHint returns the first positive RetryAfter() of an error in err's tree, in
@@ -245,17 +290,13 @@ func serverHint(err error) time.Duration {
 	return hint
 }
 
-// sleep pauses for d on the call's one timer, made on first use, and reports false if
-// the context ended first. now is the current time when the clock is in use.
+// sleep pauses for d on the call's one timer, and reports false
+// if the context ended first. now is the current time when the clock is in use.
 func (c *call) sleep(d time.Duration, now time.Time) bool {
 	if d <= 0 {
 		return c.ctx.Err() == nil
 	}
-	if c.timer == nil {
-		c.timer = time.NewTimer(d)
-	} else {
-		c.timer.Reset(d)
-	}
+	c.setTimer(d)
 	select {
 	case <-c.timer.C:
 	case <-c.ctx.Done():
@@ -267,6 +308,18 @@ func (c *call) sleep(d time.Duration, now time.Time) bool {
 	return true
 }
 
+// setTimer makes the call's one timer, made on first use, fire after d, and
+// returns its channel. With Go 1.23's timers (this module's go line), Reset
+// leaves no earlier tick in the channel.
+func (c *call) setTimer(d time.Duration) <-chan time.Time {
+	if c.timer == nil {
+		c.timer = time.NewTimer(d)
+	} else {
+		c.timer.Reset(d)
+	}
+	return c.timer.C
+}
+
 func (c *call) addSlept(d time.Duration, since time.Time) {
 	if c.clock {
 		d = time.Since(since)
@@ -274,14 +327,10 @@ func (c *call) addSlept(d time.Duration, since time.Time) {
 	c.a.Slept = backoff.Add(c.a.Slept, d)
 }
 
-// notRetried ends the call with an error that is not retried.
-func (c *call) notRetried(err error) error {
-	if c.p.Budget != nil {
-		c.p.Budget.Attempted(ClassAnswered, c.spent)
-	}
-	c.a.Err = err
+// notRetried ends the call with c.a.Err, an error that is not retried.
+func (c *call) notRetried() error {
 	c.finish(ReasonNotRetried)
-	return err
+	return c.a.Err
 }
 
 // giveUp ends the call on a retryable error, with an *Error that says why.
@@ -300,6 +349,9 @@ func (c *call) giveUp(reason Reason) error {
 // finish ends the call for reason: it runs OnEnd and writes the call's statistics,
 // if the caller asked for them.
 func (c *call) finish(reason Reason) {
+	if c.timer != nil {
+		c.timer.Stop()
+	}
 	if c.p.OnEnd != nil {
 		c.a.Reason = reason
 		c.p.OnEnd(c.a)

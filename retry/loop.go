@@ -61,8 +61,10 @@ func (l *Loop) Attempts() iter.Seq[*Try] {
 			err := c.settle(actx, cancel, t.err)
 			if !more { // break or return in the body: stop here, no pause
 				l.err = unmark(t.err)
-				if c.p.Budget != nil {
-					c.p.Budget.Attempted(ClassAnswered, c.spent)
+				if l.err == nil {
+					c.attempted(ClassSuccess)
+				} else {
+					c.attempted(ClassAnswered)
 				}
 				c.a.Err = l.err
 				if c.clock {

@@ -66,7 +66,7 @@ func mapInputs[In, Out any](ctx context.Context, name string, p *Policy, inputs 
 					fail(i, context.Cause(ctx))
 					continue
 				}
-				v, err := do(ctx, p, func(ctx context.Context) (Out, error) { return f(ctx, inputs[i]) }, nil)
+				v, err := do(ctx, p, func(ctx context.Context) (Out, error) { return f(ctx, inputs[i]) }, nil, nil)
 				if err != nil {
 					fail(i, err)
 					continue

@@ -14,7 +14,7 @@ import "context"
 // allocates nothing. To retry a result as well as an error, use [Retrier.Do].
 func Do[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error)) (T, error) {
 	mustCall("Do", ctx, op == nil)
-	return do(ctx, p, op, nil)
+	return do(ctx, p, op, nil, nil)
 }
 
 // Retrier is a Policy with a typed result predicate: the Go counterpart of
@@ -33,12 +33,15 @@ type Retrier[T any] struct {
 	// does.
 	RetryResult func(T) bool
 
-	// Discard, if set, receives the result of every attempt of Hedge that lost the
-	// race (see Hedger) and returned without an error, once the call is decided:
-	// close what the result holds, such as a response body. It runs on the call's
-	// goroutine before the call returns, once per such result. A result returned
-	// with an error is not passed: by Go's convention the operation cleans it up
-	// before it returns the error. Do never calls Discard.
+	// Discard, if set, receives every result that the call does not return, once
+	// a later attempt has superseded it: a result RetryResult rejected before a
+	// retry, in Do and Hedge alike, and in Hedge the result of an attempt that lost
+	// the race. Close what the result holds there, such as a response body. It
+	// runs on the call's goroutine, before the call returns, once per such result.
+	// A result returned with an error is not passed: by Go's convention the
+	// operation cleans it up before it returns the error. The result the call
+	// returns, the last rejected one included when the call gives up on it, is
+	// the caller's.
 	Discard func(T)
 }
 
@@ -48,7 +51,7 @@ type Retrier[T any] struct {
 // value. Do panics if ctx or op is nil.
 func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
 	mustCall("Retrier.Do", ctx, op == nil)
-	return do(ctx, &r.Policy, op, r.RetryResult)
+	return do(ctx, &r.Policy, op, r.RetryResult, r.Discard)
 }
 
 // Hedge is [Retrier.Do] with hedging: with a Hedger in the Policy, it starts
@@ -66,13 +69,14 @@ func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)
 func (r *Retrier[T]) Hedge(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
 	mustCall("Retrier.Hedge", ctx, op == nil)
 	if r.Policy.Hedger == nil {
-		return do(ctx, &r.Policy, op, r.RetryResult)
+		return do(ctx, &r.Policy, op, r.RetryResult, r.Discard)
 	}
 	return hedged(ctx, &r.Policy, op, r.RetryResult, r.Discard)
 }
 
-// do runs a typed call on the engine.
-func do[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error), reject func(T) bool) (T, error) {
+// do runs a typed call on the engine. A result that reject rejects goes to
+// discard, if set, once the retry that supersedes it is certain.
+func do[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error), reject func(T) bool, discard func(T)) (T, error) {
 	var c call
 	c.init(ctx, p)
 	for {
@@ -86,6 +90,9 @@ func do[T any](ctx context.Context, p *Policy, op func(context.Context) (T, erro
 				ge.Result = v
 			}
 			return v, final
+		}
+		if rejected && discard != nil {
+			discard(v)
 		}
 	}
 }

@@ -19,6 +19,6 @@ func Wrap[A, T any](p *Policy, f func(context.Context, A) (T, error)) func(conte
 	}
 	return func(ctx context.Context, arg A) (T, error) {
 		mustCall("Wrap", ctx, false)
-		return do(ctx, &pc, func(ctx context.Context) (T, error) { return f(ctx, arg) }, nil)
+		return do(ctx, &pc, func(ctx context.Context) (T, error) { return f(ctx, arg) }, nil, nil)
 	}
 }

@@ -96,7 +96,7 @@ func (cl *client) budget(k *call, now time.Duration) retry.Budget {
 // answered records, at now, that call k's current attempt succeeded.
 func (cl *client) answered(k *call, now time.Duration) {
 	if b := cl.budget(k, now); b != nil {
-		b.Attempted(retry.ClassAnswered, k.spent)
+		b.Attempted(retry.ClassSuccess, k.spent)
 	}
 }
 

@@ -75,7 +75,7 @@ func slotPhase(t *testing.T) time.Duration {
 			var counted bool
 			synctest.Test(t, func(*testing.T) {
 				b := budget.NewRatio(1, 0, 10*time.Second)
-				b.Attempted(retry.ClassAnswered, 0)
+				b.Attempted(retry.ClassSuccess, 0)
 				time.Sleep(9*time.Second + x)
 				counted = b.Allow(retry.ClassTransient)
 			})

@@ -16,12 +16,17 @@ var errNilResponse = errors.New("retryhttp: Base returned a nil *http.Response w
 // one: the operation of a round trip that does not hedge, which the engine calls
 // with the request's own context. A response with a status of 400 or more comes
 // with its *StatusError.
-func (rt *roundTrip) attempt(ctx context.Context) (*http.Response, error) {
+func (rt *roundTrip) attempt(ctx context.Context) (resp *http.Response, err error) {
 	if rt.timeout <= 0 {
-		return rt.classify(rt.send(ctx, false))
+		resp, err = rt.classify(rt.send(ctx, false))
+	} else {
+		actx, cancel := context.WithTimeout(ctx, rt.timeout)
+		resp, err = rt.own(ctx, actx, cancel, nil)
 	}
-	actx, cancel := context.WithTimeout(ctx, rt.timeout)
-	return rt.own(ctx, actx, cancel, nil)
+	if err == nil {
+		rt.answer = resp
+	}
+	return resp, err
 }
 
 // hedgeAttempt is the operation of a hedged round trip, which runs concurrently
@@ -100,14 +105,36 @@ func (rt *roundTrip) request(ctx context.Context, ownCtx bool) (*http.Request, e
 		return rt.req.WithContext(ctx), nil
 	}
 	req := rt.req.Clone(context.WithValue(ctx, attemptKey{}, int(n)))
-	if rt.req.GetBody != nil && rt.req.Body != nil && rt.req.Body != http.NoBody {
-		body, err := rt.req.GetBody()
-		if err != nil {
-			return nil, fmt.Errorf("retryhttp: GetBody: %w", err)
+	if rt.hasBody() {
+		body := rt.takeBody()
+		if body == nil {
+			var err error
+			if body, err = rt.req.GetBody(); err != nil {
+				return nil, fmt.Errorf("retryhttp: GetBody: %w", err)
+			}
 		}
 		req.Body = body
 	}
 	return req, nil
+}
+
+// hasBody reports whether each attempt after the first needs a body from GetBody.
+func (rt *roundTrip) hasBody() bool {
+	return rt.req.GetBody != nil && rt.req.Body != nil && rt.req.Body != http.NoBody
+}
+
+// takeBody returns a body that Allow made for a hedge, or nil if there is none
+// (the attempt is a retry).
+func (rt *roundTrip) takeBody() io.ReadCloser {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	n := len(rt.bodies)
+	if n == 0 {
+		return nil
+	}
+	b := rt.bodies[n-1]
+	rt.bodies = rt.bodies[:n-1]
+	return b
 }
 
 // classify turns a response with a status of 400 or more into a failed attempt,
@@ -180,9 +207,10 @@ func (rt *roundTrip) worthRetrying(a retry.Attempt, resp *http.Response) bool {
 }
 
 // Attempted and Allow make a roundTrip the Budget of its Policy, in front of the
-// Policy's own: a failure counts as the service's when it was worth retrying,
-// whether or not the request could be sent again (a 503 to a POST is still a sign
-// of overload).
+// Policy's own, if any: a failure counts as the service's when it was worth
+// retrying, whether or not the request could be sent again (a 503 to a POST is
+// still a sign of overload). A hedged round trip has one even without a Budget,
+// for Allow's other task: making a hedge's body.
 //
 // The engine tells the Budget of each attempt right after it asked the Retry
 // predicate about it, if it did: Attempted takes the class the predicate noted
@@ -192,11 +220,34 @@ func (rt *roundTrip) Attempted(result, spent retry.Class) {
 		result = rt.failed
 	}
 	rt.failed = 0
-	rt.budget.Attempted(result, spent)
+	if rt.budget != nil {
+		rt.budget.Attempted(result, spent)
+	}
 }
 
-// Allow asks the Policy's Budget.
-func (rt *roundTrip) Allow(c retry.Class) bool { return rt.budget.Allow(c) }
+// Allow asks the Policy's Budget, if any. The engine asks it for a hedge
+// (retry.ClassExtra) just before it starts one, on the round trip's goroutine:
+// Allow first makes the hedge's body with GetBody, and refuses the hedge if it
+// cannot, so that a hedge that cannot be built is skipped as if the Budget had
+// refused it, and the attempts in flight go on. The body waits in rt.bodies for
+// the hedge's attempt.
+func (rt *roundTrip) Allow(c retry.Class) bool {
+	if c != retry.ClassExtra || !rt.hasBody() {
+		return rt.budget == nil || rt.budget.Allow(c)
+	}
+	body, err := rt.req.GetBody()
+	if err != nil {
+		return false
+	}
+	if rt.budget != nil && !rt.budget.Allow(c) {
+		body.Close()
+		return false
+	}
+	rt.mu.Lock()
+	rt.bodies = append(rt.bodies, body)
+	rt.mu.Unlock()
+	return true
+}
 
 // failureClass is the class of a failure worth retrying, as the engine decides it:
 // the Policy's Throttled, or by default a server's hint or a 429.

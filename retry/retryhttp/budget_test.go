@@ -182,8 +182,8 @@ func TestPolicyBudgetHearsTransport(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		T, A := retry.ClassTransient, retry.ClassAnswered
-		failThenSucceed := []heard{{Call: "attempted", Result: T}, {Call: "allow", Class: T}, {Call: "attempted", Result: A, Spent: T}}
+		T, S := retry.ClassTransient, retry.ClassSuccess
+		failThenSucceed := []heard{{Call: "attempted", Result: T}, {Call: "allow", Class: T}, {Call: "attempted", Result: S, Spent: T}}
 		var want []heard
 		want = append(want, failThenSucceed...)                  // GET
 		want = append(want, failThenSucceed...)                  // GET

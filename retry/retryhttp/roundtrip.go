@@ -2,6 +2,7 @@ package retryhttp
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -51,6 +52,15 @@ import (
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt := roundTrips.Get().(*roundTrip)
 	rt.start(t, req)
+	decided := false
+	defer func() {
+		if !decided { // a hook or a strategy panicked: close what was not returned
+			rt.discardHeld()
+			if rt.answer != nil {
+				discard(req.Context(), rt.answer)
+			}
+		}
+	}()
 	var resp *http.Response
 	var err error
 	if rt.hedged {
@@ -58,6 +68,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	} else {
 		resp, err = retry.Do(req.Context(), &rt.call.Policy, rt.op)
 	}
+	decided = true
 	resp, err = rt.finish(resp, err)
 	rt.clear()
 	roundTrips.Put(rt)
@@ -105,16 +116,20 @@ type roundTrip struct {
 	base       http.RoundTripper
 	idempotent bool
 	replayable bool
-	noRetry    bool // the request was made with WithoutRetry
-	hedged     bool // the Policy has a Hedger and the request is safe to send twice at once
+	noRetry    bool           // the request was made with WithoutRetry
+	answer     *http.Response // a round trip without hedges: the good response in hand
+	hedged     bool           // the Policy has a Hedger and the request is safe to send twice at once
 
 	sent atomic.Int32 // attempts sent so far, hedges included: the first sends req itself
 
 	// mu guards held: the failed responses (a status of 400 or more) that the
 	// round trip holds, neither returned nor discarded yet. Attempts add to it,
-	// concurrently when hedged; the round trip's goroutine takes from it.
-	mu   sync.Mutex
-	held []*http.Response
+	// concurrently when hedged; the round trip's goroutine takes from it. It also
+	// guards bodies: the request bodies made for hedges about to start (see
+	// Allow), which their attempts take.
+	mu     sync.Mutex
+	held   []*http.Response
+	bodies []io.ReadCloser
 
 	// Of the round trip's goroutine: the Retry predicate, the Budget and finish.
 	n500 int // attempts answered with 500 that the predicate saw
@@ -166,8 +181,8 @@ func (rt *roundTrip) start(t *Transport, req *http.Request) {
 		p.Wait = defaultWait
 	}
 	p.Retry, p.BeforeSleep = rt.retryFn, rt.beforeSleep
-	if rt.budget != nil {
-		p.Budget = rt
+	if rt.budget != nil || rt.hedged {
+		p.Budget = rt // see Allow
 	}
 	p.AttemptTimeout = 0 // the attempt applies it, to the end of the body
 }
@@ -187,6 +202,9 @@ func (rt *roundTrip) clear() {
 	op, hedgeOp, retryFn, beforeSleep, discardFn := rt.op, rt.hedgeOp, rt.retryFn, rt.beforeSleep, rt.discardFn
 	held := rt.held[:cap(rt.held)]
 	clear(held)
+	for _, b := range rt.bodies { // a hedge that never took its body: none should
+		b.Close()
+	}
 	*rt = roundTrip{op: op, hedgeOp: hedgeOp, retryFn: retryFn, beforeSleep: beforeSleep, discardFn: discardFn, held: held[:0]}
 }
 
