@@ -46,7 +46,8 @@ var interceptors = []struct {
 
 // BenchmarkUnaryLoopback is a unary call of grpc-go's interop service over
 // loopback that succeeds the first time, through each client: what the
-// interceptor adds to a real call, the capture of the trailer included.
+// interceptor adds to a real call, the capture of the trailer and header
+// included.
 func BenchmarkUnaryLoopback(b *testing.B) {
 	for _, ic := range interceptors {
 		b.Run(ic.name, func(b *testing.B) {
@@ -68,7 +69,7 @@ func BenchmarkUnaryLoopback(b *testing.B) {
 
 // BenchmarkUnaryOverhead is the unary interceptor alone, around an invoker that
 // succeeds at once: the cost it adds to every call that succeeds the first time,
-// without gRPC's copy of the trailer, which a real call adds.
+// without gRPC's copies of the trailer and header, which a real call adds.
 func BenchmarkUnaryOverhead(b *testing.B) {
 	for _, ic := range []struct {
 		name string

@@ -48,8 +48,8 @@ func (r *recorder) events() []string {
 // TestBudgetClasses checks what a Budget hears of each outcome: a failure worth
 // retrying is throttled if it is a RESOURCE_EXHAUSTED or carries a server's
 // hint, transient otherwise, even when the call is not retried (a method that
-// is not idempotent, a pushback that says no); other errors and successes are
-// answers.
+// is not idempotent, a pushback that says no, a response header before the
+// failure); other errors are answers, and an OK a success.
 func TestBudgetClasses(t *testing.T) {
 	exhausted := status.Error(codes.ResourceExhausted, "quota")
 	tests := []struct {
@@ -60,13 +60,15 @@ func TestBudgetClasses(t *testing.T) {
 		want      []string
 	}{
 		{"UNAVAILABLE", echoGet, answer{err: unavailable}, nil,
-			[]string{"attempted transient Class(0)", "allow transient", "attempted answered transient"}},
+			[]string{"attempted transient Class(0)", "allow transient", "attempted success transient"}},
 		{"UNAVAILABLE with a pushback", echoGet, answer{err: unavailable, trailer: pushback("1")}, nil,
-			[]string{"attempted throttled Class(0)", "allow throttled", "attempted answered throttled"}},
+			[]string{"attempted throttled Class(0)", "allow throttled", "attempted success throttled"}},
 		{"RESOURCE_EXHAUSTED with a pushback", echoGet, answer{err: exhausted, trailer: pushback("1")}, nil,
-			[]string{"attempted throttled Class(0)", "allow throttled", "attempted answered throttled"}},
+			[]string{"attempted throttled Class(0)", "allow throttled", "attempted success throttled"}},
 		{"Policy.Throttled", echoGet, answer{err: unavailable}, predicate.Always(),
-			[]string{"attempted throttled Class(0)", "allow throttled", "attempted answered throttled"}},
+			[]string{"attempted throttled Class(0)", "allow throttled", "attempted success throttled"}},
+		{"UNAVAILABLE after a header", echoGet, answer{header: true, err: unavailable}, nil,
+			[]string{"attempted transient Class(0)"}},
 		{"not idempotent", echoPost, answer{err: unavailable}, nil,
 			[]string{"attempted transient Class(0)"}},
 		{"pushback says no", echoGet, answer{err: unavailable, trailer: pushback("-1")}, nil,
@@ -74,7 +76,7 @@ func TestBudgetClasses(t *testing.T) {
 		{"not retried", echoGet, answer{err: status.Error(codes.NotFound, "x")}, nil,
 			[]string{"attempted answered Class(0)"}},
 		{"success", echoGet, answer{}, nil,
-			[]string{"attempted answered Class(0)"}},
+			[]string{"attempted success Class(0)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,7 +25,8 @@ type rpc struct {
 	timeout    time.Duration   // the Policy's AttemptTimeout
 	aborted    bool            // RetryAborted
 	idempotent bool            // the call may be repeated
-	// committed: a stream's failure came after its commit point, so the attempt
+	// committed: the attempt is past its commit point (a response header came,
+	// or a message, or a stream's first message left), so that its failure
 	// cannot be made again.
 	committed bool
 	// failed: the class of the last attempt's failure if it was worth retrying,
@@ -72,9 +73,9 @@ func (r *rpc) clear() {
 
 // retry is the call's Retry predicate: whether the failure is worth another
 // attempt (an attempt timeout always is; then the Policy's Retry, or the default
-// table), then the interceptor's rules: the method must be safe to repeat, a
-// stream must not be past its commit point, and the server must not have said no
-// in its pushback. It notes the class of a failure worth retrying for the budget,
+// table), then the interceptor's rules: the method must be safe to repeat, the
+// attempt must not be past its commit point, and the server must not have said
+// no in its pushback. It notes the class of a failure worth retrying for the budget,
 // which must hear of a failing service even when the call cannot be repeated.
 func (r *rpc) retry(a retry.Attempt) bool {
 	worth := r.worth(a)
@@ -115,7 +116,10 @@ func (r *rpc) throttled(a retry.Attempt) bool {
 // Attempted and Allow make an rpc the Budget of its Policy, in front of the
 // Policy's own: a failure counts as the service's when it was worth retrying,
 // whether or not the call could be repeated (an UNAVAILABLE of a method that is
-// not idempotent is still a sign of trouble).
+// not idempotent, or past its commit point, is still a sign of trouble). The
+// engine's other classes pass unchanged: ClassSuccess for an attempt that ended
+// with OK, ClassAnswered for a failure not worth retrying, zero when the
+// caller's context ended it.
 func (r *rpc) Attempted(result, spent retry.Class) {
 	if result == retry.ClassAnswered && r.failed != 0 {
 		result = r.failed
@@ -127,10 +131,17 @@ func (r *rpc) Attempted(result, spent retry.Class) {
 func (r *rpc) Allow(c retry.Class) bool { return r.budget.Allow(c) }
 
 // returned is the error a call returns for the engine's outcome err: the error
-// gRPC returned for a *StatusError that was not retried, else err itself.
+// gRPC returned for a *StatusError that was not retried, a give-up that reads
+// as CANCELLED or DEADLINE_EXCEEDED when the caller's time ended the call, else
+// err itself.
 func returned(err error) error {
-	if se, ok := err.(*StatusError); ok {
-		return se.err
+	switch e := err.(type) {
+	case *StatusError:
+		return e.err
+	case *retry.Error:
+		if e.Reason == retry.ReasonContext || e.Reason == retry.ReasonDeadline {
+			return newContextError(e)
+		}
 	}
 	return err
 }

@@ -98,29 +98,33 @@
 // # Errors
 //
 // An RPC that succeeds returns nil; one whose error is not retried returns that
-// error as gRPC returned it. Giving up on a retryable one returns a *retry.Error
-// with the reason (stop, deadline, budget, context) and the number of attempts,
-// that wraps the last attempt's *StatusError and, when the caller's context
-// ended the call, the context's error. status.Code and status.FromError find
-// the last attempt's status through it, as they look for a GRPCStatus method
-// anywhere in an error's tree (status.FromError then gives the status the
-// whole message of the error); errors.As with a *StatusError gives the status
-// unchanged, with the trailer and the hint:
+// error as gRPC returned it. Giving up on a retryable one returns an error that
+// wraps a *retry.Error, with the reason (stop, deadline, budget, context) and
+// the number of attempts, which wraps the last attempt's *StatusError and, when
+// the caller's context ended the call, the context's error.
+//
+// Its status code, as status.Code and status.FromError read it, is the last
+// attempt's, except when the caller's time ended the call: then it is the
+// code grpc-go gives, CANCELLED or DEADLINE_EXCEEDED as the context ended
+// (retry.ReasonContext), and DEADLINE_EXCEEDED when the call gave up because
+// its next pause would have outlasted the deadline (retry.ReasonDeadline). An
+// UNAVAILABLE after which the caller's context was canceled during the pause
+// reads as CANCELLED; a server that passes on its callee's error thus passes
+// on the end of its own caller's time as gRPC's errors would. The rest stays
+// reachable: errors.As with a *retry.Error gives the give-up, its Reason and
+// its Last attempt's error; errors.As with a *StatusError gives the last
+// status unchanged, with the trailer and the hint; errors.Is matches the
+// context's error:
 //
 //	_, err := client.Get(ctx, req)
+//	var gaveUp *retry.Error
 //	var last *retrygrpc.StatusError
 //	switch {
 //	case err == nil:
-//	case errors.Is(err, context.DeadlineExceeded): // the caller's time ran out
+//	case errors.Is(err, context.DeadlineExceeded): // the caller's time ran out: DEADLINE_EXCEEDED
 //	case status.Code(err) == codes.Unavailable:    // still down, after every attempt
-//	case errors.As(err, &last):                    // last.Status, last.Trailer, last.RetryAfter()
+//	case errors.As(err, &gaveUp) && errors.As(err, &last): // gaveUp.Reason, last.Status, last.Trailer, last.RetryAfter()
 //	}
-//
-// The code of a give-up is the last attempt's: an UNAVAILABLE after which the
-// caller's context ended during the pause is still UNAVAILABLE, and
-// errors.Is(err, context.Canceled) tells the rest. Use
-// status.FromContextError(ctx.Err()) if a server must report the end of its
-// caller's context as CANCELLED or DEADLINE_EXCEEDED.
 //
 // # grpc-go's own retries
 //
@@ -137,9 +141,11 @@
 // # Cost
 //
 // On the success path, a unary call through the interceptor allocates only the
-// copy grpc-go makes of the trailer the interceptor captures for the server's
-// hints, and adds well under a microsecond to the call. A stream that may be
-// retried costs a few allocations and a coroutine at its opening, and nothing
-// per message past its commit point; one that may not is returned as gRPC made
-// it.
+// copies grpc-go makes of the metadata the interceptor captures: the trailer,
+// for the server's hints (one allocation when it is empty), and, when the call
+// may be made again, the header, which tells its commit point (three for a
+// header that holds only its content-type, more with the server's own header
+// metadata). It adds well under a microsecond to the call.
+// A stream costs a few allocations and a coroutine at its opening, which it
+// keeps until it ends, so as to end its call then, and nothing per message.
 package retrygrpc

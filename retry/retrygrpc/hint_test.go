@@ -123,8 +123,8 @@ func TestHintStopped(t *testing.T) {
 
 // TestHintPastDeadline checks that a hint that would outlast the caller's
 // deadline is not waited for: the call gives up at once, with
-// ReasonDeadline, an error that is context.DeadlineExceeded and whose status is
-// the last attempt's.
+// ReasonDeadline, an error that is context.DeadlineExceeded and reads as
+// DEADLINE_EXCEEDED, and whose last attempt's status stays reachable.
 func TestHintPastDeadline(t *testing.T) {
 	srv, addr := serve(t, func(string, int) answer {
 		return answer{err: status.Error(codes.Unavailable, "down"), trailer: pushback("30000")}
@@ -138,8 +138,10 @@ func TestHintPastDeadline(t *testing.T) {
 	if !errors.As(err, &ge) || ge.Reason != retry.ReasonDeadline || ge.Delay < 30*time.Second {
 		t.Fatalf("err = %v, want a *retry.Error of reason deadline with the pause", err)
 	}
-	if !errors.Is(err, context.DeadlineExceeded) || status.Code(err) != codes.Unavailable {
-		t.Errorf("err = %v, want context.DeadlineExceeded with status UNAVAILABLE", err)
+	var last *retrygrpc.StatusError
+	if !errors.Is(err, context.DeadlineExceeded) || status.Code(err) != codes.DeadlineExceeded ||
+		!errors.As(err, &last) || last.Code() != codes.Unavailable {
+		t.Errorf("err = %v, want context.DeadlineExceeded, DEADLINE_EXCEEDED, the last status UNAVAILABLE", err)
 	}
 	if el := time.Since(start); el > 5*time.Second {
 		t.Errorf("gave up after %v, want at once", el)

@@ -397,6 +397,30 @@ func dial(t *testing.T, addr string, p *retry.Policy, opts []retrygrpc.Option, d
 	return conn
 }
 
+// dialGRPCRetry connects to addr without the interceptors and with grpc-go's
+// own retries: a service config whose retryPolicy makes up to 4 attempts of a
+// method of the test service that fails with UNAVAILABLE, with a pause of about
+// backoff between them (grpc-go adds ±20% of jitter). It is the control of the
+// tests that check that the interceptors do what grpc-go does, and is closed
+// when the test ends.
+func dialGRPCRetry(t *testing.T, addr string, backoff time.Duration, dialOpts ...grpc.DialOption) *grpc.ClientConn {
+	t.Helper()
+	d := strconv.FormatFloat(backoff.Seconds(), 'f', -1, 64) + "s"
+	config := `{"methodConfig": [{"name": [{"service": "retrygrpc.test.Echo"}], "retryPolicy": {
+		"maxAttempts": 4, "initialBackoff": "` + d + `", "maxBackoff": "` + d + `",
+		"backoffMultiplier": 1, "retryableStatusCodes": ["UNAVAILABLE"]}}]}`
+	dialOpts = append([]grpc.DialOption{
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultServiceConfig(config),
+	}, dialOpts...)
+	conn, err := grpc.NewClient("passthrough:///"+addr, dialOpts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
 // call makes a unary call of method with request v.
 func call(ctx context.Context, conn *grpc.ClientConn, method, v string, opts ...grpc.CallOption) (string, error) {
 	out := new(wrapperspb.StringValue)

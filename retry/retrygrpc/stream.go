@@ -3,16 +3,11 @@ package retrygrpc
 import (
 	"context"
 	"io"
-	"iter"
-	"strconv"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/tenacious-go/tenacious/retry"
 )
@@ -32,13 +27,34 @@ import (
 //     The first message sent, or the first header received, commits it. There
 //     is no replay buffer: nothing is sent again but a half-close (CloseSend).
 //
-// A stream of a method that is not safe to repeat is opened once and returned
-// as gRPC made it, with nothing between it and the caller.
+// A stream of a method that is not safe to repeat is opened once, and is
+// committed as soon as it is open: Policy.AttemptTimeout, which bounds an
+// attempt until its commit point, does not apply to it.
 //
-// Each stream is one call of the Policy, from its opening to its commit point:
-// the hooks see its attempts (the last one ends with ReasonSuccess at the commit
-// point, however the stream ends later), retry.WithStats in the stream's context
-// reports them when the call ends, and the Budget hears of them.
+// Each stream is one call of the Policy, from its opening to its end, not to
+// its commit point. The hooks see its attempts; the After and the OnEnd of the
+// last one, the committed attempt, come when the stream ends, and tell how:
+//
+//   - retry.ReasonSuccess when RecvMsg returns io.EOF (the status OK), or, for
+//     a stream whose server sends a single message (client-streaming), when
+//     RecvMsg returns that message;
+//   - retry.ReasonNotRetried when the stream fails after its commit point, with
+//     Attempt.Err the *StatusError of the failure (its status and trailer), be
+//     it the server's or the client's own that a SendMsg returned: a failure
+//     past the commit point is never retried;
+//   - retry.ReasonContext when the caller's context ends it, whether or not the
+//     caller is reading it.
+//
+// retry.WithStats in the stream's context is written at that same moment, and
+// the Budget hears of the committed attempt then too: ClassSuccess for a
+// stream that ended with OK; for a failure, the class it has before the commit
+// point (ClassTransient or ClassThrottled for one worth retrying, though it
+// cannot be, ClassAnswered for the rest); nothing of the service if the
+// caller's context ended it. A stream that the caller abandons without
+// reading it to its end ends for the hooks when its context ends; if that
+// context never ends, neither does the call, and no OnEnd comes (gRPC asks as
+// much of its streams: cancel the context, or read to the end).
+//
 // Policy.AttemptTimeout bounds each attempt until the commit point and no
 // longer, so that it never cuts a healthy stream: for a server-streaming RPC,
 // from the opening of the stream to its first header or message; for the
@@ -50,8 +66,9 @@ import (
 // When the call gives up, the stream is not returned (a failed opening), or its
 // RecvMsg returns the error from then on (and SendMsg io.EOF, as gRPC's do for a
 // stream that has ended), as UnaryClientInterceptor would: a *retry.Error that
-// wraps the last attempt's *StatusError. A stream that is past its commit point
-// reports what gRPC reports.
+// wraps the last attempt's *StatusError, with the code of the end of the
+// caller's time when that ended the call (see the package documentation). A
+// stream that is past its commit point reports what gRPC reports.
 //
 // The returned stream follows gRPC's rules: one goroutine may call SendMsg and
 // CloseSend while another calls RecvMsg. Its Context is the current attempt's.
@@ -64,18 +81,16 @@ func StreamClientInterceptor(p *retry.Policy, opts ...Option) grpc.StreamClientI
 		s := &clientStream{ctx: ctx, desc: desc, cc: cc, method: method, streamer: streamer, opts: callOpts}
 		s.rpc.init()
 		s.rpc.start(c, method, c.idempotent(ctx, method, callOpts))
-		if !s.idempotent {
-			return s.once()
-		}
 		return s.begin()
 	}
 }
 
 // clientStream is a stream that the interceptor may retry, until its commit
-// point. Its retry window is one call of the engine's loop form, driven by
-// iter.Pull: the interceptor asks for the first attempt, and the caller's first
-// operations on the stream decide whether it succeeds, or fails and is made
-// again, which resumes the loop.
+// point, and whose end it watches, to end the call then. The call is one call
+// of the engine's loop form, driven by iter.Pull: the interceptor asks for the
+// first attempt, and the caller's first operations on the stream decide whether
+// it is committed, or fails and is made again, which resumes the loop. The
+// committed attempt stays in progress until the stream ends (stream_end.go).
 type clientStream struct {
 	rpc
 	ctx             context.Context
@@ -93,156 +108,22 @@ type clientStream struct {
 	cur   atomic.Pointer[attempt] // the current attempt; set before the stream is returned
 	final error                   // written once, before done is set
 
-	// The retry window, under mu.
+	// The call, under mu.
 	mu        sync.Mutex
 	loop      *retry.Loop
 	next      func() (*retry.Try, bool)
 	stop      func()
-	try       *retry.Try // the attempt in progress
+	try       *retry.Try // the attempt in progress; nil once the call has ended
 	unwatch   func() bool
 	req       any // the request of a server-streaming RPC, sent again on each attempt
 	hasReq    bool
 	closeSent bool
 }
 
-// once opens a stream that is not retried, as one call of the Policy, so that its
-// hooks and Budget see it.
-func (s *clientStream) once() (grpc.ClientStream, error) {
-	var cs grpc.ClientStream
-	err := s.policy.Run(s.ctx, func(ctx context.Context) error {
-		var err error
-		if cs, err = s.streamer(ctx, s.desc, s.cc, s.method, s.opts...); err != nil {
-			return newStatusError(err, nil)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, returned(err)
-	}
-	return cs, nil
-}
-
-// begin opens the stream, again as long as the opening fails and the Policy
-// allows, and returns it in the retry window.
-func (s *clientStream) begin() (grpc.ClientStream, error) {
-	s.serverStreaming = !s.desc.ClientStreams
-	s.loop = s.policy.Loop(s.ctx)
-	s.next, s.stop = iter.Pull(s.loop.Attempts())
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.nextAttemptLocked() {
-		return nil, s.final
-	}
-	if s.ctx.Done() != nil {
-		s.unwatch = context.AfterFunc(s.ctx, s.abandon)
-	}
-	return s, nil
-}
-
-// nextAttemptLocked asks the loop for the next attempt (the engine pauses first,
-// if it is not the first), opens its stream and replays what the caller sent
-// before the commit point. It reports false when the call has ended instead.
-func (s *clientStream) nextAttemptLocked() bool {
-	for {
-		t, ok := s.next()
-		if !ok {
-			s.endLocked(s.loop.Err())
-			return false
-		}
-		s.try, s.failed, s.committed = t, 0, false
-		a := s.open(t.Context(), t.Number())
-		if a.err != nil {
-			t.Fail(a.err)
-			continue
-		}
-		if err := s.replay(a); err != nil {
-			a.release()
-			t.Fail(retry.Permanent(newStatusError(err, nil)))
-			continue
-		}
-		s.cur.Store(a)
-		return true
-	}
-}
-
-// replay sends on a new attempt what the caller sent on the first: the request
-// of a server-streaming RPC, and its half-close.
-func (s *clientStream) replay(a *attempt) error {
-	if s.hasReq {
-		if err := a.SendMsg(s.req); err != nil {
-			return err
-		}
-	}
-	if s.closeSent {
-		return a.CloseSend()
-	}
-	return nil
-}
-
-// commitLocked closes the retry window with a success: the attempt in progress
-// is the stream the caller keeps.
-func (s *clientStream) commitLocked() {
-	s.cur.Load().commit()
-	s.try = nil
-	s.next() // the attempt did not fail: the loop ends
-	s.endLocked(s.loop.Err())
-}
-
-// endLocked closes the retry window once the loop has ended with err.
-func (s *clientStream) endLocked(err error) {
-	s.stop()
-	if s.unwatch != nil {
-		s.unwatch()
-	}
-	if err != nil && !s.committed {
-		s.final = returned(err)
-	}
-	s.req, s.try = nil, nil
-	s.done.Store(true)
-}
-
-// failLocked reports the failure err of attempt a to the loop, and reports
-// whether another attempt has replaced it. A failure after the attempt received
-// a header is past the commit point: it ends the call, and the caller reads it
-// from the stream.
-func (s *clientStream) failLocked(a *attempt, err error) bool {
-	md, _ := a.Header() // the stream has ended: Header does not wait
-	s.committed = md != nil
-	e := s.failure(a, err, a.Trailer())
-	if !s.committed {
-		a.release()
-	}
-	s.try.Fail(e)
-	return s.nextAttemptLocked()
-}
-
-// failure is the error the Policy sees for the failure err of attempt a.
-func (s *clientStream) failure(a *attempt, err error, trailer metadata.MD) error {
-	settle(s.ctx)
-	se := newStatusError(err, trailer)
-	if a.timedOut() && s.ctx.Err() == nil {
-		return &attemptTimeoutError{err: se, timeout: s.timeout}
-	}
-	return se
-}
-
-// abandon ends the retry window when the stream's context ends while no
-// operation is in progress: the engine ends the call (ReasonContext).
-func (s *clientStream) abandon() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.done.Load() {
-		return
-	}
-	a := s.cur.Load()
-	a.release()
-	s.try.Fail(newStatusError(status.FromContextError(s.ctx.Err()).Err(), nil))
-	s.nextAttemptLocked() // the context has ended: the loop does too
-}
-
 // RecvMsg receives a message. Before the commit point, it first waits for the
 // current attempt's header: an attempt that ends without one is retried, as the
-// Policy says, and the header commits the stream.
+// Policy says, and the header commits the stream. The error that ends the
+// stream, io.EOF included, ends the call.
 func (s *clientStream) RecvMsg(m any) error {
 	if !s.done.Load() {
 		s.await()
@@ -252,8 +133,12 @@ func (s *clientStream) RecvMsg(m any) error {
 	}
 	a := s.cur.Load()
 	err := a.RecvMsg(m)
-	if err != nil {
+	switch {
+	case err != nil:
 		a.release()
+		s.ended(a, err)
+	case !s.desc.ServerStreams:
+		s.ended(a, nil) // the one message of the server: the caller has its answer
 	}
 	return err
 }
@@ -271,48 +156,11 @@ func (s *clientStream) Header() (metadata.MD, error) {
 	return s.cur.Load().Header()
 }
 
-// await waits until the retry window closes: the current attempt receives a
-// header (a message comes with one), or ends without one, and is then retried
-// or ends the call; or another goroutine's SendMsg closes it. It waits for the
-// header without holding the lock, so that a SendMsg of another goroutine, the
-// commit point of a client or bidirectional stream, is not held up.
-func (s *clientStream) await() {
-	for {
-		a := s.cur.Load()
-		md, err := a.Header() // until a header comes or the attempt ends
-		if s.awaited(a, md != nil || err != nil) {
-			return
-		}
-	}
-}
-
-// awaited takes the header, or the end without one, of attempt a, and reports
-// whether the retry window has closed.
-func (s *clientStream) awaited(a *attempt, header bool) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case s.done.Load():
-		return true
-	case s.cur.Load() != a: // another goroutine's SendMsg made a new attempt
-		return false
-	case header:
-		s.commitLocked()
-		return true
-	}
-	// The attempt ended without a header, so without a message: read how.
-	err := a.RecvMsg(new(emptypb.Empty))
-	if err == nil || err == io.EOF {
-		s.commitLocked() // it succeeded with no message: RecvMsg reads io.EOF again
-		return true
-	}
-	return !s.failLocked(a, err)
-}
-
 // SendMsg sends a message. The request of a server-streaming RPC is kept, to be
 // sent again on a retry; the first message of another stream is its commit point,
 // unless the server ended the stream before it left: the stream is then made
-// again, as the Policy says, and the message sent on the new one.
+// again, as the Policy says, and the message sent on the new one. An error of
+// the client's own (not io.EOF) ends the call.
 func (s *clientStream) SendMsg(m any) error {
 	if !s.done.Load() {
 		if err, ok := s.sendInWindow(m); ok {
@@ -325,54 +173,11 @@ func (s *clientStream) SendMsg(m any) error {
 		}
 		return io.EOF
 	}
-	return s.cur.Load().SendMsg(m)
-}
-
-func (s *clientStream) sendInWindow(m any) (err error, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.done.Load() {
-		return nil, false
+	err := s.cur.Load().SendMsg(m)
+	if err != nil && err != io.EOF {
+		s.sendFailed(err)
 	}
-	if s.serverStreaming {
-		s.req, s.hasReq = m, true
-		if err := s.cur.Load().SendMsg(m); err != nil {
-			// gRPC returns nil for a server-streaming RPC whose stream failed: this
-			// is the client's own error (encoding, size), which ends the call.
-			s.try.Fail(retry.Permanent(newStatusError(err, nil)))
-			s.nextAttemptLocked()
-			return err, true
-		}
-		return nil, true
-	}
-	for {
-		a := s.cur.Load()
-		a.arm(s.timeout)
-		err := a.SendMsg(m)
-		switch {
-		case err == nil:
-			s.commitLocked()
-			return nil, true
-		case err != io.EOF: // the client's own error: the stream has ended
-			s.try.Fail(retry.Permanent(newStatusError(err, nil)))
-			s.nextAttemptLocked()
-			return err, true
-		}
-		// The stream ended before the message left. After a header, the caller
-		// reads how from RecvMsg; without one, it is read here.
-		if md, _ := a.Header(); md != nil {
-			s.commitLocked()
-			return io.EOF, true
-		}
-		rerr := a.RecvMsg(new(emptypb.Empty)) // no message comes without a header
-		if rerr == nil || rerr == io.EOF {
-			s.commitLocked()
-			return io.EOF, true
-		}
-		if !s.failLocked(a, rerr) {
-			return io.EOF, true // RecvMsg returns the error
-		}
-	}
+	return err
 }
 
 // CloseSend closes the sending side. Before the commit point, the half-close is
@@ -389,112 +194,8 @@ func (s *clientStream) CloseSend() error {
 	return s.cur.Load().CloseSend()
 }
 
-func (s *clientStream) closeInWindow() (err error, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.done.Load() {
-		return nil, false
-	}
-	s.closeSent = true
-	return s.cur.Load().CloseSend(), true
-}
-
 // Trailer returns the trailer of the current attempt, once it has ended.
 func (s *clientStream) Trailer() metadata.MD { return s.cur.Load().Trailer() }
 
 // Context returns the context of the current attempt's stream.
 func (s *clientStream) Context() context.Context { return s.cur.Load().Context() }
-
-// open opens the stream of the n-th attempt with ctx, the caller's.
-func (s *clientStream) open(ctx context.Context, n int) *attempt {
-	a := new(attempt)
-	if n > 1 {
-		ctx = metadata.AppendToOutgoingContext(ctx, PreviousAttemptsKey, strconv.Itoa(n-1))
-	}
-	if s.timeout > 0 {
-		ctx, a.cancel = context.WithCancelCause(ctx)
-		a.arm(s.timeout)
-	}
-	cs, err := s.streamer(ctx, s.desc, s.cc, s.method, s.opts...)
-	if err != nil {
-		a.err = s.failure(a, err, nil)
-		a.release()
-		return a
-	}
-	a.ClientStream = cs
-	switch {
-	case s.timeout <= 0:
-	case !s.serverStreaming:
-		a.disarm() // the caller's pace before the first message is not the attempt's
-	default:
-		go a.watchHeader() // a header ends the attempt's timeout
-	}
-	return a
-}
-
-// attempt is one attempt of a stream: gRPC's stream (nil if it failed to open,
-// with err its error) and, with an AttemptTimeout, its own context and timer.
-type attempt struct {
-	grpc.ClientStream
-	err    error
-	cancel context.CancelCauseFunc
-	timer  *time.Timer
-	state  atomic.Int32 // running, committed or timedOut
-}
-
-// The states of an attempt's timer.
-const (
-	running   = iota // the timeout applies when armed
-	committed        // past the commit point: the timeout no longer applies
-	timedOut         // the timeout fired and canceled the attempt
-)
-
-// arm starts the attempt's timeout, if it has one.
-func (a *attempt) arm(d time.Duration) {
-	if a.cancel == nil || a.state.Load() != running {
-		return
-	}
-	if a.timer == nil {
-		a.timer = time.AfterFunc(d, a.expire)
-	} else {
-		a.timer.Reset(d)
-	}
-}
-
-// disarm stops the attempt's timeout until it is armed again.
-func (a *attempt) disarm() {
-	if a.timer != nil {
-		a.timer.Stop()
-	}
-}
-
-func (a *attempt) expire() {
-	if a.state.CompareAndSwap(running, timedOut) {
-		a.cancel(errAttemptTimeout)
-	}
-}
-
-// commit ends the attempt's timeout for good, unless it has fired.
-func (a *attempt) commit() {
-	if a.state.CompareAndSwap(running, committed) {
-		a.disarm()
-	}
-}
-
-func (a *attempt) timedOut() bool { return a.state.Load() == timedOut }
-
-// watchHeader commits the attempt's timer when a header arrives.
-func (a *attempt) watchHeader() {
-	if md, _ := a.ClientStream.Header(); md != nil {
-		a.commit()
-	}
-}
-
-// release cancels the attempt's own context, if it has one: its stream has ended,
-// or is abandoned.
-func (a *attempt) release() {
-	if a.cancel != nil {
-		a.disarm()
-		a.cancel(nil)
-	}
-}

@@ -30,16 +30,25 @@ import (
 // the test ends. Call it inside a synctest bubble.
 func serveBubble(t *testing.T, sc script, p *retry.Policy) (*server, *grpc.ClientConn) {
 	t.Helper()
+	s, dialer := listenBubble(t, sc)
+	return s, dial(t, "bufconn", p, nil, dialer, grpc.WithTransportCredentials(insecure.NewCredentials()))
+}
+
+// listenBubble starts the test service on a bufconn listener, and returns it with
+// the dial option that connects to it; the service stops when the test ends,
+// after the connections made with that option close. Call it inside a synctest
+// bubble.
+func listenBubble(t *testing.T, sc script) (*server, grpc.DialOption) {
+	t.Helper()
 	lis := bufconn.Listen(1 << 16)
 	s := &server{script: sc, calls: map[string]int{}}
 	gs := grpc.NewServer()
 	gs.RegisterService(serviceDesc("Echo", echoMethods), s)
 	go func() { _ = gs.Serve(lis) }()
-	conn := dial(t, "bufconn", p, nil, grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
+	t.Cleanup(gs.Stop) // registered before the connections': cleanups run last first
+	return s, grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
 		return lis.DialContext(ctx)
-	}), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	t.Cleanup(gs.Stop) // after the connection closes: cleanups run last first
-	return s, conn
+	})
 }
 
 // pauses records the pauses BeforeSleep sees.

@@ -16,8 +16,8 @@ import (
 )
 
 // TestUnaryCanceledInPause checks that the end of the caller's context during a
-// pause ends the call at once, with a give-up of reason context that keeps the
-// last status and the context's error.
+// pause ends the call at once, with a give-up of reason context that reads as
+// CANCELLED and keeps the last status and the context's error.
 func TestUnaryCanceledInPause(t *testing.T) {
 	srv, addr := serve(t, func(string, int) answer { return answer{err: unavailable} })
 	ctx, cancel := context.WithCancel(t.Context())
@@ -29,8 +29,8 @@ func TestUnaryCanceledInPause(t *testing.T) {
 	if !errors.As(err, &ge) || ge.Reason != retry.ReasonContext || ge.Delay != time.Hour {
 		t.Fatalf("err = %v, want a give-up of reason context with the hour's pause", err)
 	}
-	if !errors.Is(err, context.Canceled) || status.Code(err) != codes.Unavailable {
-		t.Errorf("err = %v, want context.Canceled and the last status, UNAVAILABLE", err)
+	if !errors.Is(err, context.Canceled) || status.Code(err) != codes.Canceled || status.Code(ge.Last) != codes.Unavailable {
+		t.Errorf("err = %v, want context.Canceled, CANCELLED, and the last status, UNAVAILABLE", err)
 	}
 	if el := time.Since(start); el > 5*time.Second {
 		t.Errorf("returned after %v, want at once", el)
@@ -51,8 +51,9 @@ func TestUnaryDeadlineGiveUp(t *testing.T) {
 	_, err := call(ctx, conn, echoGet, "x")
 	var ge *retry.Error
 	if !errors.As(err, &ge) || ge.Reason != retry.ReasonDeadline || ge.Delay != time.Minute ||
-		!errors.Is(err, context.DeadlineExceeded) || status.Code(err) != codes.Unavailable {
-		t.Errorf("err = %v, want a give-up of reason deadline, the minute's pause, UNAVAILABLE", err)
+		!errors.Is(err, context.DeadlineExceeded) || status.Code(err) != codes.DeadlineExceeded ||
+		status.Code(ge.Last) != codes.Unavailable {
+		t.Errorf("err = %v, want a give-up of reason deadline, the minute's pause, DEADLINE_EXCEEDED, last UNAVAILABLE", err)
 	}
 	if el := time.Since(start); el > 5*time.Second {
 		t.Errorf("returned after %v, want at once", el)
@@ -65,9 +66,13 @@ func TestUnaryDeadlineGiveUp(t *testing.T) {
 func TestUnaryCallerDeadlineNotRetried(t *testing.T) {
 	for i := range 5 { // the client's and the server's timers race: try both outcomes
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			srv, addr := serve(t, func(string, int) answer { return answer{stall: true} })
+			srv, addr := serve(t, func(m string, _ int) answer { return answer{stall: m == echoGet} })
 			var before counter
 			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: before.hook}, nil)
+			if _, err := call(t.Context(), conn, echoPut, "connect"); err != nil {
+				t.Fatal(err)
+			}
+			before = counter{}
 			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 			defer cancel()
 			_, err := call(ctx, conn, echoGet, "x")
@@ -75,7 +80,9 @@ func TestUnaryCallerDeadlineNotRetried(t *testing.T) {
 			if !errors.As(err, &ge) || ge.Reason != retry.ReasonContext || !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("err = %v, want a give-up of reason context, context.DeadlineExceeded", err)
 			}
-			if before.count() != 1 || srv.count(echoGet) != 1 {
+			// On a slow machine, the deadline may pass before the server receives
+			// the call: it then receives none.
+			if before.count() != 1 || srv.count(echoGet) > 1 {
 				t.Errorf("%d attempts made, %d received; want 1", before.count(), srv.count(echoGet))
 			}
 		})

@@ -32,15 +32,21 @@ import (
 // context reports it, and its Budget hears of each attempt. Each attempt after
 // the first carries the grpc-previous-rpc-attempts metadata, and is bounded by
 // p.AttemptTimeout if set, which the server sees as the attempt's deadline.
+// An attempt whose server sent a response header before it failed (not a
+// trailers-only response) is committed, as gRFC A6 says and grpc-go does: it
+// is not made again, whatever its status, and its error comes back as gRPC
+// returned it.
 //
 // The call returns nil, the error of an attempt that is not retried as gRPC
 // returned it, or, when it gives up on one that was, a *retry.Error that wraps
 // the last attempt's *StatusError: status.Code and status.FromError read the
-// last attempt's code through it.
+// last attempt's code through it, unless the end of the caller's time ended the
+// call (see the package documentation).
 //
 // The interceptor reads p's fields at each call, so they must not change while
 // calls use it. It is safe for concurrent use, starts no goroutine, and on the
-// success path allocates only the copy gRPC makes of the trailer it captures.
+// success path allocates only the copies gRPC makes of the trailer it captures,
+// and of the header, which it captures for a call that may be made again.
 // The state of a call, the slice of call options it passes on included, is
 // recycled when the call returns: an interceptor placed after it must not keep
 // that slice. It panics if an option is nil.
@@ -65,13 +71,14 @@ type unaryCall struct {
 	reply   any
 	cc      *grpc.ClientConn
 	invoker grpc.UnaryInvoker
-	opts    []grpc.CallOption // the caller's, then trailerOpt
+	opts    []grpc.CallOption // the caller's, then trailerOpt, and headerOpt if idempotent
 	n       int               // attempts made
 	trailer metadata.MD       // the last attempt's trailer
+	header  metadata.MD       // the last attempt's header; nil if none came
 
 	// Made once, when the pool makes the unaryCall.
-	op         func(context.Context) error
-	trailerOpt grpc.CallOption
+	op                    func(context.Context) error
+	trailerOpt, headerOpt grpc.CallOption
 }
 
 var unaryCalls = sync.Pool{New: func() any {
@@ -79,6 +86,7 @@ var unaryCalls = sync.Pool{New: func() any {
 	u.rpc.init()
 	u.op = u.attempt
 	u.trailerOpt = grpc.Trailer(&u.trailer)
+	u.headerOpt = grpc.Header(&u.header)
 	return u
 }}
 
@@ -87,6 +95,9 @@ func (u *unaryCall) start(c *config, ctx context.Context, method string, req, re
 	u.rpc.start(c, method, c.idempotent(ctx, method, callOpts))
 	u.method, u.req, u.reply, u.cc, u.invoker = method, req, reply, cc, invoker
 	u.opts = append(append(u.opts[:0], callOpts...), u.trailerOpt)
+	if u.idempotent {
+		u.opts = append(u.opts, u.headerOpt) // to find the commit point
+	}
 }
 
 // clear drops every reference u holds to the call, before it goes back to the
@@ -95,19 +106,26 @@ func (u *unaryCall) clear() {
 	clear(u.opts) // the caller's options, not to be kept alive by the pool
 	u.rpc.clear()
 	u.method, u.req, u.reply, u.cc, u.invoker = "", nil, nil, nil, nil
-	u.opts, u.n, u.trailer = u.opts[:0], 0, nil
+	u.opts, u.n, u.trailer, u.header = u.opts[:0], 0, nil, nil
 }
 
 // attempt makes one attempt of the RPC: the operation of the call's Policy.
+//
+// An attempt that failed after the server sent a response header, or a message
+// (which comes after one), is committed, as gRFC A6 says and grpc-go does: it is
+// not made again, whatever its status, since the server has begun to answer.
+// gRPC gives the attempt's header to grpc.Header only when one came: a
+// trailers-only response, or a stream that ended before any response, has none.
 func (u *unaryCall) attempt(ctx context.Context) error {
 	u.n++
-	u.failed, u.trailer = 0, nil
+	u.failed, u.committed, u.trailer, u.header = 0, false, nil, nil
 	if u.n > 1 {
 		ctx = metadata.AppendToOutgoingContext(ctx, PreviousAttemptsKey, strconv.Itoa(u.n-1))
 	}
 	if u.timeout <= 0 {
 		if err := u.invoker(ctx, u.method, u.req, u.reply, u.cc, u.opts...); err != nil {
 			settle(ctx)
+			u.committed = u.header != nil
 			return newStatusError(err, u.trailer)
 		}
 		return nil
@@ -119,6 +137,7 @@ func (u *unaryCall) attempt(ctx context.Context) error {
 		return nil
 	}
 	settle(ctx)
+	u.committed = u.header != nil
 	se := newStatusError(err, u.trailer)
 	// Past its deadline, an attempt ends with DEADLINE_EXCEEDED, or with the
 	// CANCELLED of a server that reset the stream at the deadline it was sent

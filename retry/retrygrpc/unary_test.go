@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -208,5 +209,51 @@ func TestNilPolicyAndContext(t *testing.T) {
 	}
 	if srv.count(echoGet) != 0 {
 		t.Errorf("server received %d calls, want 0", srv.count(echoGet))
+	}
+}
+
+// TestUnaryCommitPoint checks gRFC A6's commit point for unary calls: an
+// attempt whose server sent a response header before failing is committed, and
+// not made again, whatever its status; one that failed with a trailers-only
+// response is. grpc-go's own retries, given the same answers (the subtests
+// grpc-go), make the same number of attempts and return the same status.
+func TestUnaryCommitPoint(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		a     answer
+		calls int
+	}{
+		{"trailers-only UNAVAILABLE", answer{err: unavailable}, 4},
+		{"UNAVAILABLE after a header", answer{header: true, err: unavailable}, 1},
+	} {
+		sc := func(string, int) answer { return tt.a }
+		t.Run(tt.name+"/grpc-go", func(t *testing.T) {
+			srv, addr := serve(t, sc)
+			_, err := call(t.Context(), dialGRPCRetry(t, addr, time.Millisecond), echoGet, "x")
+			if got := srv.count(echoGet); got != tt.calls || status.Code(err) != codes.Unavailable {
+				t.Errorf("%v after %d attempts, want UNAVAILABLE after %d", err, got, tt.calls)
+			}
+		})
+		t.Run(tt.name+"/retrygrpc", func(t *testing.T) {
+			srv, addr := serve(t, sc)
+			var end counter
+			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: end.hook}, nil)
+			_, err := call(t.Context(), conn, echoGet, "x")
+			if got := srv.count(echoGet); got != tt.calls || status.Code(err) != codes.Unavailable {
+				t.Errorf("%v after %d attempts, want UNAVAILABLE after %d", err, got, tt.calls)
+			}
+			want := retry.ReasonStop
+			if tt.calls == 1 {
+				want = retry.ReasonNotRetried
+				var ge *retry.Error
+				var se *retrygrpc.StatusError
+				if errors.As(err, &ge) || errors.As(err, &se) {
+					t.Errorf("err = %#v, want gRPC's own error", err)
+				}
+			}
+			if as := end.attempts(); len(as) != 1 || as[0].Reason != want || status.Code(as[0].Err) != codes.Unavailable {
+				t.Errorf("OnEnd saw %+v, want one end of reason %v, UNAVAILABLE", as, want)
+			}
+		})
 	}
 }
