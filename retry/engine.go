@@ -22,14 +22,15 @@ func (p *Policy) usesTime() bool {
 type call struct {
 	// p is a copy of the Policy: a pointer here would make a Policy on the
 	// caller's stack escape to the heap along with ctx, which the hooks see.
-	p     Policy
-	ctx   context.Context
-	a     Attempt
-	stats *Stats
-	spent Class         // what the Budget granted for the current attempt: 0 for the first
-	clock bool          // whether anything can observe time, so t0 is set
-	t0    time.Duration // when the first attempt began, as a monotonic offset (see clock)
-	timer *time.Timer   // of the pauses, and of a hedged call's delays
+	p       Policy
+	ctx     context.Context
+	a       Attempt
+	stats   *Stats
+	spent   Class         // what the Budget granted for the current attempt: 0 for the first
+	restart int           // the attempt after whose failure a server's hint set the pause, if any
+	clock   bool          // whether anything can observe time, so t0 is set
+	t0      time.Duration // when the first attempt began, as a monotonic offset (see clock)
+	timer   *time.Timer   // of the pauses, and of a hedged call's delays
 }
 
 // epoch is the reference of monotonic.
@@ -254,14 +255,26 @@ func (c *call) retryable(err error) bool {
 // whatever Wait says, with a random extra of up to half of it so that clients told
 // the same thing do not return in step; without one, Wait (or the default
 // full-jitter backoff) chooses, and a negative result counts as 0.
+//
+// A pause that a hint set restarts the backoff (gRFC A6's rule for pushback): Wait
+// then sees the attempts counted from it, Number 1 for the first failure after it,
+// and no PrevDelay, so that it starts again from its first step.
 func (c *call) pause(hint time.Duration) (delay, hinted time.Duration) {
 	if hint = c.hintCap(hint); hint > 0 {
+		c.restart = c.a.Number
 		return backoff.Add(hint, backoff.Uniform(backoff.HintSource, 0, hint/2)), hint
 	}
-	if c.p.Wait == nil {
-		return backoff.Uniform(nil, 0, backoff.Exp(defaultBase, defaultCap, c.a.Number)), 0
+	a := c.a
+	if c.restart > 0 {
+		a.Number -= c.restart
+		if a.Number == 1 {
+			a.PrevDelay = 0
+		}
 	}
-	return max(c.p.Wait(c.a), 0), 0
+	if c.p.Wait == nil {
+		return backoff.Uniform(nil, 0, backoff.Exp(defaultBase, defaultCap, a.Number)), 0
+	}
+	return max(c.p.Wait(a), 0), 0
 }
 
 // hintCap returns a server's hint clamped to MaxRetryAfter, or 0 if the Policy

@@ -10,6 +10,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/tenacious-go/tenacious/internal/backoff"
 )
 
@@ -186,5 +188,45 @@ func TestDelayWhenStopRefusesAHint(t *testing.T) {
 	_, err = Do(context.Background(), &p, failing(1, errFlaky, 1))
 	if !errors.As(err, &re) || re.Reason != ReasonBudget || re.Delay != time.Second {
 		t.Fatalf("err = %#v, want ReasonBudget with the refused pause of 1s in Delay", err)
+	}
+}
+
+// TestHintRestartsBackoff: after a pause that a server's hint set, Wait starts
+// again from its first step (gRFC A6's pushback rule), in Do and in a hedged call;
+// Stop still counts every attempt.
+func TestHintRestartsBackoff(t *testing.T) {
+	for _, hedged := range []bool{false, true} {
+		t.Run(fmt.Sprint("hedged ", hedged), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var waits []string
+				var stops []int
+				r := Retrier[int]{Policy: Policy{
+					Wait: func(a Attempt) time.Duration {
+						waits = append(waits, fmt.Sprintf("n=%d prev=%v", a.Number, a.PrevDelay))
+						return time.Duration(a.Number) * 100 * time.Millisecond
+					},
+					Stop: func(a Attempt) bool { stops = append(stops, a.Number); return a.Number >= 5 },
+				}}
+				if hedged {
+					r.Hedger = &everyHedger{delay: time.Hour, max: 1}
+				}
+				errs := []error{errFlaky, &hintError{after: time.Second}, errFlaky, errFlaky, nil}
+				calls := 0
+				_, err := r.Hedge(t.Context(), func(context.Context) (int, error) {
+					calls++
+					return calls, errs[calls-1]
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := []string{"n=1 prev=0s", "n=1 prev=0s", "n=2 prev=100ms"}
+				if diff := cmp.Diff(want, waits); diff != "" {
+					t.Errorf("Wait saw (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff([]int{1, 2, 3, 4}, stops); diff != "" {
+					t.Errorf("Stop saw (-want +got):\n%s", diff)
+				}
+			})
+		})
 	}
 }

@@ -37,7 +37,11 @@ type Policy struct {
 	Stop Stop
 	// Wait chooses each pause; nil is full-jitter exponential backoff: after
 	// attempt n, a pause drawn uniformly from [0, min(10s, 100ms·2^(n-1))]. A
-	// server's hint in the attempt's error overrides it: see MaxRetryAfter.
+	// server's hint in the attempt's error overrides it: see MaxRetryAfter. A
+	// pause that a hint set restarts the backoff, as gRFC A6 says of pushback:
+	// Wait then sees Attempt.Number counted from that pause (1 for the first
+	// failure after it) and no PrevDelay, so the next pause it chooses is its
+	// first step again. Stop and the hooks see the real Number.
 	Wait Wait
 	// Retry says which errors are worth another attempt; nil retries every error
 	// but context.Canceled. Errors marked Permanent are never retried, and an
