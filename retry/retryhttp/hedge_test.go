@@ -31,17 +31,21 @@ import (
 type slowBase struct {
 	plan func(n int) plan
 
-	mu     sync.Mutex
-	n      int
-	bodies []*slowBody // the response bodies handed out, by attempt
-	got    []string    // the request bodies received, by attempt
+	mu       sync.Mutex
+	n        int
+	bodies   []*slowBody // the response bodies handed out, by attempt
+	got      []string    // the request bodies received, by attempt
+	starts   []time.Time // when each attempt reached Base
+	inflight int         // attempts in Base's RoundTrip now
+	most     int         // the most attempts in Base's RoundTrip at once
 }
 
 // plan is how an attempt of a slowBase answers.
 type plan struct {
-	latency time.Duration
-	code    int  // 200 if zero
-	ignores bool // answers after latency even if its context ends first
+	latency    time.Duration
+	code       int    // 200 if zero
+	retryAfter string // the Retry-After header of the response, if any
+	ignores    bool   // answers after latency even if its context ends first
 }
 
 func (b *slowBase) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -54,7 +58,15 @@ func (b *slowBase) RoundTrip(req *http.Request) (*http.Response, error) {
 	b.n++
 	n := b.n
 	b.got = append(b.got, string(body))
+	b.starts = append(b.starts, time.Now())
+	b.inflight++
+	b.most = max(b.most, b.inflight)
 	b.mu.Unlock()
+	defer func() {
+		b.mu.Lock()
+		b.inflight--
+		b.mu.Unlock()
+	}()
 	p := b.plan(n)
 	if p.code == 0 {
 		p.code = http.StatusOK
@@ -77,7 +89,11 @@ func (b *slowBase) RoundTrip(req *http.Request) (*http.Response, error) {
 	b.mu.Lock()
 	b.bodies = append(b.bodies, rb)
 	b.mu.Unlock()
-	return &http.Response{StatusCode: p.code, Status: http.StatusText(p.code), Body: rb, Request: req}, nil
+	h := http.Header{}
+	if p.retryAfter != "" {
+		h.Set("Retry-After", p.retryAfter)
+	}
+	return &http.Response{StatusCode: p.code, Status: http.StatusText(p.code), Header: h, Body: rb, Request: req}, nil
 }
 
 // sent returns how many attempts Base saw.
@@ -85,6 +101,25 @@ func (b *slowBase) sent() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.n
+}
+
+// gauge returns how many attempts are in Base's RoundTrip now, and the most
+// that were at once.
+func (b *slowBase) gauge() (now, most int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.inflight, b.most
+}
+
+// startsSince returns when each attempt reached Base, as offsets from t0.
+func (b *slowBase) startsSince(t0 time.Time) []time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var d []time.Duration
+	for _, s := range b.starts {
+		d = append(d, s.Sub(t0))
+	}
+	return d
 }
 
 // checkBodies fails the test unless every body handed out but the one of attempt
@@ -182,8 +217,9 @@ func readBody(t *testing.T, resp *http.Response) string {
 
 // TestHedgeSchedules runs hedged GETs (a Hedger that hedges after 100ms, once)
 // through exact schedules: which attempt wins, when RoundTrip returns, what the
-// hooks see, and that every response but the one returned is drained and closed
-// exactly once.
+// hooks see, that no more than 2 attempts are in flight and no goroutine outlives
+// the round trip, and that every response but the one returned is drained and
+// closed exactly once.
 func TestHedgeSchedules(t *testing.T) {
 	const ms = time.Millisecond
 	tests := []struct {
@@ -222,16 +258,19 @@ func TestHedgeSchedules(t *testing.T) {
 			hooks: []string{"before 1", "before 2 hedge", "after 1", "end 2 success"}, // OnEnd: 2 started
 		},
 		{
-			name:   "a 503 is retried while the hedge runs",
+			// The 503 at 150ms starts nothing, the hedge being in flight; the
+			// next hedge is due 100ms after the latest start, at 200ms.
+			name:   "a 503 while the hedge runs waits for the next hedge",
 			plans:  []plan{{latency: 150 * ms, code: 503}, {latency: time.Second}, {latency: 10 * ms}},
-			status: 200, winner: 3, took: 160 * ms, hits: 3, discards: 1,
-			hooks: []string{"before 1", "before 2 hedge", "after 1 503", "sleep 2 503", "before 3", "after 3", "end 3 success"},
+			status: 200, winner: 3, took: 210 * ms, hits: 3, discards: 1,
+			hooks: []string{"before 1", "before 2 hedge", "after 1 503", "before 3 hedge", "after 3 hedge", "end 3 hedge success"},
 		},
 		{
+			// The hedge fails at 180ms, before the next hedge is due (200ms).
 			name:   "both fail: the last 503 is returned, the other discarded",
-			plans:  []plan{{latency: 150 * ms, code: 503}, {latency: 100 * ms, code: 503}},
+			plans:  []plan{{latency: 150 * ms, code: 503}, {latency: 80 * ms, code: 503}},
 			stop:   stop.AfterAttempts(2),
-			status: 503, winner: 2, took: 200 * ms, hits: 2, discards: 1,
+			status: 503, winner: 2, took: 180 * ms, hits: 2, discards: 1,
 			hooks: []string{"before 1", "before 2 hedge", "after 1 503", "after 2 hedge 503", "end 2 hedge 503 stop"},
 		},
 		{
@@ -258,8 +297,12 @@ func TestHedgeSchedules(t *testing.T) {
 				start := time.Now()
 				resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
 				took := time.Since(start)
+				noCallLeft(t)
 				if err != nil {
 					t.Fatalf("RoundTrip: %v", err)
+				}
+				if _, most := base.gauge(); most > 2 {
+					t.Errorf("%d attempts in flight at once, want at most 2", most)
 				}
 				base.checkBodies(t, tt.winner)
 				body := readBody(t, resp)
@@ -300,6 +343,7 @@ func TestHedgeReplaysBody(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPut, "http://api.invalid/", strings.NewReader("payload"))
 		before := snap(req)
 		resp, err := tr.RoundTrip(req)
+		noCallLeft(t)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,6 +409,7 @@ func TestHedgeOnlySafeRequests(t *testing.T) {
 				tr := &retryhttp.Transport{Base: base, Policy: p}
 				start := time.Now()
 				resp, err := tr.RoundTrip(tt.req())
+				noCallLeft(t)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -406,6 +451,7 @@ func TestHedgeBudgetRefuses(t *testing.T) {
 		tr := &retryhttp.Transport{Base: base, Policy: p}
 		start := time.Now()
 		resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
+		noCallLeft(t)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -475,6 +521,7 @@ func TestHedgeContextCanceled(t *testing.T) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://api.invalid/", nil)
 		start := time.Now()
 		resp, err := tr.RoundTrip(req)
+		noCallLeft(t)
 		var ge *retry.Error
 		if resp != nil || !errors.As(err, &ge) || ge.Reason != retry.ReasonContext || !errors.Is(err, context.Canceled) {
 			t.Errorf("RoundTrip = %v, %v; want a *retry.Error of ReasonContext", resp, err)
@@ -495,6 +542,7 @@ func TestHedgeDeadlineTooClose(t *testing.T) {
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://api.invalid/", nil)
 		resp, err := tr.RoundTrip(req)
+		noCallLeft(t)
 		if err != nil {
 			t.Fatal(err)
 		}
