@@ -79,10 +79,11 @@ func hedged[T any](ctx context.Context, p *Policy, op func(context.Context) (T, 
 	}
 }
 
-// abandon runs as the call returns: if it returns nothing, as a hook or a
-// strategy panicked, it waits for the attempts in flight and discards the result
-// in hand.
+// abandon runs as the call returns: it releases the attempts' context and, if
+// the call returns nothing, as a hook or a strategy panicked, waits for the
+// attempts in flight and discards the result in hand.
 func (h *hedgeCall[T]) abandon() {
+	h.cancel()
 	if !h.over {
 		h.awaitAll()
 		h.discardKept()
