@@ -7,8 +7,10 @@ import (
 
 	"google.golang.org/grpc"
 	testgrpc "google.golang.org/grpc/interop/grpc_testing"
+	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/tenacious-go/tenacious/budget"
+	"github.com/tenacious-go/tenacious/hedge"
 	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retrygrpc"
@@ -86,5 +88,28 @@ func TestUnaryLoopbackAllocations(t *testing.T) {
 		if ours-none > tt.max {
 			t.Errorf("%s: the interceptor adds %v allocations per call, want at most %v", tt.name, ours-none, tt.max)
 		}
+	}
+}
+
+// TestUnaryHedgedAllocations checks that a hedged call that sends no hedge
+// allocates what the hedging engine does, retry.Retrier.Hedge alone, and
+// nothing more: the interceptor's state is pooled, and the first attempt
+// decodes into the caller's reply.
+func TestUnaryHedgedAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes sync.Pool's behaviour")
+	}
+	p := retry.Policy{Hedger: hedge.Fixed(time.Minute, 1), Budget: budget.Default()}
+	ctx := context.Background()
+	r := retry.Retrier[*wrapperspb.StringValue]{Policy: p}
+	op := func(context.Context) (*wrapperspb.StringValue, error) { return nil, nil }
+	engine := testing.AllocsPerRun(1000, func() { _, _ = r.Hedge(ctx, op) })
+
+	in := retrygrpc.UnaryClientInterceptor(&p)
+	invoker := func(context.Context, string, any, any, *grpc.ClientConn, ...grpc.CallOption) error { return nil }
+	req, reply := wrapperspb.String("x"), new(wrapperspb.StringValue)
+	ours := testing.AllocsPerRun(1000, func() { _ = in(ctx, echoGet, req, reply, nil, invoker) })
+	if ours != engine {
+		t.Errorf("a hedged call that sends no hedge allocates %v times, want the engine's %v", ours, engine)
 	}
 }

@@ -9,8 +9,10 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	testgrpc "google.golang.org/grpc/interop/grpc_testing"
+	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/tenacious-go/tenacious/budget"
+	"github.com/tenacious-go/tenacious/hedge"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retrygrpc"
 )
@@ -20,7 +22,8 @@ import (
 const unaryCall = testgrpc.TestService_UnaryCall_FullMethodName
 
 // interceptors are the clients compared: none, ours with the zero Policy (the
-// gRPC defaults) and with a Policy that has a budget and a hook, and
+// gRPC defaults), with a Policy that has a budget and a hook, and with a Hedger
+// whose delay is never reached (a hedged call that sends no hedge), and
 // go-grpc-middleware's retry interceptor, set up as closely alike as it allows:
 // 4 attempts, UNAVAILABLE, exponential backoff with jitter from 100ms.
 var interceptors = []struct {
@@ -33,6 +36,10 @@ var interceptors = []struct {
 	}},
 	{"client=retrygrpc-budget-hook", func() []grpc.DialOption {
 		p := &retry.Policy{Budget: budget.Default(), OnEnd: func(retry.Attempt) {}}
+		return []grpc.DialOption{grpc.WithUnaryInterceptor(retrygrpc.UnaryClientInterceptor(p, retrygrpc.IdempotentMethods(unaryCall)))}
+	}},
+	{"client=retrygrpc-hedger", func() []grpc.DialOption {
+		p := &retry.Policy{Hedger: hedge.Fixed(time.Second, 1)} // never hedges here
 		return []grpc.DialOption{grpc.WithUnaryInterceptor(retrygrpc.UnaryClientInterceptor(p, retrygrpc.IdempotentMethods(unaryCall)))}
 	}},
 	{"client=go-grpc-middleware", func() []grpc.DialOption {
@@ -69,7 +76,9 @@ func BenchmarkUnaryLoopback(b *testing.B) {
 
 // BenchmarkUnaryOverhead is the unary interceptor alone, around an invoker that
 // succeeds at once: the cost it adds to every call that succeeds the first time,
-// without gRPC's copies of the trailer and header, which a real call adds.
+// without gRPC's copies of the trailer and header, which a real call adds. With
+// a Hedger, the call hedges (its reply is a proto.Message), but the invoker
+// answers long before the hedge delay.
 func BenchmarkUnaryOverhead(b *testing.B) {
 	for _, ic := range []struct {
 		name string
@@ -77,14 +86,17 @@ func BenchmarkUnaryOverhead(b *testing.B) {
 	}{
 		{"policy=zero", nil},
 		{"policy=budget-hook", &retry.Policy{Budget: budget.Default(), OnEnd: func(retry.Attempt) {}}},
+		{"policy=hedger", &retry.Policy{Hedger: hedge.Fixed(time.Second, 1)}},
+		{"policy=hedger-budget-hook", &retry.Policy{Hedger: hedge.Fixed(time.Second, 1), Budget: budget.Default(), OnEnd: func(retry.Attempt) {}}},
 	} {
 		b.Run(ic.name, func(b *testing.B) {
 			in := retrygrpc.UnaryClientInterceptor(ic.p)
 			invoker := func(context.Context, string, any, any, *grpc.ClientConn, ...grpc.CallOption) error { return nil }
 			ctx := context.Background()
+			req, reply := wrapperspb.String("x"), new(wrapperspb.StringValue)
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := in(ctx, echoGet, nil, nil, nil, invoker); err != nil {
+				if err := in(ctx, echoGet, req, reply, nil, invoker); err != nil {
 					b.Fatal(err)
 				}
 			}

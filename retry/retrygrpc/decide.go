@@ -25,12 +25,14 @@ type rpc struct {
 	timeout    time.Duration   // the Policy's AttemptTimeout
 	aborted    bool            // RetryAborted
 	idempotent bool            // the call may be repeated
-	// committed: the attempt is past its commit point (a response header came,
-	// or a message, or a stream's first message left), so that its failure
-	// cannot be made again.
+	// committed: a stream's attempt is past its commit point (a response header
+	// came, or a message, or its first message left), so that its failure
+	// cannot be made again. A unary attempt's commit point travels in its
+	// *StatusError, as its attempts may run concurrently.
 	committed bool
 	// failed: the class of the last attempt's failure if it was worth retrying,
-	// whether or not it could be retried (what the budget hears); 0 otherwise.
+	// whether or not it could be retried (what the budget hears), until the
+	// budget has heard it; 0 otherwise.
 	failed retry.Class
 
 	// Made once, when the rpc is made.
@@ -77,7 +79,9 @@ func (r *rpc) clear() {
 // attempt must not be past its commit point, and the server must not have said
 // no in its pushback. It notes the class of a failure worth retrying for the budget,
 // which must hear of a failing service even when the call cannot be repeated.
+// The engine calls it on the caller's goroutine, hedged or not.
 func (r *rpc) retry(a retry.Attempt) bool {
+	r.failed = 0
 	worth := r.worth(a)
 	if worth {
 		r.failed = retry.ClassTransient
@@ -89,7 +93,7 @@ func (r *rpc) retry(a retry.Attempt) bool {
 		return false
 	}
 	se := statusErrorOf(a.Err)
-	return se == nil || !se.noRetry
+	return se == nil || !se.noRetry && !se.committed
 }
 
 func (r *rpc) worth(a retry.Attempt) bool {
@@ -119,15 +123,22 @@ func (r *rpc) throttled(a retry.Attempt) bool {
 // not idempotent, or past its commit point, is still a sign of trouble). The
 // engine's other classes pass unchanged: ClassSuccess for an attempt that ended
 // with OK, ClassAnswered for a failure not worth retrying, zero when the
-// caller's context ended it.
+// caller's context ended it, or the call canceled it, a hedge that lost.
+//
+// The engine tells the Budget of each attempt right after it asked the Retry
+// predicate about it, if it did, on the caller's goroutine even when attempts
+// run concurrently: Attempted takes the class the predicate noted and clears
+// it, so that it never carries over to another attempt, a loser's included.
 func (r *rpc) Attempted(result, spent retry.Class) {
 	if result == retry.ClassAnswered && r.failed != 0 {
 		result = r.failed
 	}
+	r.failed = 0
 	r.budget.Attempted(result, spent)
 }
 
-// Allow asks the Policy's Budget.
+// Allow asks the Policy's Budget: for a retry, or for a hedge
+// (retry.ClassExtra).
 func (r *rpc) Allow(c retry.Class) bool { return r.budget.Allow(c) }
 
 // returned is the error a call returns for the engine's outcome err: the error

@@ -95,6 +95,33 @@
 // The Budget hears of every failure worth retrying, even one the interceptor
 // may not retry, as the method is not idempotent.
 //
+// # Hedging
+//
+// With a Hedger in the Policy, a unary call of a method that is safe to repeat
+// hedges the slow tail, as retry.Retrier.Hedge does: when an attempt has not
+// answered after the Hedger's delay, another starts beside it, and the first
+// that decides the call wins; the others are canceled (their servers see their
+// contexts end) and awaited before the call returns. Hedges are paid from the
+// Budget (retry.ClassExtra) and count as attempts for the Stop, and each
+// carries the grpc-previous-rpc-attempts metadata, the number of attempts sent
+// before it. A failure while another attempt is in flight starts nothing, one
+// after a response header ends the call (its commit point), and a service that
+// fails at once sees the attempts it would see without a Hedger:
+//
+//	svc := &retry.Policy{Hedger: hedge.Fixed(20*time.Millisecond, 1), Budget: budget.Default()}
+//	conn, err := grpc.NewClient(target,
+//		grpc.WithTransportCredentials(creds),
+//		grpc.WithChainUnaryInterceptor(retrygrpc.UnaryClientInterceptor(svc,
+//			retrygrpc.IdempotentMethods("/search.Index/Query"))),
+//		grpc.WithDisableRetry(),
+//	)
+//
+// Each attempt after the first decodes into a reply of its own, copied into
+// the caller's if it wins, so the reply must be a proto.Message, as generated
+// code's are; a call whose reply is not, a method that is not safe to repeat,
+// and every stream run one attempt at a time. See [UnaryClientInterceptor] for
+// what a hedged call does with the caller's call options.
+//
 // # Errors
 //
 // An RPC that succeeds returns nil; one whose error is not retried returns that
@@ -145,7 +172,10 @@
 // for the server's hints (one allocation when it is empty), and, when the call
 // may be made again, the header, which tells its commit point (three for a
 // header that holds only its content-type, more with the server's own header
-// metadata). It adds well under a microsecond to the call.
+// metadata). It adds well under a microsecond to the call. A call that hedges
+// adds the hedging engine's cost, even when it sends no hedge: a goroutine for
+// its attempt, a channel, a context and a timer, about two microseconds; each
+// attempt after the first adds a reply and the copies of its metadata.
 // A stream costs a few allocations and a coroutine at its opening, which it
 // keeps until it ends, so as to end its call then, and nothing per message.
 package retrygrpc

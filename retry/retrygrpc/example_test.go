@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/tenacious-go/tenacious/budget"
+	"github.com/tenacious-go/tenacious/hedge"
 	"github.com/tenacious-go/tenacious/hooks"
 	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
@@ -112,6 +113,55 @@ func Example_giveUp() {
 	// reason: stop attempts: 2
 	// status.Code: Unavailable last message: warming up
 	// deadline: false
+}
+
+// stuckOnceService is grpc-go's interop TestService, whose first UnaryCall is
+// stuck until the client cancels it; the others echo the payload at once.
+type stuckOnceService struct {
+	testgrpc.UnimplementedTestServiceServer
+	calls atomic.Int32
+}
+
+func (s *stuckOnceService) UnaryCall(ctx context.Context, req *testgrpc.SimpleRequest) (*testgrpc.SimpleResponse, error) {
+	if s.calls.Add(1) == 1 {
+		<-ctx.Done()
+		return nil, status.FromContextError(ctx.Err()).Err()
+	}
+	return &testgrpc.SimpleResponse{Payload: req.GetPayload()}, nil
+}
+
+// Hedging the slow tail of a method that is safe to repeat: the first attempt
+// has not answered after 20ms, so a hedge starts beside it, paid from the
+// budget; the hedge answers, and the first attempt is canceled.
+func ExampleUnaryClientInterceptor_hedging() {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	s := grpc.NewServer()
+	testgrpc.RegisterTestServiceServer(s, new(stuckOnceService))
+	go func() { _ = s.Serve(lis) }()
+	defer s.Stop()
+
+	svc := &retry.Policy{Hedger: hedge.Fixed(20*time.Millisecond, 1), Budget: budget.Default()}
+	conn, err := grpc.NewClient("passthrough:///"+lis.Addr().String(),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithChainUnaryInterceptor(retrygrpc.UnaryClientInterceptor(svc,
+			retrygrpc.IdempotentMethods(testgrpc.TestService_UnaryCall_FullMethodName))),
+		grpc.WithDisableRetry(),
+	)
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+
+	var st retry.Stats
+	ctx := retry.WithStats(context.Background(), &st)
+	resp, err := testgrpc.NewTestServiceClient(conn).UnaryCall(ctx, &testgrpc.SimpleRequest{
+		Payload: &testgrpc.Payload{Body: []byte("hello")},
+	})
+	fmt.Printf("%s after %d attempts, err %v\n", resp.GetPayload().GetBody(), st.Attempts, err)
+	// Output: hello after 2 attempts, err <nil>
 }
 
 // One call of a method that is not declared idempotent, made safe to repeat by

@@ -17,8 +17,9 @@ import (
 const PushbackKey = "grpc-retry-pushback-ms"
 
 // PreviousAttemptsKey is the request metadata that counts the attempts of an RPC
-// before this one (gRFC A6). The interceptors send it on every retry, as "1",
-// "2", and so on; a first attempt does not carry it.
+// before this one (gRFC A6). The interceptors send it on every retry and every
+// hedge, as "1", "2", and so on, the number of attempts sent before it; a first
+// attempt does not carry it.
 const PreviousAttemptsKey = "grpc-previous-rpc-attempts"
 
 // maxMillis is the largest whole number of milliseconds a time.Duration holds.
@@ -50,6 +51,7 @@ type StatusError struct {
 	retryAfter time.Duration
 	hinted     bool
 	noRetry    bool
+	committed  bool // a unary attempt's: a response header came before the failure
 }
 
 // NewStatusError returns the *StatusError of err, an error returned by a gRPC

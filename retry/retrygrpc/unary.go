@@ -4,11 +4,14 @@ import (
 	"context"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/tenacious-go/tenacious/retry"
 )
@@ -37,6 +40,22 @@ import (
 // is not made again, whatever its status, and its error comes back as gRPC
 // returned it.
 //
+// With a Hedger in p, a call that is safe to repeat and whose reply is a
+// proto.Message (generated code's are) hedges, as retry.Retrier.Hedge does
+// (see retry.Hedger): while its attempts are slow to answer, it starts
+// another, as far as the Hedger, p.Stop and p.Budget allow (a hedge is paid as
+// retry.ClassExtra), and the first attempt that decides the call wins; the
+// others are canceled and awaited before the call returns. Each attempt after
+// the first decodes into a reply of its own, which is copied into reply
+// (proto.Reset, then proto.Merge) if it wins, and captures its own header,
+// trailer and peer, which the caller's grpc.Header, grpc.Trailer and grpc.Peer
+// options receive if it decides the call; other call options are shared, so a
+// grpc.OnFinish callback runs for each attempt, concurrently. A committed
+// attempt that failed ends the call as above, and cancels the others; as the
+// interceptor learns of the header only when an attempt ends, a hedge may
+// start while an attempt whose header has come still runs. Every other call
+// runs one attempt at a time, whatever the Hedger.
+//
 // The call returns nil, the error of an attempt that is not retried as gRPC
 // returned it, or, when it gives up on one that was, a *retry.Error that wraps
 // the last attempt's *StatusError: status.Code and status.FromError read the
@@ -44,19 +63,25 @@ import (
 // call (see the package documentation).
 //
 // The interceptor reads p's fields at each call, so they must not change while
-// calls use it. It is safe for concurrent use, starts no goroutine, and on the
-// success path allocates only the copies gRPC makes of the trailer it captures,
-// and of the header, which it captures for a call that may be made again.
-// The state of a call, the slice of call options it passes on included, is
-// recycled when the call returns: an interceptor placed after it must not keep
-// that slice. It panics if an option is nil.
+// calls use it. It is safe for concurrent use, starts no goroutine unless it
+// hedges, and on the success path allocates only the copies gRPC makes of the
+// trailer it captures, and of the header, which it captures for a call that may
+// be made again; a hedged call adds the engine's few allocations even when it
+// sends no hedge. The state of a call, the slice of call options it passes on
+// included, is recycled when the call returns: an interceptor placed after it
+// must not keep that slice. It panics if an option is nil.
 func UnaryClientInterceptor(p *retry.Policy, opts ...Option) grpc.UnaryClientInterceptor {
 	c := newConfig(p, opts)
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn,
 		invoker grpc.UnaryInvoker, callOpts ...grpc.CallOption) error {
 		u := unaryCalls.Get().(*unaryCall)
 		u.start(c, ctx, method, req, reply, cc, invoker, callOpts)
-		err := u.policy.Run(ctx, u.op)
+		var err error
+		if u.hedged != nil {
+			err = u.hedge(ctx)
+		} else {
+			err = u.policy.Run(ctx, u.op)
+		}
 		u.clear()
 		unaryCalls.Put(u)
 		return returned(err)
@@ -64,6 +89,16 @@ func UnaryClientInterceptor(p *retry.Policy, opts ...Option) grpc.UnaryClientInt
 }
 
 // unaryCall is the state of one unary RPC, recycled through a pool: see rpc.
+//
+// A hedged call runs its attempts concurrently, on the engine's goroutines,
+// while the engine calls the Retry predicate, the hooks and the Budget on the
+// caller's goroutine only. So an attempt touches nothing of u but what is fixed
+// before the call (method, req, cc, invoker, opts, replyType, timeout), the
+// counter sent, and what it captures: the first attempt sent decodes into
+// reply and captures into trailer and header, as the attempts of a call that
+// does not hedge do; each other has a laterAttempt of its own. What an attempt
+// found out travels with its result: its commit point in its *StatusError, the
+// rest in its laterAttempt.
 type unaryCall struct {
 	rpc
 	method  string
@@ -72,19 +107,31 @@ type unaryCall struct {
 	cc      *grpc.ClientConn
 	invoker grpc.UnaryInvoker
 	opts    []grpc.CallOption // the caller's, then trailerOpt, and headerOpt if idempotent
-	n       int               // attempts made
-	trailer metadata.MD       // the last attempt's trailer
-	header  metadata.MD       // the last attempt's header; nil if none came
+	trailer metadata.MD       // the last attempt's trailer (the first's, if hedged)
+	header  metadata.MD       // its header; nil if none came
+
+	// n counts the attempts of a call that does not hedge; sent, those of a
+	// hedged call, hedges included, which its attempts count concurrently (an
+	// atomic n would cost every call some 10ns).
+	n    int
+	sent atomic.Int32
+
+	// hedged is reply, if the call hedges; replyType makes the replies of its
+	// other attempts. hedging runs it, with the call's Policy.
+	hedged    proto.Message
+	replyType protoreflect.MessageType
+	hedging   retry.Retrier[*laterAttempt]
 
 	// Made once, when the pool makes the unaryCall.
 	op                    func(context.Context) error
+	hedgeOp               func(context.Context) (*laterAttempt, error)
 	trailerOpt, headerOpt grpc.CallOption
 }
 
 var unaryCalls = sync.Pool{New: func() any {
 	u := new(unaryCall)
 	u.rpc.init()
-	u.op = u.attempt
+	u.op, u.hedgeOp = u.attempt, u.hedgedAttempt
 	u.trailerOpt = grpc.Trailer(&u.trailer)
 	u.headerOpt = grpc.Header(&u.header)
 	return u
@@ -97,6 +144,18 @@ func (u *unaryCall) start(c *config, ctx context.Context, method string, req, re
 	u.opts = append(append(u.opts[:0], callOpts...), u.trailerOpt)
 	if u.idempotent {
 		u.opts = append(u.opts, u.headerOpt) // to find the commit point
+		if u.policy.Hedger != nil {
+			u.hedgeable(reply)
+		}
+	}
+}
+
+// hedgeable makes the call hedge if reply is a proto.Message, not a nil pointer.
+func (u *unaryCall) hedgeable(reply any) {
+	if m, ok := reply.(proto.Message); ok {
+		if r := m.ProtoReflect(); r.IsValid() {
+			u.hedged, u.replyType = m, r.Type()
+		}
 	}
 }
 
@@ -107,44 +166,61 @@ func (u *unaryCall) clear() {
 	u.rpc.clear()
 	u.method, u.req, u.reply, u.cc, u.invoker = "", nil, nil, nil, nil
 	u.opts, u.n, u.trailer, u.header = u.opts[:0], 0, nil, nil
+	if u.hedged != nil {
+		u.sent.Store(0)
+		u.hedged, u.replyType, u.hedging = nil, nil, retry.Retrier[*laterAttempt]{}
+	}
 }
 
-// attempt makes one attempt of the RPC: the operation of the call's Policy.
+// attempt makes one attempt of a call that does not hedge: the operation of the
+// call's Policy.
+func (u *unaryCall) attempt(ctx context.Context) error {
+	u.n++
+	u.trailer, u.header = nil, nil
+	return u.invoke(ctx, u.n, u.reply, u.opts, &u.header, &u.trailer)
+}
+
+// invoke makes attempt n of the RPC, with opts, which capture its header and
+// trailer into header and trailer, and decodes its reply into reply.
 //
 // An attempt that failed after the server sent a response header, or a message
 // (which comes after one), is committed, as gRFC A6 says and grpc-go does: it is
 // not made again, whatever its status, since the server has begun to answer.
 // gRPC gives the attempt's header to grpc.Header only when one came: a
 // trailers-only response, or a stream that ended before any response, has none.
-func (u *unaryCall) attempt(ctx context.Context) error {
-	u.n++
-	u.failed, u.committed, u.trailer, u.header = 0, false, nil, nil
-	if u.n > 1 {
-		ctx = metadata.AppendToOutgoingContext(ctx, PreviousAttemptsKey, strconv.Itoa(u.n-1))
+func (u *unaryCall) invoke(ctx context.Context, n int, reply any, opts []grpc.CallOption, header, trailer *metadata.MD) error {
+	if n > 1 {
+		ctx = metadata.AppendToOutgoingContext(ctx, PreviousAttemptsKey, strconv.Itoa(n-1))
 	}
 	if u.timeout <= 0 {
-		if err := u.invoker(ctx, u.method, u.req, u.reply, u.cc, u.opts...); err != nil {
+		if err := u.invoker(ctx, u.method, u.req, reply, u.cc, opts...); err != nil {
 			settle(ctx)
-			u.committed = u.header != nil
-			return newStatusError(err, u.trailer)
+			return failure(err, *header, *trailer)
 		}
 		return nil
 	}
 	actx, cancel := context.WithTimeout(ctx, u.timeout)
 	defer cancel()
-	err := u.invoker(actx, u.method, u.req, u.reply, u.cc, u.opts...)
+	err := u.invoker(actx, u.method, u.req, reply, u.cc, opts...)
 	if err == nil {
 		return nil
 	}
 	settle(ctx)
-	u.committed = u.header != nil
-	se := newStatusError(err, u.trailer)
+	se := failure(err, *header, *trailer)
 	// Past its deadline, an attempt ends with DEADLINE_EXCEEDED, or with the
 	// CANCELLED of a server that reset the stream at the deadline it was sent
 	// and answered its handler's canceled context.
 	if c := se.Code(); (c == codes.DeadlineExceeded || c == codes.Canceled) && ownTimeout(ctx, actx) {
 		return &attemptTimeoutError{err: se, timeout: u.timeout}
 	}
+	return se
+}
+
+// failure is the *StatusError of a unary attempt that failed with err, after
+// its header, if any came, and with its trailer.
+func failure(err error, header, trailer metadata.MD) *StatusError {
+	se := newStatusError(err, trailer)
+	se.committed = header != nil
 	return se
 }
 
