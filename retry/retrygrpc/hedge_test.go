@@ -194,22 +194,9 @@ func noAttemptLeft(t *testing.T, bubble bool) {
 // attemptGoroutines returns the stacks of the goroutines that run an attempt of
 // a unary call, or that the hedging engine started.
 func attemptGoroutines() []string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	var left []string
-	for i, g := range strings.Split(string(buf), "\n\n") {
-		if i > 0 && (strings.Contains(g, "tenacious/retry.(*hedgeCall[") || strings.Contains(g, "retrygrpc.(*unaryCall)")) {
-			left = append(left, g)
-		}
-	}
-	return left
+	return goroutineStacks(func(g string) bool {
+		return strings.Contains(g, "tenacious/retry.(*hedgeCall[") || strings.Contains(g, "retrygrpc.(*unaryCall)")
+	})
 }
 
 // hedge20 is the Policy of most tests: a hedge after 20ms, one at most in

@@ -519,6 +519,15 @@ func checkGoroutines(t *testing.T) {
 // leftGoroutines returns the stacks of the goroutines, other than the caller's,
 // that run code of gRPC or of this module's retrygrpc.
 func leftGoroutines() []string {
+	return goroutineStacks(func(g string) bool {
+		return !strings.Contains(g, "\ntesting.tRunner(") && // not a test's
+			(strings.Contains(g, "google.golang.org/grpc") || strings.Contains(g, "/retrygrpc"))
+	})
+}
+
+// goroutineStacks returns the stacks of the goroutines, other than the caller's,
+// for which match is true.
+func goroutineStacks(match func(stack string) bool) []string {
 	buf := make([]byte, 1<<20)
 	for {
 		n := runtime.Stack(buf, true)
@@ -528,16 +537,13 @@ func leftGoroutines() []string {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	var left []string
+	var stacks []string
 	for i, g := range strings.Split(string(buf), "\n\n") {
-		if i == 0 || strings.Contains(g, "\ntesting.tRunner(") { // the caller's, and tests'
-			continue
-		}
-		if strings.Contains(g, "google.golang.org/grpc") || strings.Contains(g, "/retrygrpc") {
-			left = append(left, g)
+		if i > 0 && match(g) {
+			stacks = append(stacks, g)
 		}
 	}
-	return left
+	return stacks
 }
 
 // closedAddr returns a loopback address where nothing listens.
