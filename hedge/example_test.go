@@ -13,7 +13,7 @@ import (
 // A Retrier hedges with Hedge: here the first attempt is stuck, the hedge started
 // after 20ms answers at once, and the stuck attempt is canceled.
 func ExampleFixed() {
-	r := retry.Retrier[string]{Policy: retry.Policy{Hedger: hedge.Fixed(20*time.Millisecond, 1)}}
+	r := retry.Retrier[string]{Policy: &retry.Policy{Hedger: hedge.Fixed(20*time.Millisecond, 1)}}
 	var calls atomic.Int32 // attempts run concurrently
 	answer, err := r.Hedge(context.Background(), func(ctx context.Context) (string, error) {
 		if calls.Add(1) == 1 {

@@ -103,7 +103,7 @@ func TestPanics(t *testing.T) {
 func TestDefaultBudgetStopsHedgesInASlowOutage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var attempts atomic.Int64
-		r := retry.Retrier[int]{Policy: retry.Policy{
+		r := retry.Retrier[int]{Policy: &retry.Policy{
 			Hedger: hedge.Fixed(50*time.Millisecond, 1),
 			Budget: budget.Default(),
 		}}

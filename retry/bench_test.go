@@ -109,7 +109,7 @@ func BenchmarkDoGiveUpZeroDelay(b *testing.B) {
 // BenchmarkRetrierDoSuccess is the success path of a Retrier: the policy plus a
 // result predicate.
 func BenchmarkRetrierDoSuccess(b *testing.B) {
-	r := Retrier[int]{Policy: *benchPolicy(), RetryResult: func(v int) bool { return v < 0 }}
+	r := Retrier[int]{Policy: benchPolicy(), RetryResult: func(v int) bool { return v < 0 }}
 	b.ReportAllocs()
 	ctx := context.Background()
 	i := 0
@@ -127,7 +127,7 @@ func BenchmarkRetrierDoSuccess(b *testing.B) {
 func BenchmarkHedgeNeverHedges(b *testing.B) {
 	b.ReportAllocs()
 	ctx := context.Background()
-	r := Retrier[int]{Policy: Policy{Hedger: fixedHedger(time.Second)}}
+	r := Retrier[int]{Policy: &Policy{Hedger: fixedHedger(time.Second)}}
 	op := func(ctx context.Context) (int, error) { return work(ctx, 1) } // captures nothing: op itself costs no allocation
 	for b.Loop() {
 		v, _ := r.Hedge(ctx, op)

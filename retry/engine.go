@@ -7,6 +7,7 @@ import (
 
 	"github.com/tenacious-go/tenacious/internal/backoff"
 	"github.com/tenacious-go/tenacious/internal/errchain"
+	"github.com/tenacious-go/tenacious/internal/layer"
 )
 
 // usesTime reports whether anything in p could read the measured durations of an
@@ -31,6 +32,15 @@ type call struct {
 	clock   bool          // whether anything can observe time, so t0 is set
 	t0      time.Duration // when the first attempt began, as a monotonic offset (see clock)
 	timer   *time.Timer   // of the pauses, and of a hedged call's delays
+
+	// The layers (see package internal/layer): frame is the call's mark in its
+	// attempts' contexts (a hedged call's current flight's); up, the frame of
+	// the attempt the call runs in, if any, and upN that attempt's number.
+	frame       *layer.Frame
+	up          *layer.Frame
+	upN         int
+	once        bool // WithoutRetry: one attempt
+	ignoreBelow bool // WithIgnoreLayers: retry what a layer below decided
 }
 
 // epoch is the reference of monotonic.
@@ -44,9 +54,20 @@ func monotonic() time.Duration { return time.Since(epoch) }
 // elapsed returns the time since the call began; the call must read the clock.
 func (c *call) elapsed() time.Duration { return monotonic() - c.t0 }
 
-// init prepares a call of p (nil is the zero Policy) under ctx. It reads the clock
-// only if something can observe it.
+// init prepares a call of p (nil is the zero Policy) under ctx, with the
+// overrides ctx carries for it (see WithPolicy). It reads the clock only if
+// something can observe it.
 func (c *call) init(ctx context.Context, p *Policy) {
+	up, o := layer.Lookup(ctx)
+	if o != nil {
+		if o.HasPolicy {
+			p, _ = o.Policy.(*Policy)
+		}
+		c.once, c.ignoreBelow = o.NoRetry, o.IgnoreBelow
+	}
+	if up != nil {
+		c.up, c.upN = up, up.Attempt()
+	}
 	if p != nil {
 		c.p = *p
 	}
@@ -60,11 +81,17 @@ func (c *call) init(ctx context.Context, p *Policy) {
 	}
 }
 
-// begin starts the next attempt: it runs Before and returns the attempt's context and,
-// with an AttemptTimeout, the function that releases it.
+// begin starts the next attempt: it runs Before and returns the attempt's context
+// (the call's frame, which tells the calls inside the attempt that they are
+// inside it) and, with an AttemptTimeout, the function that releases it.
 func (c *call) begin() (context.Context, context.CancelFunc) {
 	c.a.Number++
 	c.a.Err = nil
+	if c.frame == nil {
+		c.frame = layer.NewFrame(c.ctx, c.a.Number)
+	} else {
+		c.frame.SetAttempt(c.a.Number)
+	}
 	if c.p.Before != nil {
 		if c.a.Number > 1 {
 			c.a.Elapsed = monotonic() - c.t0
@@ -72,9 +99,9 @@ func (c *call) begin() (context.Context, context.CancelFunc) {
 		c.p.Before(c.a)
 	}
 	if c.p.AttemptTimeout > 0 {
-		return context.WithTimeout(c.ctx, c.p.AttemptTimeout)
+		return context.WithTimeout(c.frame, c.p.AttemptTimeout)
 	}
-	return c.ctx, nil
+	return c.frame, nil
 }
 
 // settle releases the attempt's context and marks an error caused by the attempt's
@@ -123,8 +150,11 @@ func (c *call) after(err error) {
 func (c *call) failed(err error) (bool, error) {
 	reason, class, hint := c.judge(err)
 	switch reason {
-	case ReasonNotRetried:
-		return false, c.notRetried()
+	case ReasonNotRetried, ReasonLayerBelow:
+		if err == nil { // a rejected result: the caller must not take it for a success
+			return false, c.giveUp(reason)
+		}
+		return false, c.notRetried(reason)
 	case ReasonContext:
 		return false, c.giveUp(ReasonContext)
 	}
@@ -132,12 +162,17 @@ func (c *call) failed(err error) (bool, error) {
 }
 
 // judge says what a failed attempt means, and tells the Budget: a reason if the
-// call ends with it (ReasonNotRetried, with c.a.Err the error to return, or
-// ReasonContext), else zero and the class of the failure and the server's hint
-// it carried. The engine, not the predicate, knows whose context ended: once the
-// caller's context has ended the call is over, so a predicate only ever sees
-// failures while the caller still waits, and a deadline error it sees is a lower
-// layer's.
+// call ends with it (ReasonNotRetried or ReasonLayerBelow, with c.a.Err the error
+// to return, or ReasonContext), else zero and the class of the failure and the
+// server's hint it carried. The engine, not the predicate, knows whose context
+// ended: once the caller's context has ended the call is over, so a predicate
+// only ever sees failures while the caller still waits, and a deadline error it
+// sees is a lower layer's.
+//
+// An attempt that a layer below decided (a call inside it gave up after
+// retrying, or refused a retry for safety) is not retried, unless the caller
+// asked for it with WithIgnoreLayers; the Budget hears nothing of it, since
+// the layer below told it of the service's failures already.
 func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration) {
 	switch {
 	case err != nil && IsPermanent(err):
@@ -150,6 +185,9 @@ func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration)
 	case err != nil && !c.retryable(err):
 		c.attempted(ClassAnswered)
 		return ReasonNotRetried, 0, 0
+	case !c.ignoreBelow && c.frame != nil && c.frame.Decided(c.a.Number):
+		c.attempted(0)
+		return ReasonLayerBelow, 0, 0
 	}
 	hint = serverHint(err)
 	class = ClassTransient
@@ -157,6 +195,9 @@ func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration)
 		class = ClassThrottled
 	}
 	c.attempted(class)
+	if c.once {
+		return ReasonNotRetried, 0, 0
+	}
 	return 0, class, hint
 }
 
@@ -340,9 +381,10 @@ func (c *call) addSlept(d time.Duration, since time.Time) {
 	c.a.Slept = backoff.Add(c.a.Slept, d)
 }
 
-// notRetried ends the call with c.a.Err, an error that is not retried.
-func (c *call) notRetried() error {
-	c.finish(ReasonNotRetried)
+// notRetried ends the call for reason (ReasonNotRetried or ReasonLayerBelow)
+// with c.a.Err, an error that is not retried.
+func (c *call) notRetried(reason Reason) error {
+	c.finish(reason)
 	return c.a.Err
 }
 
@@ -359,11 +401,15 @@ func (c *call) giveUp(reason Reason) error {
 	return e
 }
 
-// finish ends the call for reason: it runs OnEnd and writes the call's statistics,
-// if the caller asked for them.
+// finish ends the call for reason: it tells the layer above, if the call decided
+// its attempt, runs OnEnd and writes the call's statistics, if the caller asked
+// for them.
 func (c *call) finish(reason Reason) {
 	if c.timer != nil {
 		c.timer.Stop()
+	}
+	if c.up != nil && decides(reason, c.a.Number) {
+		c.up.Decide(c.upN)
 	}
 	if c.p.OnEnd != nil {
 		c.a.Reason = reason
@@ -372,4 +418,21 @@ func (c *call) finish(reason Reason) {
 	if c.stats != nil {
 		*c.stats = Stats{Attempts: c.a.Number, Slept: c.a.Slept, Elapsed: monotonic() - c.t0}
 	}
+}
+
+// decides reports whether a call that ended for reason after n attempts decided
+// for the layers above it (see ReasonLayerBelow): it gave up after retrying, its
+// Budget refused a retry, or a layer below it decided. A call that made one
+// attempt and stopped, as WithoutRetry or a Stop of one attempt makes it, left
+// the retrying to the layer above; one that ended with the caller's context or
+// its deadline (an outer attempt's timeout among them) leaves the outer layer
+// to judge its own attempt.
+func decides(reason Reason, n int) bool {
+	switch reason {
+	case ReasonBudget, ReasonLayerBelow:
+		return true
+	case ReasonStop:
+		return n >= 2
+	}
+	return false
 }

@@ -23,7 +23,9 @@ import (
 // ended yet.
 type Error struct {
 	// Reason says why the call gave up: ReasonStop, ReasonDeadline, ReasonBudget or
-	// ReasonContext.
+	// ReasonContext; or, when the last attempt's result was rejected by
+	// RetryResult and could not be retried, ReasonNotRetried (WithoutRetry) or
+	// ReasonLayerBelow.
 	Reason Reason
 	// Attempts is the number of attempts made, hedges included.
 	Attempts int
@@ -60,6 +62,10 @@ func (e *Error) Error() string {
 		b.WriteString("gave up before the deadline")
 	case ReasonBudget:
 		b.WriteString("retry budget exhausted")
+	case ReasonLayerBelow:
+		b.WriteString("a layer below gave up")
+	case ReasonNotRetried:
+		b.WriteString("not retried")
 	default:
 		b.WriteString("gave up")
 	}

@@ -55,7 +55,7 @@ func ExamplePolicy_Run() {
 // A Retrier adds a result predicate to a shared Policy: here, a job is polled until
 // it is done.
 func ExampleRetrier_Do() {
-	svc := retry.Policy{Wait: wait.None(), Stop: stop.AfterAttempts(5)}
+	svc := &retry.Policy{Wait: wait.None(), Stop: stop.AfterAttempts(5)}
 	poll := retry.Retrier[string]{Policy: svc, RetryResult: func(s string) bool { return s != "done" }}
 	states := []string{"queued", "running", "done"}
 	calls := 0
@@ -177,7 +177,7 @@ func ExamplePolicy_attemptTimeout() {
 // Discard.
 func ExampleRetrier_Hedge() {
 	r := retry.Retrier[string]{
-		Policy:  retry.Policy{Hedger: afterHedger(20 * time.Millisecond)},
+		Policy:  &retry.Policy{Hedger: afterHedger(20 * time.Millisecond)},
 		Discard: func(s string) { fmt.Println("discarded:", s) },
 	}
 	var calls atomic.Int32 // attempts run concurrently

@@ -74,7 +74,7 @@ func TestGroupWaitReturnsGiveUpNotCancellation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := Policy{Wait: func(Attempt) time.Duration { return time.Second }}
 		g, _ := NewGroup(t.Context(), &p)
-		g.Go(func(context.Context) error { return errFlaky }) // gives up after 3 attempts, 2s
+		g.Go(func(context.Context) error { return errFlaky }) // gives up after 4 attempts, 3s
 		for range 10 {
 			g.Go(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
 		}
@@ -153,7 +153,7 @@ func TestGroupCollectAll(t *testing.T) {
 		if !errors.Is(err, errBad) || !errors.Is(err, errFlaky) {
 			t.Errorf("errors.Is must see every task's error: %v", err)
 		}
-		want := "retry: 3 tasks failed\ntask 2: item 2: bad input\ntask 5: retry: gave up after 3 attempts: flaky\ntask 7: item 7: bad input"
+		want := "retry: 3 tasks failed\ntask 2: item 2: bad input\ntask 5: retry: gave up after 4 attempts: flaky\ntask 7: item 7: bad input"
 		if err.Error() != want {
 			t.Errorf("Error() = %q, want %q", err.Error(), want)
 		}

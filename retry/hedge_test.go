@@ -112,8 +112,8 @@ func TestHedgeSchedules(t *testing.T) {
 					defer cancel()
 				}
 				h := &everyHedger{delay: 100 * ms, max: 1}
-				r := Retrier[int]{Policy: Policy{Hedger: h, Budget: tt.budget, Wait: func(Attempt) time.Duration { return 0 }}}
-				log := hookLog(&r.Policy)
+				r := Retrier[int]{Policy: &Policy{Hedger: h, Budget: tt.budget, Wait: func(Attempt) time.Duration { return 0 }}}
+				log := hookLog(r.Policy)
 				start := time.Now()
 				got, err := r.Hedge(ctx, slowOp(tt.latency, tt.fail, false))
 				if err != nil || got != tt.want || time.Since(start) != tt.took {
@@ -146,7 +146,7 @@ func TestHedgeLosersAreDiscardedOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var discarded []int
 		r := Retrier[int]{
-			Policy:  Policy{Hedger: &everyHedger{delay: 100 * time.Millisecond, max: 2}},
+			Policy:  &Policy{Hedger: &everyHedger{delay: 100 * time.Millisecond, max: 2}},
 			Discard: func(v int) { discarded = append(discarded, v) },
 		}
 		start := time.Now()
@@ -166,8 +166,8 @@ func TestHedgeLosersAreDiscardedOnce(t *testing.T) {
 func TestHedgeGivesUp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := &everyHedger{delay: 100 * time.Millisecond, max: 1}
-		r := Retrier[int]{Policy: Policy{Hedger: h, Stop: func(a Attempt) bool { return a.Number >= 3 }, Wait: func(Attempt) time.Duration { return 0 }}}
-		log := hookLog(&r.Policy)
+		r := Retrier[int]{Policy: &Policy{Hedger: h, Stop: func(a Attempt) bool { return a.Number >= 3 }, Wait: func(Attempt) time.Duration { return 0 }}}
+		log := hookLog(r.Policy)
 		// 1 fails at 150ms; hedge 2, started at 100ms, fails first, at 130ms, which
 		// starts nothing; with nothing in flight at 150ms the call retries: 3, which
 		// fails at 300ms, when Stop says no more.
@@ -192,7 +192,7 @@ func TestHedgeGivesUp(t *testing.T) {
 func TestHedgeNotRetriedEndsTheCall(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		notFound := errors.New("not found")
-		r := Retrier[int]{Policy: Policy{Hedger: &everyHedger{delay: 100 * time.Millisecond, max: 1}, Retry: func(a Attempt) bool { return a.Err != notFound }}}
+		r := Retrier[int]{Policy: &Policy{Hedger: &everyHedger{delay: 100 * time.Millisecond, max: 1}, Retry: func(a Attempt) bool { return a.Err != notFound }}}
 		start := time.Now()
 		_, err := r.Hedge(t.Context(), slowOp([]time.Duration{time.Second, 10 * time.Millisecond}, []error{nil, notFound}, false))
 		if err != notFound || time.Since(start) != 110*time.Millisecond {
@@ -206,7 +206,7 @@ func TestHedgeCanceled(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(150*time.Millisecond, cancel)
 		b := new(recordingBudget)
-		r := Retrier[int]{Policy: Policy{Hedger: &everyHedger{delay: 100 * time.Millisecond, max: 1}, Budget: b}}
+		r := Retrier[int]{Policy: &Policy{Hedger: &everyHedger{delay: 100 * time.Millisecond, max: 1}, Budget: b}}
 		start := time.Now()
 		_, err := r.Hedge(ctx, slowOp([]time.Duration{time.Second}, nil, false))
 		var re *Error
@@ -239,7 +239,7 @@ func sortedTail(events []string) []string {
 func TestOnlyHedgeHedges(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := Policy{Hedger: &everyHedger{delay: 100 * time.Millisecond, max: 1}}
-		r := Retrier[int]{Policy: p}
+		r := Retrier[int]{Policy: &p}
 		for name, call := range map[string]func(op func(context.Context) (int, error)) (int, error){
 			"Do":         func(op func(context.Context) (int, error)) (int, error) { return Do(t.Context(), &p, op) },
 			"Retrier.Do": func(op func(context.Context) (int, error)) (int, error) { return r.Do(t.Context(), op) },
@@ -261,7 +261,7 @@ func TestOnlyHedgeHedges(t *testing.T) {
 
 func TestHedgeConcurrentCalls(t *testing.T) {
 	h := &everyHedger{delay: time.Millisecond, max: 2}
-	r := Retrier[int]{Policy: Policy{Hedger: h, Wait: func(Attempt) time.Duration { return 0 }}}
+	r := Retrier[int]{Policy: &Policy{Hedger: h, Wait: func(Attempt) time.Duration { return 0 }}}
 	var wg sync.WaitGroup
 	for i := range 50 {
 		wg.Go(func() {
@@ -346,9 +346,9 @@ func TestHedgeFailingFastSendsWhatDoSends(t *testing.T) {
 					ctx, cancel := context.WithTimeout(t.Context(), deadline)
 					defer cancel()
 					s := &scriptedOp{latency: always(0), fail: failAll(errFlaky)}
-					r := Retrier[int]{Policy: Policy{Wait: func(Attempt) time.Duration { return 2 * time.Second }, Stop: func(a Attempt) bool { return a.Number >= 10 }}}
+					r := Retrier[int]{Policy: &Policy{Wait: func(Attempt) time.Duration { return 2 * time.Second }, Stop: func(a Attempt) bool { return a.Number >= 10 }}}
 					if hedged {
-						r.Hedger = &everyHedger{delay: 20 * ms, max: 1}
+						r.Policy.Hedger = &everyHedger{delay: 20 * ms, max: 1}
 					}
 					_, err := r.Hedge(ctx, s.op)
 					return s, err
@@ -414,7 +414,7 @@ func TestHedgeWaitsOutServerHint(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := &scriptedOp{latency: tt.latency, fail: tt.fail}
-				r := Retrier[int]{Policy: Policy{Hedger: &everyHedger{delay: 20 * ms, max: 1}}}
+				r := Retrier[int]{Policy: &Policy{Hedger: &everyHedger{delay: 20 * ms, max: 1}}}
 				if _, err := r.Hedge(t.Context(), s.op); err != nil {
 					t.Fatalf("Hedge: %v", err)
 				}
@@ -442,7 +442,7 @@ func TestHedgeInFlightBound(t *testing.T) {
 				return nil
 			},
 		}
-		r := Retrier[int]{Policy: Policy{
+		r := Retrier[int]{Policy: &Policy{
 			Hedger: &everyHedger{delay: 20 * time.Millisecond, max: 1},
 			Wait:   func(Attempt) time.Duration { return 0 },
 			Stop:   func(a Attempt) bool { return a.Number >= 10 },
@@ -470,7 +470,7 @@ func TestHedgeElapsedIsCurrent(t *testing.T) {
 			}
 		}
 		hook := func(who string) Hook { return check(who) }
-		r := Retrier[int]{Policy: Policy{
+		r := Retrier[int]{Policy: &Policy{
 			Hedger: &everyHedger{delay: 5 * time.Millisecond, max: 1},
 			Stop: func(a Attempt) bool {
 				check("Stop")(a)
@@ -528,29 +528,29 @@ func TestHedgePanicCancelsAndAwaits(t *testing.T) {
 		set  func(r *Retrier[int])
 	}{
 		{"Before of the hedge", inFlight, func(r *Retrier[int]) {
-			r.Before = func(a Attempt) {
+			r.Policy.Before = func(a Attempt) {
 				if a.Hedge {
 					panic("boom")
 				}
 			}
 		}},
-		{"After", inFlight, func(r *Retrier[int]) { r.After = boom }},
-		{"Retry", inFlight, func(r *Retrier[int]) { r.Retry = func(Attempt) bool { panic("boom") } }},
-		{"Stop", inFlight, func(r *Retrier[int]) { r.Stop = func(Attempt) bool { panic("boom") } }},
+		{"After", inFlight, func(r *Retrier[int]) { r.Policy.After = boom }},
+		{"Retry", inFlight, func(r *Retrier[int]) { r.Policy.Retry = func(Attempt) bool { panic("boom") } }},
+		{"Stop", inFlight, func(r *Retrier[int]) { r.Policy.Stop = func(Attempt) bool { panic("boom") } }},
 		{"RetryResult", inFlight, func(r *Retrier[int]) { r.RetryResult = func(int) bool { panic("boom") } }},
-		{"OnEnd", inFlight, func(r *Retrier[int]) { r.OnEnd = boom }},
+		{"OnEnd", inFlight, func(r *Retrier[int]) { r.Policy.OnEnd = boom }},
 		{"Discard", inFlight, func(r *Retrier[int]) {
 			r.RetryResult = func(v int) bool { return v == 3 }
 			r.Discard = func(int) { panic("boom") }
 		}},
-		{"Wait", failing, func(r *Retrier[int]) { r.Wait = func(Attempt) time.Duration { panic("boom") } }},
-		{"BeforeSleep", failing, func(r *Retrier[int]) { r.BeforeSleep = boom }},
+		{"Wait", failing, func(r *Retrier[int]) { r.Policy.Wait = func(Attempt) time.Duration { panic("boom") } }},
+		{"BeforeSleep", failing, func(r *Retrier[int]) { r.Policy.BeforeSleep = boom }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := tt.op()
-				r := Retrier[int]{Policy: Policy{Hedger: &everyHedger{delay: 20 * ms, max: 1}, Stop: func(a Attempt) bool { return a.Number >= 5 }}}
+				r := Retrier[int]{Policy: &Policy{Hedger: &everyHedger{delay: 20 * ms, max: 1}, Stop: func(a Attempt) bool { return a.Number >= 5 }}}
 				tt.set(&r)
 				var running int
 				got := func() (v any) {
@@ -613,14 +613,14 @@ func TestDiscardGetsEveryResultNotReturned(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var discarded []int
 				r := Retrier[int]{
-					Policy:      Policy{Wait: func(Attempt) time.Duration { return 0 }},
+					Policy:      &Policy{Wait: func(Attempt) time.Duration { return 0 }, Stop: func(a Attempt) bool { return a.Number >= 3 }},
 					RetryResult: tt.reject,
 					Discard:     func(v int) { discarded = append(discarded, v) },
 				}
 				s := &scriptedOp{latency: tt.latency}
 				call := r.Do
 				if tt.hedge {
-					r.Hedger = &everyHedger{delay: 20 * ms, max: 2}
+					r.Policy.Hedger = &everyHedger{delay: 20 * ms, max: 2}
 					call = r.Hedge
 				}
 				got, _ := call(t.Context(), s.op)

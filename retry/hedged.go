@@ -3,6 +3,8 @@ package retry
 import (
 	"context"
 	"time"
+
+	"github.com/tenacious-go/tenacious/internal/layer"
 )
 
 // hedgeCall is the state of a hedged call (see Hedger for its rules). The caller's
@@ -41,6 +43,7 @@ type flight struct {
 	began  time.Duration // monotonic offset
 	ctx    context.Context
 	cancel context.CancelFunc // of ctx, with an AttemptTimeout
+	frame  *layer.Frame       // the attempt's mark in ctx, for the calls inside it
 }
 
 // outcome is an attempt's report: its flight, result and error.
@@ -57,6 +60,9 @@ type outcome[T any] struct {
 func hedged[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error), reject func(T) bool, discard func(T)) (T, error) {
 	var h hedgeCall[T]
 	h.c.init(ctx, p)
+	if h.c.p.Hedger == nil || h.c.once { // WithPolicy or WithoutRetry said so
+		return attempts(&h.c, op, reject, discard)
+	}
 	h.op, h.reject, h.discard = op, reject, discard
 	h.actx, h.cancel = context.WithCancel(ctx)
 	h.done = make(chan outcome[T])
@@ -105,8 +111,10 @@ func (h *hedgeCall[T]) start(hedge bool) {
 		c.a.Elapsed = c.elapsed()
 		c.p.Before(c.a)
 	}
+	f.frame = layer.NewFrame(h.actx, f.n)
+	f.ctx = f.frame
 	if c.p.AttemptTimeout > 0 {
-		f.ctx, f.cancel = context.WithTimeout(h.actx, c.p.AttemptTimeout)
+		f.ctx, f.cancel = context.WithTimeout(f.frame, c.p.AttemptTimeout)
 	}
 	f.began = monotonic()
 	h.lastStart = f.began - c.t0
@@ -167,7 +175,7 @@ func (h *hedgeCall[T]) take(o outcome[T]) (v T, err error, over bool) {
 	c := &h.c
 	c.p.Hedger.Observe(monotonic() - o.began)
 	o.err = c.settle(o.ctx, o.cancel, o.err)
-	c.a.Number, c.a.Hedge, c.a.Delay, c.spent = o.n, o.hedge, 0, o.spent
+	c.a.Number, c.a.Hedge, c.a.Delay, c.spent, c.frame = o.n, o.hedge, 0, o.spent, o.frame
 	rejected := o.err == nil && h.reject != nil && h.reject(o.v)
 	c.after(o.err)
 	if o.err == nil && !rejected {
@@ -176,12 +184,15 @@ func (h *hedgeCall[T]) take(o outcome[T]) (v T, err error, over bool) {
 	}
 	reason, class, hint := c.judge(o.err)
 	switch reason {
-	case ReasonNotRetried:
-		o.err = c.a.Err // unmarked
-		return h.decide(ReasonNotRetried, o)
+	case ReasonNotRetried, ReasonLayerBelow:
+		if o.err != nil {
+			o.err = c.a.Err // unmarked
+			return h.decide(reason, o)
+		}
+		fallthrough // a rejected result: the caller must not take it for a success
 	case ReasonContext:
 		h.keep(o)
-		v, err = h.giveUp(ReasonContext)
+		v, err = h.giveUp(reason)
 		return v, err, true
 	}
 	h.keep(o)

@@ -200,7 +200,7 @@ func TestHintRestartsBackoff(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var waits []string
 				var stops []int
-				r := Retrier[int]{Policy: Policy{
+				r := Retrier[int]{Policy: &Policy{
 					Wait: func(a Attempt) time.Duration {
 						waits = append(waits, fmt.Sprintf("n=%d prev=%v", a.Number, a.PrevDelay))
 						return time.Duration(a.Number) * 100 * time.Millisecond
@@ -208,7 +208,7 @@ func TestHintRestartsBackoff(t *testing.T) {
 					Stop: func(a Attempt) bool { stops = append(stops, a.Number); return a.Number >= 5 },
 				}}
 				if hedged {
-					r.Hedger = &everyHedger{delay: time.Hour, max: 1}
+					r.Policy.Hedger = &everyHedger{delay: time.Hour, max: 1}
 				}
 				errs := []error{errFlaky, &hintError{after: time.Second}, errFlaky, errFlaky, nil}
 				calls := 0

@@ -50,8 +50,8 @@ func TestLoopGivesUpLikeDo(t *testing.T) {
 			a.Fail(errFlaky)
 		}
 		var re *Error
-		if err := loop.Err(); !errors.As(err, &re) || re.Attempts != 3 || n != 3 || !errors.Is(err, errFlaky) {
-			t.Errorf("Err = %v after %d bodies, want a give-up after 3", err, n)
+		if err := loop.Err(); !errors.As(err, &re) || re.Attempts != 4 || n != 4 || !errors.Is(err, errFlaky) {
+			t.Errorf("Err = %v after %d bodies, want a give-up after 4", err, n)
 		}
 
 		// Not retried: comes back unchanged after one attempt.

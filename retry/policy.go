@@ -5,10 +5,10 @@ import (
 	"time"
 )
 
-// DefaultAttempts is the number of attempts a nil Stop allows when a Policy runs a
-// call of this package (Do, Run, the loop form, Group, Map, Wrap). Adapters that
-// run a Policy document their own.
-const DefaultAttempts = 3
+// DefaultAttempts is the number of attempts a nil Stop allows, in every call of a
+// Policy: this package's (Do, Run, the loop form, Group, Map, Wrap, Retrier) and
+// the adapters' (retryhttp, retrygrpc).
+const DefaultAttempts = 4
 
 // Policy says how to retry a call: when to stop, how long to wait, which failures to
 // retry, what to tell the hooks, how long an attempt may take and which budget to
@@ -17,11 +17,19 @@ const DefaultAttempts = 3
 // [Retrier] (which adds a result predicate) and adapters such as retryhttp's
 // Transport.
 //
-// A zero Policy is valid: a nil field means the default of whatever runs the Policy.
-// Run by this package, that is at most 3 attempts, full-jitter exponential backoff
-// (100ms base, 10s cap), server hints honoured up to a minute, and a retry of every
-// error except those marked Permanent and context.Canceled; an adapter documents
-// its own (retryhttp's Transport retries only what is safe to send again, 4 times).
+// A zero Policy is valid: at most 4 attempts, full-jitter exponential backoff
+// (100ms base, 10s max), server hints honoured up to a minute, and a retry of every
+// error except those marked Permanent and context.Canceled. These defaults are the
+// same wherever the Policy runs, but for a nil Retry, which an adapter fills with
+// its protocol's rules (retryhttp's Transport and retrygrpc's interceptors retry
+// only what is safe to send again).
+//
+// Retry at one layer: when a call of a Policy runs inside an attempt of another
+// (its context descends from the attempt's) and gives up after retrying, runs out
+// of Budget, or refuses a retry for safety, the outer call does not retry that
+// attempt (ReasonLayerBelow), so that stacked layers never multiply the attempts
+// a server sees. [WithoutRetry], [WithPolicy] and [WithIgnoreLayers] override one
+// call through its context, for every entry point alike.
 //
 // A Policy is configuration only: one value serves any number of goroutines, and
 // each call keeps its own state. Its fields must not change while calls use it. Copy
@@ -33,7 +41,7 @@ type Policy struct {
 	// for the hooks: they read it as Attempt.Name. Adapters set it per call.
 	Name string
 
-	// Stop says when to give up; nil stops after DefaultAttempts attempts.
+	// Stop says when to give up; nil stops after DefaultAttempts (4) attempts.
 	Stop Stop
 	// Wait chooses each pause; nil is full-jitter exponential backoff: after
 	// attempt n, a pause drawn uniformly from [0, min(10s, 100ms·2^(n-1))]. A

@@ -3,7 +3,8 @@ package retry
 import "strconv"
 
 // Reason says how a call ended. Hooks read it as Attempt.Reason in OnEnd; an *Error
-// carries the reason of a give-up.
+// carries the reason of a give-up, and a *NotRetriedError the rule that refused a
+// retry.
 type Reason uint8
 
 const (
@@ -12,8 +13,24 @@ const (
 	ReasonSuccess Reason = iota + 1
 	// ReasonNotRetried means an attempt failed with an error that is not retried:
 	// Permanent, a context error the operation returned, or one the Retry predicate
-	// refused. The call returns that error unchanged.
+	// refused (in retrygrpc, a code not in the table); or the call was made with
+	// [WithoutRetry]. The call returns that error unchanged.
 	ReasonNotRetried
+	// ReasonNotIdempotent means Retry wanted another attempt but an adapter
+	// refused it for safety: the request may have taken effect, and sending it
+	// again could do harm (an HTTP POST without an idempotency key, a gRPC method
+	// not known to be idempotent).
+	ReasonNotIdempotent
+	// ReasonNotReplayable means Retry wanted another attempt but an adapter could
+	// not make the request again as it was: an HTTP body without GetBody, a gRPC
+	// call past its commit point (a response had begun).
+	ReasonNotReplayable
+	// ReasonLayerBelow means a call of this module inside the attempt (its context
+	// descends from the attempt's) gave up after retrying, ran out of its Budget,
+	// or refused a retry for safety: that layer decided, so this one does not
+	// retry the attempt again (see [WithIgnoreLayers]). The call returns the
+	// attempt's error unchanged.
+	ReasonLayerBelow
 	// ReasonStop means the Stop strategy said so (attempts used up, time elapsed, a
 	// signal).
 	ReasonStop
@@ -29,19 +46,35 @@ const (
 )
 
 var reasonNames = [...]string{
-	ReasonSuccess:    "success",
-	ReasonNotRetried: "not_retried",
-	ReasonStop:       "stop",
-	ReasonDeadline:   "deadline",
-	ReasonBudget:     "budget",
-	ReasonContext:    "context",
+	ReasonSuccess:       "success",
+	ReasonNotRetried:    "not_retried",
+	ReasonNotIdempotent: "not_idempotent",
+	ReasonNotReplayable: "not_replayable",
+	ReasonLayerBelow:    "layer_below",
+	ReasonStop:          "stop",
+	ReasonDeadline:      "deadline",
+	ReasonBudget:        "budget",
+	ReasonContext:       "context",
 }
 
 // String returns the reason's name, fit for a log field or a metric attribute:
-// "success", "not_retried", "stop", "deadline", "budget" or "context".
+// "success", "not_retried", "not_idempotent", "not_replayable", "layer_below",
+// "stop", "deadline", "budget" or "context".
 func (r Reason) String() string {
 	if int(r) < len(reasonNames) && reasonNames[r] != "" {
 		return reasonNames[r]
 	}
 	return "Reason(" + strconv.Itoa(int(r)) + ")"
+}
+
+// Refused reports whether r is a retry that Retry wanted and something else
+// refused: a rule of safety (ReasonNotIdempotent, ReasonNotReplayable), a
+// layer below (ReasonLayerBelow), or the Budget. Logs and metrics single these
+// out: they are the "no" a caller may not expect.
+func (r Reason) Refused() bool {
+	switch r {
+	case ReasonNotIdempotent, ReasonNotReplayable, ReasonLayerBelow, ReasonBudget:
+		return true
+	}
+	return false
 }

@@ -26,7 +26,9 @@ func Do[T any](ctx context.Context, p *Policy, op func(context.Context) (T, erro
 // A zero Retrier is valid: it is the zero Policy with no result predicate. Like a
 // Policy, it is configuration only and safe for concurrent use.
 type Retrier[T any] struct {
-	Policy
+	// Policy says how to retry; nil is the zero Policy. It must not change while
+	// calls use it.
+	Policy *Policy
 	// RetryResult, if set, asks for another attempt when an attempt succeeds with a
 	// result it rejects. Errors are still retried as Policy.Retry says: set Retry to
 	// predicate.Never() to retry results only, as tenacity's retry_if_result alone
@@ -51,7 +53,23 @@ type Retrier[T any] struct {
 // value. Do panics if ctx or op is nil.
 func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
 	mustCall("Retrier.Do", ctx, op == nil)
-	return do(ctx, &r.Policy, op, r.RetryResult, r.Discard)
+	return do(ctx, r.Policy, op, r.RetryResult, r.Discard)
+}
+
+// Wrap returns a function that calls op through r, as [Retrier.Do] does: the
+// decorator form of a Retrier, as [Wrap] is of a Policy. Every call of the
+// returned function has its own attempts, so it is safe for concurrent use; it
+// reads r at each call. Wrap panics if op is nil. (A method cannot add a type
+// parameter, so for an operation that takes an argument, close over it, or use
+// [Wrap] with the Policy.)
+func (r *Retrier[T]) Wrap(op func(context.Context) (T, error)) func(context.Context) (T, error) {
+	if op == nil {
+		panic("retry: Retrier.Wrap: nil operation")
+	}
+	return func(ctx context.Context) (T, error) {
+		mustCall("Retrier.Wrap", ctx, false)
+		return do(ctx, r.Policy, op, r.RetryResult, r.Discard)
+	}
 }
 
 // Hedge is [Retrier.Do] with hedging: with a Hedger in the Policy, it starts
@@ -59,7 +77,8 @@ func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)
 // concurrently, takes the first acceptable result and hands the others to
 // Discard (see Hedger for the rules). Call it only for an operation that is safe
 // to run several times at once; Do, Run and the other call shapes never do.
-// Without a Hedger, Hedge is Do. Hedge panics if ctx or op is nil.
+// Without a Hedger, or with [WithoutRetry], Hedge is Do. Hedge panics if ctx or op
+// is nil.
 //
 // Each attempt runs with a context of its own, derived from ctx, which is canceled
 // as soon as the call is decided, the winner's included: as with AttemptTimeout,
@@ -68,10 +87,7 @@ func (r *Retrier[T]) Do(ctx context.Context, op func(context.Context) (T, error)
 // it is allocated on the heap.
 func (r *Retrier[T]) Hedge(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
 	mustCall("Retrier.Hedge", ctx, op == nil)
-	if r.Policy.Hedger == nil {
-		return do(ctx, &r.Policy, op, r.RetryResult, r.Discard)
-	}
-	return hedged(ctx, &r.Policy, op, r.RetryResult, r.Discard)
+	return hedged(ctx, r.Policy, op, r.RetryResult, r.Discard)
 }
 
 // do runs a typed call on the engine. A result that reject rejects goes to
@@ -79,6 +95,12 @@ func (r *Retrier[T]) Hedge(ctx context.Context, op func(context.Context) (T, err
 func do[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error), reject func(T) bool, discard func(T)) (T, error) {
 	var c call
 	c.init(ctx, p)
+	return attempts(&c, op, reject, discard)
+}
+
+// attempts runs the attempts of c, a typed call that init prepared, one at a
+// time.
+func attempts[T any](c *call, op func(context.Context) (T, error), reject func(T) bool, discard func(T)) (T, error) {
 	for {
 		actx, cancel := c.begin()
 		v, err := op(actx)

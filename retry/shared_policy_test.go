@@ -74,7 +74,7 @@ func TestOnePolicyServesEveryCallShape(t *testing.T) {
 			t.Errorf("Do = %v, %v; want {7}, nil", u, err)
 		}
 
-		r := retry.Retrier[user]{Policy: svc, RetryResult: func(u user) bool { return u.ID == 0 }}
+		r := retry.Retrier[user]{Policy: &svc, RetryResult: func(u user) bool { return u.ID == 0 }}
 		calls := 0
 		u, err = r.Do(ctx, func(context.Context) (user, error) {
 			calls++

@@ -1,0 +1,114 @@
+// Package layer links a call of package retry to the calls of this module that
+// run inside its attempts (retry's own, the HTTP transport's, the gRPC
+// interceptors'), so that retries at several layers do not multiply, and carries
+// the overrides a caller gives one call through its context.
+//
+// Every call puts one Frame in the contexts of its attempts. A call inside an
+// attempt finds the Frame above it; when it gives up after retrying, or refuses a
+// retry for safety, it marks the attempt it ran in as decided, and the call above
+// does not retry that attempt. A Frame also hides from the calls inside it the
+// overrides that were meant for its own call.
+package layer
+
+import (
+	"context"
+	"sync/atomic"
+)
+
+// key is the context key of both a Frame and an Override: one lookup finds
+// whichever is nearer.
+type key struct{}
+
+// Frame is a call's mark in the contexts of its attempts. A sequential call has
+// one for all its attempts, and says which one runs; a hedged call has one per
+// attempt, whose Attempt never changes.
+type Frame struct {
+	context.Context
+	attempt atomic.Int64 // the attempt in progress
+	decided atomic.Int64 // the attempt a call below decided, or 0
+}
+
+// NewFrame returns a Frame over ctx for attempt n (1 for a sequential call's
+// first; SetAttempt moves it on).
+func NewFrame(ctx context.Context, n int) *Frame {
+	f := &Frame{Context: ctx}
+	f.attempt.Store(int64(n))
+	return f
+}
+
+// Value returns f itself for the layer key, so that calls inside f's attempts
+// find f and not an Override meant for f's own call; other keys are ctx's.
+func (f *Frame) Value(k any) any {
+	if k == (key{}) {
+		return f
+	}
+	return f.Context.Value(k)
+}
+
+// SetAttempt records that attempt n is in progress.
+func (f *Frame) SetAttempt(n int) { f.attempt.Store(int64(n)) }
+
+// Attempt returns the attempt in progress.
+func (f *Frame) Attempt() int { return int(f.attempt.Load()) }
+
+// Decide marks attempt n as decided by a call below.
+func (f *Frame) Decide(n int) { f.decided.Store(int64(n)) }
+
+// Decided reports whether a call below decided attempt n.
+func (f *Frame) Decided(n int) bool { return f.decided.Load() == int64(n) }
+
+// Override is what a caller asked of one call through its context (see
+// retry.WithoutRetry, retry.WithPolicy, retry.WithIgnoreLayers).
+type Override struct {
+	// Policy, if HasPolicy, is the *retry.Policy to use in place of the call's
+	// (nil for the zero Policy).
+	Policy    any
+	HasPolicy bool
+	// NoRetry: make one attempt.
+	NoRetry bool
+	// IgnoreBelow: retry an attempt even when a call below decided it.
+	IgnoreBelow bool
+	// up is the Frame the context was in when the Override was made.
+	up *Frame
+}
+
+// Lookup returns the Frame of the attempt ctx belongs to, if any, and the
+// Override made for the call ctx is passed to, if any.
+func Lookup(ctx context.Context) (*Frame, *Override) {
+	switch v := ctx.Value(key{}).(type) {
+	case *Frame:
+		return v, nil
+	case *Override:
+		return v.up, v
+	}
+	return nil, nil
+}
+
+// With returns ctx with the Override that set makes of ctx's own (or of none).
+func With(ctx context.Context, set func(*Override)) context.Context {
+	up, o := Lookup(ctx)
+	var n Override
+	if o != nil {
+		n = *o
+	} else {
+		n.up = up
+	}
+	set(&n)
+	return context.WithValue(ctx, key{}, &n)
+}
+
+// WithoutPolicy returns ctx with o, ctx's Override, minus its Policy: for an
+// adapter that applied the Policy itself before it calls the engine.
+func WithoutPolicy(ctx context.Context, o *Override) context.Context {
+	n := *o
+	n.Policy, n.HasPolicy = nil, false
+	return context.WithValue(ctx, key{}, &n)
+}
+
+// Decide marks the attempt that ctx belongs to, if any, as decided by a call
+// below it: for an adapter that refused a retry for safety.
+func Decide(ctx context.Context) {
+	if f, _ := Lookup(ctx); f != nil {
+		f.Decide(f.Attempt())
+	}
+}
