@@ -252,8 +252,8 @@ func (rt *roundTrip) Allow(c retry.Class) bool {
 // failureClass is the class of a failure worth retrying, as the engine decides it:
 // the Policy's Throttled, or by default a server's hint or a 429.
 func (rt *roundTrip) failureClass(a retry.Attempt) retry.Class {
-	throttled := rt.call.Throttled != nil && rt.call.Throttled(a)
-	if rt.call.Throttled == nil {
+	throttled := rt.policy.Throttled != nil && rt.policy.Throttled(a)
+	if rt.policy.Throttled == nil {
 		var se *StatusError
 		if errors.As(a.Err, &se) {
 			throttled = se.Code == http.StatusTooManyRequests || se.RetryAfter() > 0

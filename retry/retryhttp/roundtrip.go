@@ -66,7 +66,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rt.hedged {
 		resp, err = rt.call.Hedge(req.Context(), rt.hedgeOp)
 	} else {
-		resp, err = retry.Do(req.Context(), &rt.call.Policy, rt.op)
+		resp, err = retry.Do(req.Context(), &rt.policy, rt.op)
 	}
 	decided = true
 	resp, err = rt.finish(resp, err)
@@ -98,7 +98,8 @@ type roundTrip struct {
 	// Retry, BeforeSleep and Budget in place of the Policy's, which they call:
 	// they are kept in the fields that follow. call.Discard drains and closes
 	// the answers of hedges that lost.
-	call      retry.Retrier[*http.Response]
+	call      retry.Retrier[*http.Response] // its Policy is policy
+	policy    retry.Policy
 	retryUser retry.Predicate
 	sleepUser retry.Hook
 	budget    retry.Budget
@@ -165,10 +166,10 @@ func (rt *roundTrip) start(t *Transport, req *http.Request) {
 		rt.noRetry = o.noRetry
 	}
 	if policy != nil {
-		rt.call.Policy = *policy
+		rt.policy = *policy
 	}
-	rt.call.Discard = rt.discardFn
-	p := &rt.call.Policy
+	rt.call.Policy, rt.call.Discard = &rt.policy, rt.discardFn
+	p := &rt.policy
 	rt.hedged = p.Hedger != nil && rt.idempotent && rt.replayable && !rt.noRetry
 	rt.retryUser, rt.sleepUser, rt.budget, rt.timeout = p.Retry, p.BeforeSleep, p.Budget, p.AttemptTimeout
 	if p.Name == "" && (p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnEnd != nil) {
