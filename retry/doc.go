@@ -10,7 +10,7 @@
 // familiar. A service declares one Policy and every call shares it, whatever it
 // returns:
 //
-//	users := retry.Policy{
+//	users := &retry.Policy{
 //		Name:        "users",
 //		Stop:        stop.Any(stop.AfterAttempts(4), stop.AfterElapsed(30*time.Second)),
 //		Wait:        wait.FullJitter(time.Second, 30*time.Second),
@@ -18,7 +18,7 @@
 //		BeforeSleep: hooks.LogBeforeSleep(slog.Default(), slog.LevelWarn),
 //		Budget:      budget.Default(),
 //	}
-//	u, err := retry.Do(ctx, &users, func(ctx context.Context) (User, error) { return api.User(ctx, id) })
+//	u, err := retry.Do(ctx, users, func(ctx context.Context) (User, error) { return api.User(ctx, id) })
 //	err = users.Run(ctx, func(ctx context.Context) error { return api.Ping(ctx) })
 //
 // [Do] infers the result type; a [Retrier] adds a result predicate to a Policy, and
@@ -27,22 +27,32 @@
 // calls under one deadline, [Wrap] a decorator, and adapters such as retryhttp's
 // Transport take the same Policy.
 //
-// The zero Policy is ready to use, a Policy is safe for concurrent use, and the
-// success path allocates nothing. Each call keeps its own state: [WithStats] reads it.
+// The zero Policy is ready to use (4 attempts, full-jitter backoff), a Policy is
+// safe for concurrent use, and a call that succeeds at once allocates once: its
+// mark in the attempt's context. Each call keeps its own state: [WithStats]
+// reads it.
+//
+// Retry at one layer: a call made inside an attempt of another (its context
+// descends from the attempt's) that gives up after retrying, runs out of Budget,
+// or refuses a retry for safety, decides for the layers above it, which do not
+// retry that attempt ([ReasonLayerBelow]); stacked layers never multiply the
+// attempts a server sees. [WithoutRetry], [WithPolicy] and [WithIgnoreLayers]
+// override one call through its context, whatever its entry point.
 //
 // Per attempt, events come in this order: Before, the attempt, After; then, for a
 // failure worth retrying while the caller's context lives, the pause is chosen (a
 // server's hint carried by the error, such as an HTTP Retry-After, jittered above
 // and capped by MaxRetryAfter; otherwise Wait), Stop sees it, the context's
 // deadline is checked (a pause that would outlast it gives up at once), the
-// [Budget], if any, is asked (it hears each attempt's [Class]: answered,
+// [Budget], if any, is asked (it hears each attempt's [Class]: success, answered,
 // transient or throttled), BeforeSleep runs and the call sleeps. When the call
 // ends, however it ends, OnEnd runs once and Attempt.Reason says how. A hook never
 // fires for a retry that will not happen.
 //
 // An error that is not retried comes back unchanged; giving up on one that was
 // returns an [*Error] that says why and unwraps to the last error and, if the context
-// ended the call, to the context's error. Mark an error [Permanent] to stop at once.
+// ended the call, to the context's error; an adapter that refuses a retry for
+// safety returns a [*NotRetriedError]. Mark an error [Permanent] to stop at once.
 //
 // Panics are bugs: they are never recovered and never retried.
 package retry

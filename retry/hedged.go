@@ -53,10 +53,12 @@ type outcome[T any] struct {
 	err error
 }
 
-// hedged runs a call whose Policy has a Hedger. A call that never hedges
-// allocates three times: the channel done, the context actx, and the goroutine of
-// its attempt with what it captures (op too escapes to that goroutine, so a
-// closure passed as op is allocated by the caller). The timer is the pool's.
+// hedged runs a call whose Policy has a Hedger (else, or with WithoutRetry, one
+// attempt at a time). A call that never hedges allocates the channel done, the
+// context actx, its attempt's mark in its context (one per attempt), the
+// goroutine of its attempt with what it captures (op too escapes to that
+// goroutine, so a closure passed as op is allocated by the caller), and the
+// timer.
 func hedged[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error), reject func(T) bool, discard func(T)) (T, error) {
 	var h hedgeCall[T]
 	h.c.init(ctx, p)

@@ -67,8 +67,9 @@ type Policy struct {
 	// the pause.
 	BeforeSleep Hook
 	// OnEnd runs once when the call ends, however it ends; Attempt.Reason says how:
-	// a success, an error not retried, or a give-up (a Stop, the deadline, the
-	// budget, the context).
+	// a success, an error not retried (and which rule said no: Retry, a rule of
+	// safety, a layer below), or a give-up (a Stop, the deadline, the budget, the
+	// context).
 	OnEnd Hook
 
 	// MaxRetryAfter caps the pause a server's hint can ask for. A hint is a
@@ -120,7 +121,8 @@ type Policy struct {
 // error, whatever op returned (a Permanent error aside). A nil p is the zero
 // Policy. Run panics if ctx or op is nil.
 //
-// On the success path Run allocates nothing. Use [Do] for an operation that also
+// On the success path Run allocates once, its mark in the attempt's context (see
+// [ReasonLayerBelow]). Use [Do] for an operation that also
 // returns a result.
 func (p *Policy) Run(ctx context.Context, op func(context.Context) error) error {
 	mustCall("Policy.Run", ctx, op == nil)

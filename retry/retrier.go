@@ -11,7 +11,8 @@ import "context"
 //	u, err := retry.Do(ctx, &svc, func(ctx context.Context) (User, error) { return api.User(ctx, id) })
 //
 // A nil p is the zero Policy. Do panics if ctx or op is nil. On the success path it
-// allocates nothing. To retry a result as well as an error, use [Retrier.Do].
+// allocates once, its mark in the attempt's context. To retry a result as well as
+// an error, use [Retrier.Do].
 func Do[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error)) (T, error) {
 	mustCall("Do", ctx, op == nil)
 	return do(ctx, p, op, nil, nil)
