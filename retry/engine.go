@@ -313,7 +313,7 @@ func (c *call) pause(hint time.Duration) (delay, hinted time.Duration) {
 		}
 	}
 	if c.p.Wait == nil {
-		return backoff.Uniform(nil, 0, backoff.Exp(defaultBase, defaultCap, a.Number)), 0
+		return backoff.Uniform(nil, 0, backoff.Exp(defaultBase, defaultMax, a.Number)), 0
 	}
 	return max(c.p.Wait(a), 0), 0
 }

@@ -149,7 +149,7 @@ func mustCall(fn string, ctx context.Context, nilOp bool) {
 // The full-jitter exponential backoff of a nil Wait: see Policy.Wait.
 const (
 	defaultBase = 100 * time.Millisecond
-	defaultCap  = 10 * time.Second
+	defaultMax  = 10 * time.Second
 )
 
 // defaultMaxRetryAfter is the longest server hint a zero MaxRetryAfter honours.

@@ -614,15 +614,20 @@ func TestOnEndSeesHowTheCallEnded(t *testing.T) {
 		p       Policy
 		op      func(context.Context) (int, error)
 		want    Reason
+		with    func(context.Context) context.Context // an override, if any
 	}{
-		{"success", 0, 0, Policy{}, failing(0, errFlaky, 1), ReasonSuccess},
-		{"success after retries", 0, 0, Policy{}, failing(2, errFlaky, 1), ReasonSuccess},
-		{"not retried", 0, 0, Policy{Retry: func(a Attempt) bool { return a.Err != errNotFound }}, failing(1, errNotFound, 1), ReasonNotRetried},
-		{"permanent", 0, 0, Policy{}, failing(1, Permanent(errFlaky), 1), ReasonNotRetried},
-		{"stop", 0, 0, Policy{}, failing(5, errFlaky, 1), ReasonStop},
-		{"deadline", 10 * time.Second, 0, Policy{Wait: func(Attempt) time.Duration { return time.Minute }}, failing(5, errFlaky, 1), ReasonDeadline},
-		{"budget", 0, 0, Policy{Budget: &recordingBudget{refuse: true}}, failing(5, errFlaky, 1), ReasonBudget},
-		{"context during a pause", 0, time.Second, Policy{Wait: func(Attempt) time.Duration { return time.Minute }}, failing(5, errFlaky, 1), ReasonContext},
+		{"success", 0, 0, Policy{}, failing(0, errFlaky, 1), ReasonSuccess, nil},
+		{"success after retries", 0, 0, Policy{}, failing(2, errFlaky, 1), ReasonSuccess, nil},
+		{"not retried", 0, 0, Policy{Retry: func(a Attempt) bool { return a.Err != errNotFound }}, failing(1, errNotFound, 1), ReasonNotRetried, nil},
+		{"permanent", 0, 0, Policy{}, failing(1, Permanent(errFlaky), 1), ReasonNotRetried, nil},
+		{"stop", 0, 0, Policy{}, failing(5, errFlaky, 1), ReasonStop, nil},
+		{"deadline", 10 * time.Second, 0, Policy{Wait: func(Attempt) time.Duration { return time.Minute }}, failing(5, errFlaky, 1), ReasonDeadline, nil},
+		{"budget", 0, 0, Policy{Budget: &recordingBudget{refuse: true}}, failing(5, errFlaky, 1), ReasonBudget, nil},
+		{"context during a pause", 0, time.Second, Policy{Wait: func(Attempt) time.Duration { return time.Minute }}, failing(5, errFlaky, 1), ReasonContext, nil},
+		{"without retry", 0, 0, Policy{}, failing(5, errFlaky, 1), ReasonNotRetried, WithoutRetry},
+		{"layer below", 0, 0, Policy{}, func(ctx context.Context) (int, error) {
+			return Do(ctx, &Policy{Wait: zeroWait}, failing(5, errFlaky, 1))
+		}, ReasonLayerBelow, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -637,6 +642,9 @@ func TestOnEndSeesHowTheCallEnded(t *testing.T) {
 					var cancel context.CancelFunc
 					ctx, cancel = context.WithCancel(ctx)
 					time.AfterFunc(tt.cancel, cancel)
+				}
+				if tt.with != nil {
+					ctx = tt.with(ctx)
 				}
 				var seen []Reason
 				tt.p.Name = "op " + tt.name
@@ -661,7 +669,9 @@ func TestOnEndSeesHowTheCallEnded(t *testing.T) {
 					t.Errorf("err = %v, want nil", err)
 				case tt.want == ReasonNotRetried && isErr:
 					t.Errorf("err = %v, want the operation's error unchanged", err)
-				case tt.want > ReasonNotRetried && (!isErr || re.Reason != tt.want):
+				case tt.want == ReasonLayerBelow && (!isErr || re.Reason != ReasonStop):
+					t.Errorf("err = %v, want the layer below's give-up unchanged", err)
+				case tt.want > ReasonLayerBelow && (!isErr || re.Reason != tt.want):
 					t.Errorf("err = %v, want an *Error with Reason %v", err, tt.want)
 				}
 			})
