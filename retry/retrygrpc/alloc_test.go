@@ -18,11 +18,17 @@ import (
 	"github.com/tenacious-go/tenacious/wait"
 )
 
-// TestUnarySuccessAllocatesNothing checks that the unary interceptor adds no
-// allocation to a call that succeeds the first time: the zero Policy, one with
-// every field set but AttemptTimeout (whose context allocates by nature), and
-// the per-call marks of idempotency.
-func TestUnarySuccessAllocatesNothing(t *testing.T) {
+// TestUnarySuccessAllocations checks what the unary interceptor allocates for
+// a call that succeeds the first time: only the retry engine's one allocation
+// per call, the *layer.Frame that marks the call's attempts for the calls
+// inside them (retry at one layer), with the zero Policy, one with every field
+// set but AttemptTimeout (whose context allocates by nature), the per-call
+// marks of idempotency, NoRetry and UsePolicy. The overrides that the engine
+// must read from the call's context cost the context they make: IgnoreLayers
+// and a retry.WithPolicy context, whose Policy the interceptor applies itself,
+// each make a context without it for the engine (an Override and its
+// context.WithValue: 2).
+func TestUnarySuccessAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes sync.Pool's behaviour")
 	}
@@ -34,33 +40,40 @@ func TestUnarySuccessAllocatesNothing(t *testing.T) {
 		MaxRetryAfter: time.Second, Budget: budget.Default(), Throttled: predicate.Never(),
 	}
 	ctx := context.Background()
-	marked := retrygrpc.WithIdempotent(ctx)
+	const frame = 1 // the engine's *layer.Frame, per call
 	tests := []struct {
 		name   string
 		in     grpc.UnaryClientInterceptor
 		ctx    context.Context
 		method string
 		opts   []grpc.CallOption
+		want   float64
 	}{
-		{"nil Policy", retrygrpc.UnaryClientInterceptor(nil), ctx, echoGet, nil},
-		{"every field", retrygrpc.UnaryClientInterceptor(every, retrygrpc.RetryAborted()), ctx, echoGet, nil},
-		{"not idempotent", retrygrpc.UnaryClientInterceptor(every), ctx, echoPost, nil},
-		{"Idempotent call option", retrygrpc.UnaryClientInterceptor(every), ctx, echoPost, []grpc.CallOption{retrygrpc.Idempotent()}},
-		{"WithIdempotent context", retrygrpc.UnaryClientInterceptor(every), marked, echoPost, nil},
-		{"IdempotentMethods", retrygrpc.UnaryClientInterceptor(every, retrygrpc.IdempotentMethods(echoPost)), ctx, echoPost, nil},
+		{"nil Policy", retrygrpc.UnaryClientInterceptor(nil), ctx, echoGet, nil, frame},
+		{"every field", retrygrpc.UnaryClientInterceptor(every, retrygrpc.RetryAborted()), ctx, echoGet, nil, frame},
+		{"not idempotent", retrygrpc.UnaryClientInterceptor(every), ctx, echoPost, nil, frame},
+		{"Idempotent call option", retrygrpc.UnaryClientInterceptor(every), ctx, echoPost, []grpc.CallOption{retrygrpc.Idempotent()}, frame},
+		{"WithIdempotent context", retrygrpc.UnaryClientInterceptor(every), retrygrpc.WithIdempotent(ctx), echoPost, nil, frame},
+		{"IdempotentMethods", retrygrpc.UnaryClientInterceptor(every, retrygrpc.IdempotentMethods(echoPost)), ctx, echoPost, nil, frame},
+		{"NoRetry", retrygrpc.UnaryClientInterceptor(every), ctx, echoGet, []grpc.CallOption{retrygrpc.NoRetry()}, frame},
+		{"WithoutRetry context", retrygrpc.UnaryClientInterceptor(every), retry.WithoutRetry(ctx), echoGet, nil, frame},
+		{"UsePolicy", retrygrpc.UnaryClientInterceptor(nil), ctx, echoGet, []grpc.CallOption{retrygrpc.UsePolicy(every)}, frame},
+		{"WithPolicy context", retrygrpc.UnaryClientInterceptor(nil), retry.WithPolicy(ctx, every), echoGet, nil, frame + 2},
+		{"IgnoreLayers", retrygrpc.UnaryClientInterceptor(every), ctx, echoGet, []grpc.CallOption{retrygrpc.IgnoreLayers()}, frame + 2},
 	}
 	for _, tt := range tests {
-		if a := testing.AllocsPerRun(1000, func() { _ = tt.in(tt.ctx, tt.method, nil, nil, nil, invoker, tt.opts...) }); a != 0 {
-			t.Errorf("%s: %v allocations per call, want 0", tt.name, a)
+		if a := testing.AllocsPerRun(1000, func() { _ = tt.in(tt.ctx, tt.method, nil, nil, nil, invoker, tt.opts...) }); a != tt.want {
+			t.Errorf("%s: %v allocations per call, want %v", tt.name, a, tt.want)
 		}
 	}
 }
 
 // TestUnaryLoopbackAllocations checks the target on a real call over loopback
-// that succeeds: the interceptor adds only gRPC's copies of the metadata it
-// captures, the trailer (an empty map: 1 allocation) for the server's hints,
-// and, for a call that may be made again, the header (a map, its table and the
-// value of content-type: 3), which tells the commit point.
+// that succeeds: the interceptor adds the retry engine's *layer.Frame (1
+// allocation per call) and gRPC's copies of the metadata it captures, the
+// trailer (an empty map: 1) for the server's hints, and, for a call that may
+// be made again, the header (a map, its table and the value of content-type:
+// 3), which tells the commit point.
 func TestUnaryLoopbackAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes sync.Pool's behaviour")
@@ -80,8 +93,8 @@ func TestUnaryLoopbackAllocations(t *testing.T) {
 		opts []retrygrpc.Option
 		max  float64
 	}{
-		{"idempotent", []retrygrpc.Option{retrygrpc.IdempotentMethods(unaryCall)}, 4},
-		{"not idempotent", nil, 1},
+		{"idempotent", []retrygrpc.Option{retrygrpc.IdempotentMethods(unaryCall)}, 5},
+		{"not idempotent", nil, 2},
 	} {
 		ours := allocs(grpc.WithUnaryInterceptor(retrygrpc.UnaryClientInterceptor(nil, tt.opts...)))
 		t.Logf("%s: allocations per call: %v without an interceptor, %v with", tt.name, none, ours)
@@ -101,7 +114,7 @@ func TestUnaryHedgedAllocations(t *testing.T) {
 	}
 	p := retry.Policy{Hedger: hedge.Fixed(time.Minute, 1), Budget: budget.Default()}
 	ctx := context.Background()
-	r := retry.Retrier[*wrapperspb.StringValue]{Policy: p}
+	r := retry.Retrier[*wrapperspb.StringValue]{Policy: &p}
 	op := func(context.Context) (*wrapperspb.StringValue, error) { return nil, nil }
 	engine := testing.AllocsPerRun(1000, func() { _, _ = r.Hedge(ctx, op) })
 

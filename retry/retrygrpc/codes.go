@@ -1,30 +1,9 @@
 package retrygrpc
 
 import (
-	"time"
-
 	"google.golang.org/grpc/codes"
 
 	"github.com/tenacious-go/tenacious/retry"
-	"github.com/tenacious-go/tenacious/stop"
-	"github.com/tenacious-go/tenacious/wait"
-)
-
-// Defaults of the nil fields of an interceptor's Policy.
-const (
-	// DefaultAttempts is the number of attempts a nil Policy.Stop allows.
-	DefaultAttempts = 4
-	// DefaultBase and DefaultCap bound the full-jitter backoff of a nil
-	// Policy.Wait: after attempt n, a pause drawn uniformly from
-	// [0, min(DefaultCap, DefaultBase·2^(n-1))]. A server's hint sets the pause
-	// instead, whatever the Wait.
-	DefaultBase = 100 * time.Millisecond
-	DefaultCap  = 10 * time.Second
-)
-
-var (
-	defaultStop = stop.AfterAttempts(DefaultAttempts)
-	defaultWait = wait.FullJitter(DefaultBase, DefaultCap)
 )
 
 // Codes returns a retry.Predicate that retries an attempt whose error has one of

@@ -1,30 +1,38 @@
 package retrygrpc
 
 import (
+	"context"
 	"time"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 
+	"github.com/tenacious-go/tenacious/internal/layer"
 	"github.com/tenacious-go/tenacious/retry"
 )
 
 // rpc is what one call shares with the retry engine: the Policy the engine runs,
-// made from the interceptor's, and what the interceptor knows of the attempts.
+// made from the interceptor's (or the one a call option or the context puts in
+// its place), and what the interceptor knows of the attempts.
 //
 // The engine passes its state to user functions (the strategies and hooks), so
 // the method values the Policy holds escape to the heap: made per call, they would
 // cost an allocation each. A unary call's rpc is therefore recycled through a
 // pool, with its method values made once.
 type rpc struct {
-	// policy is the interceptor's Policy with the interceptor's defaults in its nil
-	// fields, its own Retry (and Throttled, if nil) and Budget in front of the
-	// Policy's, and no AttemptTimeout, which the interceptor applies itself.
+	// policy is the call's Policy with the interceptor's own Retry (and
+	// Throttled, if nil), OnEnd and Budget in front of the Policy's, and no
+	// AttemptTimeout, which the interceptor applies itself. Its nil Stop and
+	// Wait are the engine's defaults.
 	policy     retry.Policy
+	method     string          // the full method name
 	retryUser  retry.Predicate // the Policy's Retry
+	onEndUser  retry.Hook      // the Policy's OnEnd
 	budget     retry.Budget    // the Policy's Budget
 	timeout    time.Duration   // the Policy's AttemptTimeout
 	aborted    bool            // RetryAborted
 	idempotent bool            // the call may be repeated
+	noRetry    bool            // NoRetry or retry.WithoutRetry: one attempt
 	// committed: a stream's attempt is past its commit point (a response header
 	// came, or a message, or its first message left), so that its failure
 	// cannot be made again. A unary attempt's commit point travels in its
@@ -34,66 +42,117 @@ type rpc struct {
 	// whether or not it could be retried (what the budget hears), until the
 	// budget has heard it; 0 otherwise.
 	failed retry.Class
+	// refused: why the interceptor refused the retry that the Policy's Retry
+	// (or the table) wanted for the last failed attempt, for safety
+	// (retry.ReasonNotIdempotent or retry.ReasonNotReplayable); 0 otherwise.
+	// declined: the last failed attempt's server said not to retry, in its
+	// pushback.
+	refused  retry.Reason
+	declined bool
 
-	// Made once, when the rpc is made.
+	// Made once, when the rpc is made (onEndFn, when first needed).
 	retryFn, throttledFn retry.Predicate
+	onEndFn              retry.Hook
 }
 
+// init makes r's method values; onEndFn is made on first use, by start.
 func (r *rpc) init() { r.retryFn, r.throttledFn = r.retry, r.throttled }
 
-// start prepares r for a call of method with c's Policy.
-func (r *rpc) start(c *config, method string, idempotent bool) {
-	if c.policy != nil {
-		r.policy = *c.policy
+// start prepares r for a call of method under ctx, the caller's, with the
+// call options callOpts, and returns the context with which the engine must
+// run the call. The Policy is the UsePolicy call option's, else that of a
+// retry.WithPolicy context, else c's: the interceptor applies it itself, with
+// its gRPC rules around it, so the engine's context is ctx without the
+// context's Policy; and with an IgnoreLayers call option, the engine's context
+// carries retry.WithIgnoreLayers. A context made by retry.WithoutRetry or
+// retry.WithIgnoreLayers is otherwise passed on as it is.
+func (r *rpc) start(c *config, ctx context.Context, method string, callOpts []grpc.CallOption) context.Context {
+	f := flagsOf(callOpts)
+	_, o := layer.Lookup(ctx)
+	p := c.policy
+	switch {
+	case f.hasPolicy:
+		p = f.policy
+	case o != nil && o.HasPolicy:
+		p, _ = o.Policy.(*retry.Policy)
 	}
-	p := &r.policy
-	r.retryUser, r.budget, r.timeout = p.Retry, p.Budget, p.AttemptTimeout
-	r.aborted, r.idempotent = c.aborted, idempotent
-	if p.Name == "" {
-		p.Name = method // gRPC's own string: naming the call costs nothing
+	if p != nil {
+		r.policy = *p
 	}
-	if p.Stop == nil {
-		p.Stop = defaultStop
+	r.method, r.aborted = method, c.aborted
+	r.idempotent = c.idempotent(ctx, method, f.idempotent)
+	r.noRetry = f.noRetry || o != nil && o.NoRetry
+	q := &r.policy
+	r.retryUser, r.budget, r.timeout = q.Retry, q.Budget, q.AttemptTimeout
+	if q.Name == "" {
+		q.Name = method // gRPC's own string: naming the call costs nothing
 	}
-	if p.Wait == nil {
-		p.Wait = defaultWait
+	q.Retry = r.retryFn
+	if q.Throttled == nil {
+		q.Throttled = r.throttledFn
 	}
-	p.Retry = r.retryFn
-	if p.Throttled == nil {
-		p.Throttled = r.throttledFn
+	if q.OnEnd != nil {
+		if r.onEndFn == nil {
+			r.onEndFn = r.onEnd
+		}
+		r.onEndUser, q.OnEnd = q.OnEnd, r.onEndFn
 	}
 	if r.budget != nil {
-		p.Budget = r
+		q.Budget = r
 	}
-	p.AttemptTimeout = 0
+	q.AttemptTimeout = 0
+	switch {
+	case f.ignoreLayers && (o == nil || !o.IgnoreBelow):
+		return layer.With(ctx, ignoreBelow)
+	case o != nil && o.HasPolicy:
+		return layer.WithoutPolicy(ctx, o)
+	}
+	return ctx
+}
+
+// ignoreBelow sets the override of the IgnoreLayers call option, without the
+// Policy the interceptor applies itself.
+func ignoreBelow(o *layer.Override) {
+	o.IgnoreBelow = true
+	o.Policy, o.HasPolicy = nil, false
 }
 
 // clear drops every reference r holds to the call.
 func (r *rpc) clear() {
-	*r = rpc{retryFn: r.retryFn, throttledFn: r.throttledFn}
+	*r = rpc{retryFn: r.retryFn, throttledFn: r.throttledFn, onEndFn: r.onEndFn}
 }
 
 // retry is the call's Retry predicate: whether the failure is worth another
 // attempt (an attempt timeout always is; then the Policy's Retry, or the default
-// table), then the interceptor's rules: the method must be safe to repeat, the
-// attempt must not be past its commit point, and the server must not have said
-// no in its pushback. It notes the class of a failure worth retrying for the budget,
-// which must hear of a failing service even when the call cannot be repeated.
-// The engine calls it on the caller's goroutine, hedged or not.
+// table), then the interceptor's rules: the caller must not have asked for one
+// attempt (NoRetry), the server must not have said no in its pushback, the
+// method must be safe to repeat, and the attempt must not be past its commit
+// point. A retry that the last two rules refuse is noted in refused, with its
+// reason, and a pushback that says no in declined. It notes the class of a
+// failure worth retrying for the budget, which must hear of a failing service
+// even when the call cannot be repeated. The engine calls it on the caller's
+// goroutine, hedged or not.
 func (r *rpc) retry(a retry.Attempt) bool {
-	r.failed = 0
-	worth := r.worth(a)
-	if worth {
-		r.failed = retry.ClassTransient
-		if r.policy.Throttled(a) {
-			r.failed = retry.ClassThrottled
-		}
-	}
-	if !worth || !r.idempotent || r.committed {
+	r.failed, r.refused = 0, 0
+	se := statusErrorOf(a.Err)
+	r.declined = se != nil && se.noRetry
+	if !r.worth(a) {
 		return false
 	}
-	se := statusErrorOf(a.Err)
-	return se == nil || !se.noRetry && !se.committed
+	r.failed = retry.ClassTransient
+	if r.policy.Throttled(a) {
+		r.failed = retry.ClassThrottled
+	}
+	switch {
+	case r.noRetry, r.declined:
+	case !r.idempotent:
+		r.refused = retry.ReasonNotIdempotent
+	case r.committed || se != nil && se.committed:
+		r.refused = retry.ReasonNotReplayable
+	default:
+		return true
+	}
+	return false
 }
 
 func (r *rpc) worth(a retry.Attempt) bool {
@@ -140,6 +199,39 @@ func (r *rpc) Attempted(result, spent retry.Class) {
 // Allow asks the Policy's Budget: for a retry, or for a hedge
 // (retry.ClassExtra).
 func (r *rpc) Allow(c retry.Class) bool { return r.budget.Allow(c) }
+
+// onEnd is the call's OnEnd when the Policy has one: the Policy's, told the
+// reason of a retry that the interceptor refused for safety in place of the
+// engine's retry.ReasonNotRetried.
+func (r *rpc) onEnd(a retry.Attempt) {
+	if a.Reason == retry.ReasonNotRetried && r.refused != 0 {
+		a.Reason = r.refused
+	}
+	r.onEndUser(a)
+}
+
+// end returns the error the call returns for the engine's outcome err, which
+// ended the call run under ctx (see returned). A retry refused for safety
+// returns a *retry.NotRetriedError that says why; it, and a server's pushback
+// that said not to retry, mark the attempt of the layer above, if any, as
+// decided, so that it does not make the call again.
+func (r *rpc) end(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	err = returned(err)
+	if r.refused != 0 {
+		layer.Decide(ctx)
+		if nr, ok := err.(*retry.NotRetriedError); ok && nr.Name == r.method {
+			return err // an interceptor chained after this one said it already
+		}
+		return &retry.NotRetriedError{Name: r.method, Reason: r.refused, Err: err}
+	}
+	if r.declined {
+		layer.Decide(ctx)
+	}
+	return err
+}
 
 // returned is the error a call returns for the engine's outcome err: the error
 // gRPC returned for a *StatusError that was not retried, a give-up that reads

@@ -17,13 +17,12 @@
 //
 // # Defaults
 //
-// A nil field of the Policy means the interceptor's default, not retry's: where
-// retry.Do with the zero Policy makes 3 attempts and retries any error, an
-// interceptor with the zero Policy (or a nil one) makes at most
-// [DefaultAttempts] (4) attempts, backs off with full jitter from
-// [DefaultBase] (100ms) up to [DefaultCap] (10s), honours the server's hints
-// up to a minute, and retries the status codes of its default table,
-// [Transient]:
+// A nil field of the Policy means the retry engine's default, as everywhere in
+// this module, but for Retry: an interceptor with the zero Policy (or a nil
+// one) makes at most retry.DefaultAttempts (4) attempts, backs off with full
+// jitter from 100ms up to 10s, and honours the server's hints up to a minute,
+// as retry.Do does; where retry.Do retries any error, it retries the status
+// codes of its default table, [Transient]:
 //
 //   - UNAVAILABLE;
 //   - RESOURCE_EXHAUSTED, only with a server's hint: a grpc-retry-pushback-ms
@@ -58,8 +57,10 @@
 // or when the caller says so: for some methods with [IdempotentMethods], for
 // all with [AssumeIdempotent], for one call with the call option [Idempotent]
 // or a context made by [WithIdempotent]. The interceptor makes any other call
-// once: its failure, retryable or not, comes back as gRPC returned it, and the
-// Budget still hears of it. Descriptors are read once per method and cached.
+// once: a failure that would have been retried comes back in a
+// *retry.NotRetriedError of retry.ReasonNotIdempotent, any other as gRPC
+// returned it, and the Budget still hears of it. Descriptors are read once per
+// method and cached.
 //
 // grpc-go already resends, by itself, an RPC that provably never reached the
 // server's application, whatever its method and whatever this package does:
@@ -88,6 +89,11 @@
 // (retry.ReasonDeadline). Each attempt after the first carries the
 // grpc-previous-rpc-attempts metadata, as gRFC A6 asks, so that the server
 // knows it is a retry.
+//
+// A pushback that says not to retry is the server's answer: the error comes
+// back as gRPC returned it, OnEnd sees retry.ReasonNotRetried, and a layer
+// above is told not to make the call again (see Layers), as it cannot see the
+// trailer.
 //
 // For the Budget, a failure worth retrying is throttled (retry.ClassThrottled)
 // when it is a RESOURCE_EXHAUSTED or carries a server's hint, pushback or
@@ -122,16 +128,46 @@
 // and every stream run one attempt at a time. See [UnaryClientInterceptor] for
 // what a hedged call does with the caller's call options.
 //
+// # Layers and overrides
+//
+// Retries at several layers multiply: 4 attempts of a gRPC call inside each of
+// 4 attempts of a retry.Policy.Run around it are 16 calls to a server that is
+// down. The interceptors retry at one layer, as every call of this module
+// does: when a call through them runs inside an attempt of another call of
+// the module (its context descends from the attempt's: Run, Do, a Retrier,
+// another retrygrpc interceptor chained before it) and gives up after
+// retrying, runs out of Budget, or is refused a retry for safety (a method
+// that is not idempotent, a call past its commit point, a server's pushback
+// that says no), the outer call does not retry that attempt, and ends with
+// retry.ReasonLayerBelow. An outer call whose own attempt timed out, or whose
+// caller's context ended, judges its attempt as its Policy says.
+//
+// Three overrides change one call, as a call option or through the call's
+// context, the same for every entry point of the module; a call option wins
+// over the context:
+//
+//   - [NoRetry], or retry.WithoutRetry: one attempt, its failure returned
+//     unchanged, and the layer above free to retry it;
+//   - [UsePolicy], or retry.WithPolicy: another Policy in place of the
+//     interceptor's, with the same gRPC rules around it;
+//   - [IgnoreLayers], or retry.WithIgnoreLayers: retry an attempt even when a
+//     layer below decided it.
+//
 // # Errors
 //
 // An RPC that succeeds returns nil; one whose error is not retried returns that
-// error as gRPC returned it. Giving up on a retryable one returns an error that
-// wraps a *retry.Error, with the reason (stop, deadline, budget, context) and
-// the number of attempts, which wraps the last attempt's *StatusError and, when
-// the caller's context ended the call, the context's error.
+// error as gRPC returned it. A failure that the Policy's Retry (or the table)
+// would retry but the rules of safety do not returns a *retry.NotRetriedError
+// that wraps gRPC's error and says why, in Reason: retry.ReasonNotIdempotent
+// for a method that is not safe to repeat, retry.ReasonNotReplayable for a
+// call past its commit point; OnEnd sees the same reason. Giving up on a
+// retryable one returns an error that wraps a *retry.Error, with the reason
+// (stop, deadline, budget, context, layer_below) and the number of attempts,
+// which wraps the last attempt's *StatusError and, when the caller's context
+// ended the call, the context's error.
 //
-// Its status code, as status.Code and status.FromError read it, is the last
-// attempt's, except when the caller's time ended the call: then it is the
+// Its status code, as status.Code and status.FromError read it, through a
+// *retry.NotRetriedError too, is the last attempt's, except when the caller's time ended the call: then it is the
 // code grpc-go gives, CANCELLED or DEADLINE_EXCEEDED as the context ended
 // (retry.ReasonContext), and DEADLINE_EXCEEDED when the call gave up because
 // its next pause would have outlasted the deadline (retry.ReasonDeadline). An
@@ -146,9 +182,11 @@
 //	_, err := client.Get(ctx, req)
 //	var gaveUp *retry.Error
 //	var last *retrygrpc.StatusError
+//	var refused *retry.NotRetriedError
 //	switch {
 //	case err == nil:
 //	case errors.Is(err, context.DeadlineExceeded): // the caller's time ran out: DEADLINE_EXCEEDED
+//	case errors.As(err, &refused):                 // refused.Reason: not_idempotent, not_replayable
 //	case status.Code(err) == codes.Unavailable:    // still down, after every attempt
 //	case errors.As(err, &gaveUp) && errors.As(err, &last): // gaveUp.Reason, last.Status, last.Trailer, last.RetryAfter()
 //	}
@@ -167,7 +205,10 @@
 //
 // # Cost
 //
-// On the success path, a unary call through the interceptor allocates only the
+// On the success path, a unary call through the interceptor allocates the
+// retry engine's mark of the call in its attempts' context (one allocation,
+// which retry at one layer needs; the IgnoreLayers option and a
+// retry.WithPolicy context add two, for the context the engine reads) and the
 // copies grpc-go makes of the metadata the interceptor captures: the trailer,
 // for the server's hints (one allocation when it is empty), and, when the call
 // may be made again, the header, which tells its commit point (three for a

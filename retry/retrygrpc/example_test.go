@@ -174,6 +174,38 @@ func ExampleIdempotent() {
 	}
 }
 
+// A readiness probe makes one attempt, whatever the connection's Policy: its
+// caller probes again at its own pace. A call that must answer a user soon
+// follows a stricter Policy for that call alone.
+func ExampleNoRetry() {
+	addr, stopServer := startFlaky()
+	defer stopServer()
+	svc := &retry.Policy{Wait: wait.None()} // for the example: the defaults back off from 100ms
+	safe := retrygrpc.IdempotentMethods(testgrpc.TestService_UnaryCall_FullMethodName)
+	conn, err := grpc.NewClient("passthrough:///"+addr,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithChainUnaryInterceptor(retrygrpc.UnaryClientInterceptor(svc, safe)),
+		grpc.WithDisableRetry(),
+	)
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+	client := testgrpc.NewTestServiceClient(conn)
+	ctx := context.Background()
+
+	var st retry.Stats
+	_, err = client.UnaryCall(retry.WithStats(ctx, &st), &testgrpc.SimpleRequest{}, retrygrpc.NoRetry())
+	fmt.Printf("probe: %v after %d attempt\n", status.Code(err), st.Attempts)
+
+	twice := &retry.Policy{Stop: stop.AfterAttempts(2), Wait: wait.None()}
+	_, err = client.UnaryCall(retry.WithStats(ctx, &st), &testgrpc.SimpleRequest{}, retrygrpc.UsePolicy(twice))
+	fmt.Printf("user's call: %v after %d attempts\n", status.Code(err), st.Attempts)
+	// Output:
+	// probe: Unavailable after 1 attempt
+	// user's call: OK after 2 attempts
+}
+
 // A Policy.Retry of one's own: the default table, and ABORTED, which the table
 // retries only with the RetryAborted option.
 func ExampleCodes() {

@@ -25,7 +25,7 @@ type laterAttempt struct {
 // hedge runs a hedged call on the engine, and gives the caller what the attempt
 // that decided it received.
 func (u *unaryCall) hedge(ctx context.Context) error {
-	u.hedging.Policy = u.policy
+	u.hedging.Policy = &u.policy
 	h, err := u.hedging.Hedge(ctx, u.hedgeOp)
 	if h != nil {
 		u.deliver(h, err == nil)

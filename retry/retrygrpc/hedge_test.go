@@ -369,11 +369,7 @@ func TestHedgeCommitted(t *testing.T) {
 				start := time.Now()
 				_, err := call(t.Context(), conn, echoGet, "x")
 				elapsed := time.Since(start)
-				var ge *retry.Error
-				var se *retrygrpc.StatusError
-				if status.Code(err) != codes.Unavailable || errors.As(err, &ge) || errors.As(err, &se) {
-					t.Errorf("err = %#v, want gRPC's own UNAVAILABLE", err)
-				}
+				checkRefused(t, err, echoGet, retry.ReasonNotReplayable, codes.Unavailable)
 				if elapsed != tt.took {
 					t.Errorf("the call took %v, want %v: ended by the committed attempt", elapsed, tt.took)
 				}
@@ -385,8 +381,8 @@ func TestHedgeCommitted(t *testing.T) {
 				if !slices.Equal(canceled, tt.canceled) {
 					t.Errorf("server saw attempts canceled %v, want %v: two attempts, the other one canceled", canceled, tt.canceled)
 				}
-				if as := end.attempts(); len(as) != 1 || as[0].Reason != retry.ReasonNotRetried || as[0].Number != 2 {
-					t.Errorf("OnEnd saw %+v, want one end, not retried, after 2 attempts", as)
+				if as := end.attempts(); len(as) != 1 || as[0].Reason != retry.ReasonNotReplayable || as[0].Number != 2 {
+					t.Errorf("OnEnd saw %+v, want one end, not replayable, after 2 attempts", as)
 				}
 			})
 		})

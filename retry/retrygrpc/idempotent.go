@@ -5,7 +5,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"google.golang.org/grpc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
@@ -46,17 +45,12 @@ func newConfig(p *retry.Policy, opts []Option) *config {
 
 // idempotent reports whether a call of method may be repeated: the interceptor's
 // options say so, the method's descriptor does, or the call was marked by the
-// Idempotent call option or a WithIdempotent context.
-func (c *config) idempotent(ctx context.Context, method string, opts []grpc.CallOption) bool {
-	if c.assumeIdempotent || c.methods[method] || c.safeMethod(method) {
+// Idempotent call option (marked) or a WithIdempotent context.
+func (c *config) idempotent(ctx context.Context, method string, marked bool) bool {
+	if marked || c.assumeIdempotent || c.methods[method] || c.safeMethod(method) {
 		return true
 	}
-	for _, o := range opts {
-		if _, ok := o.(idempotentCallOption); ok {
-			return true
-		}
-	}
-	marked, _ := ctx.Value(idempotentKey{}).(bool)
+	marked, _ = ctx.Value(idempotentKey{}).(bool)
 	return marked
 }
 

@@ -21,7 +21,8 @@ import (
 
 // TestIdempotency checks which calls are made again after UNAVAILABLE: those
 // whose method's descriptor says NO_SIDE_EFFECTS or IDEMPOTENT, and those the
-// caller marks, per method, per call or for all; nothing else.
+// caller marks, per method, per call or for all; nothing else, and the others
+// end with a *retry.NotRetriedError of ReasonNotIdempotent, which OnEnd sees.
 func TestIdempotency(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -61,7 +62,8 @@ func TestIdempotency(t *testing.T) {
 			}
 			wantReason := retry.ReasonStop
 			if tt.want == 1 {
-				wantReason = retry.ReasonNotRetried
+				wantReason = retry.ReasonNotIdempotent
+				checkRefused(t, err, tt.method, wantReason, codes.Unavailable)
 			}
 			if as := end.attempts(); len(as) != 1 || as[0].Reason != wantReason {
 				t.Errorf("OnEnd saw %+v, want one end of reason %v", as, wantReason)

@@ -6,10 +6,13 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/tenacious-go/tenacious/retry"
 )
 
 // An Option changes what an interceptor retries. Options apply to every call
-// the interceptor makes; [Idempotent] and [WithIdempotent] mark single calls.
+// the interceptor makes; the call options [Idempotent], [NoRetry], [UsePolicy]
+// and [IgnoreLayers], and the context of [WithIdempotent], apply to one call.
 type Option func(*config)
 
 // RetryAborted makes the default table (a nil Policy.Retry) retry ABORTED too,
@@ -65,9 +68,18 @@ func Descriptors(src DescriptorSource) Option {
 	return func(c *config) { c.source = src }
 }
 
-// idempotentCallOption is the call option of Idempotent. It embeds
-// grpc.EmptyCallOption, so gRPC passes it along and ignores it.
-type idempotentCallOption struct{ grpc.EmptyCallOption }
+// The call options of this package embed grpc.EmptyCallOption, so that gRPC
+// passes them along and ignores them. Each retrygrpc interceptor a call goes
+// through reads them.
+type (
+	idempotentCallOption   struct{ grpc.EmptyCallOption }
+	noRetryCallOption      struct{ grpc.EmptyCallOption }
+	ignoreLayersCallOption struct{ grpc.EmptyCallOption }
+	usePolicyCallOption    struct {
+		grpc.EmptyCallOption
+		p *retry.Policy
+	}
+)
 
 // Idempotent returns a call option that marks one call as safe to repeat,
 // whatever its method's descriptor says:
@@ -76,6 +88,68 @@ type idempotentCallOption struct{ grpc.EmptyCallOption }
 //
 // Without the interceptors, gRPC ignores it.
 func Idempotent() grpc.CallOption { return idempotentCallOption{} }
+
+// NoRetry returns a call option that makes the interceptors make one attempt
+// of the call and never retry it, as retry.WithoutRetry does for a context:
+// for a health check, or a call whose caller retries at its own layer. The
+// Policy still applies to that attempt: its hooks see it, its Budget hears of
+// it, its AttemptTimeout bounds it (a unary call's; a stream is committed at
+// its opening). A failure comes back as gRPC returned it, as an error not
+// retried (retry.ReasonNotRetried), and the interceptor leaves the layer above
+// free to retry it, unless the server's pushback said not to; a hedged call
+// sends no hedge.
+//
+// A call option wins over the context: NoRetry applies whatever the context
+// carries. Without the interceptors, gRPC ignores it.
+func NoRetry() grpc.CallOption { return noRetryCallOption{} }
+
+// UsePolicy returns a call option that makes the interceptors run the call
+// with p in place of the Policy they were made with, as retry.WithPolicy does
+// for a context: a stricter Stop for a call made while a user waits, another
+// Budget for a batch job, without a second connection. A nil p is the zero
+// Policy. As for the interceptor's own Policy, a nil field of p means the
+// engine's default and a nil Retry the gRPC table, and the rules of safety
+// still apply: only methods safe to repeat are retried, and none past its
+// commit point. p must not change while calls use it.
+//
+// A call option wins over the context: UsePolicy overrides the Policy of a
+// retry.WithPolicy context. Without the interceptors, gRPC ignores it.
+func UsePolicy(p *retry.Policy) grpc.CallOption { return usePolicyCallOption{p: p} }
+
+// IgnoreLayers returns a call option that makes the interceptors retry an
+// attempt of the call even when a layer below decided it (see
+// retry.ReasonLayerBelow), as retry.WithIgnoreLayers does for a context: for
+// two retrygrpc interceptors chained on one connection, where the outer one
+// means to repeat what the inner one gave up on. The attempts still count
+// against the Policy's Stop and Budget. Without the interceptors, gRPC ignores
+// it.
+func IgnoreLayers() grpc.CallOption { return ignoreLayersCallOption{} }
+
+// callFlags is what the call options of this package ask of one call.
+type callFlags struct {
+	idempotent, noRetry, ignoreLayers bool
+	hasPolicy                         bool
+	policy                            *retry.Policy
+}
+
+// flagsOf reads the call options of this package among opts; of several
+// UsePolicy, the last wins.
+func flagsOf(opts []grpc.CallOption) callFlags {
+	var f callFlags
+	for _, o := range opts {
+		switch o := o.(type) {
+		case idempotentCallOption:
+			f.idempotent = true
+		case noRetryCallOption:
+			f.noRetry = true
+		case ignoreLayersCallOption:
+			f.ignoreLayers = true
+		case usePolicyCallOption:
+			f.policy, f.hasPolicy = o.p, true
+		}
+	}
+	return f
+}
 
 type idempotentKey struct{}
 

@@ -27,9 +27,11 @@ import (
 //     The first message sent, or the first header received, commits it. There
 //     is no replay buffer: nothing is sent again but a half-close (CloseSend).
 //
-// A stream of a method that is not safe to repeat is opened once, and is
-// committed as soon as it is open: Policy.AttemptTimeout, which bounds an
-// attempt until its commit point, does not apply to it.
+// A stream of a method that is not safe to repeat, or opened with [NoRetry] or
+// a retry.WithoutRetry context, is opened once, and is committed as soon as it
+// is open: Policy.AttemptTimeout, which bounds an attempt until its commit
+// point, does not apply to it. [UsePolicy] and [IgnoreLayers], and their
+// context forms, apply to a stream as to a unary call.
 //
 // Each stream is one call of the Policy, from its opening to its end, not to
 // its commit point. The hooks see its attempts; the After and the OnEnd of the
@@ -38,10 +40,13 @@ import (
 //   - retry.ReasonSuccess when RecvMsg returns io.EOF (the status OK), or, for
 //     a stream whose server sends a single message (client-streaming), when
 //     RecvMsg returns that message;
-//   - retry.ReasonNotRetried when the stream fails after its commit point, with
-//     Attempt.Err the *StatusError of the failure (its status and trailer), be
-//     it the server's or the client's own that a SendMsg returned: a failure
-//     past the commit point is never retried;
+//   - when the stream fails after its commit point, with Attempt.Err the
+//     *StatusError of the failure (its status and trailer), be it the
+//     server's or the client's own that a SendMsg returned, as a failure past
+//     the commit point is never retried: retry.ReasonNotReplayable for a
+//     failure that the Policy's Retry (or the table) would have retried,
+//     retry.ReasonNotIdempotent if the method is not safe to repeat, and
+//     retry.ReasonNotRetried for the rest;
 //   - retry.ReasonContext when the caller's context ends it, whether or not the
 //     caller is reading it.
 //
@@ -68,7 +73,11 @@ import (
 // stream that has ended), as UnaryClientInterceptor would: a *retry.Error that
 // wraps the last attempt's *StatusError, with the code of the end of the
 // caller's time when that ended the call (see the package documentation). A
-// stream that is past its commit point reports what gRPC reports.
+// stream that is past its commit point reports what gRPC reports, but for a
+// failure that the rules of safety kept from being retried (the reasons
+// ReasonNotReplayable and ReasonNotIdempotent above): RecvMsg returns it
+// wrapped in a *retry.NotRetriedError that says so, which reads as its status,
+// and tells a layer above not to make the call again.
 //
 // The returned stream follows gRPC's rules: one goroutine may call SendMsg and
 // CloseSend while another calls RecvMsg. Its Context is the current attempt's.
@@ -78,9 +87,9 @@ func StreamClientInterceptor(p *retry.Policy, opts ...Option) grpc.StreamClientI
 	c := newConfig(p, opts)
 	return func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string,
 		streamer grpc.Streamer, callOpts ...grpc.CallOption) (grpc.ClientStream, error) {
-		s := &clientStream{ctx: ctx, desc: desc, cc: cc, method: method, streamer: streamer, opts: callOpts}
+		s := &clientStream{desc: desc, cc: cc, method: method, streamer: streamer, opts: callOpts}
 		s.rpc.init()
-		s.rpc.start(c, method, c.idempotent(ctx, method, callOpts))
+		s.ctx = s.rpc.start(c, ctx, method, callOpts)
 		return s.begin()
 	}
 }
@@ -107,6 +116,9 @@ type clientStream struct {
 	done  atomic.Bool
 	cur   atomic.Pointer[attempt] // the current attempt; set before the stream is returned
 	final error                   // written once, before done is set
+	// refusal is the error RecvMsg returns in place of the committed attempt's
+	// failure when the interceptor refused to retry it for safety; under mu.
+	refusal *retry.NotRetriedError
 
 	// The call, under mu.
 	mu        sync.Mutex
@@ -136,7 +148,9 @@ func (s *clientStream) RecvMsg(m any) error {
 	switch {
 	case err != nil:
 		a.release()
-		s.ended(a, err)
+		if e := s.ended(a, err); e != nil && err != io.EOF {
+			return e
+		}
 	case !s.desc.ServerStreams:
 		s.ended(a, nil) // the one message of the server: the caller has its answer
 	}

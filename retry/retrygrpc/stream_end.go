@@ -16,20 +16,24 @@ import (
 
 // ended ends the call when the committed attempt a ends, as an operation of the
 // caller finds: with err, or with nil or io.EOF for a success. Only the first
-// end counts.
-func (s *clientStream) ended(a *attempt, err error) {
+// end counts. It returns the *retry.NotRetriedError that RecvMsg returns in
+// place of err if the call ended with a retry refused for safety, else nil.
+func (s *clientStream) ended(a *attempt, err error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.try == nil {
-		return
+	if s.try != nil {
+		if err == io.EOF {
+			err = nil
+		}
+		if err != nil {
+			err = s.failure(a, err, a.Trailer())
+		}
+		s.endLocked(err)
 	}
-	if err == io.EOF {
-		err = nil
+	if s.refusal == nil {
+		return nil // not a nil *retry.NotRetriedError
 	}
-	if err != nil {
-		err = s.failure(a, err, a.Trailer())
-	}
-	s.endLocked(err)
+	return s.refusal
 }
 
 // sendFailed ends the call with err, an error of the client's own that a SendMsg
@@ -77,14 +81,20 @@ func (s *clientStream) endLocked(err error) {
 
 // finishLocked closes the call once its loop is over. If it ended within the
 // retry window, there is no stream for the caller, and final is the call's
-// error.
+// error; if it ended with a retry refused for safety past the commit point,
+// RecvMsg returns refusal in place of gRPC's error.
 func (s *clientStream) finishLocked() {
 	s.stop() // the loop has returned, or is made to
 	if s.unwatch != nil {
 		s.unwatch()
 	}
-	if err := s.loop.Err(); err != nil && !s.committed {
-		s.final = returned(err)
+	if err := s.end(s.ctx, s.loop.Err()); err != nil {
+		if e, ok := err.(*retry.NotRetriedError); ok {
+			s.refusal = e
+		}
+		if !s.committed {
+			s.final = err
+		}
 	}
 	s.try, s.req = nil, nil
 	s.done.Store(true)

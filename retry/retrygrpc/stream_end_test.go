@@ -23,7 +23,9 @@ func always(a answer) script { return func(string, int) answer { return a } }
 // does, not at its commit point, and tells how: nothing of the end reaches
 // OnEnd, the Stats or the Budget while the committed stream runs; when RecvMsg
 // returns the error that ends it, OnEnd runs once, with ReasonSuccess for
-// io.EOF, or ReasonNotRetried and the failure's status in Attempt.Err; After
+// io.EOF, or for a failure the reason it is not retried (ReasonNotReplayable
+// for one worth retrying, which RecvMsg returns as a *retry.NotRetriedError,
+// ReasonNotRetried for the rest) and its status in Attempt.Err; After
 // sees the same outcome; the Stats are written; and the Budget hears the
 // committed attempt's class: success, transient for a failure worth retrying
 // that cannot be, answered for the rest. grpc-go's own retries, given the same
@@ -43,13 +45,13 @@ func TestServerStreamEnd(t *testing.T) {
 		{"OK after messages", always(answer{msgs: 2}), []string{"0", "1"},
 			codes.OK, retry.ReasonSuccess, 1, []string{"attempted success Class(0)"}},
 		{"UNAVAILABLE after a message", always(answer{msgs: 1, err: unavailable}), []string{"0"},
-			codes.Unavailable, retry.ReasonNotRetried, 1, []string{"attempted transient Class(0)"}},
+			codes.Unavailable, retry.ReasonNotReplayable, 1, []string{"attempted transient Class(0)"}},
 		{"UNAVAILABLE after a header", always(answer{header: true, err: unavailable}), nil,
-			codes.Unavailable, retry.ReasonNotRetried, 1, []string{"attempted transient Class(0)"}},
+			codes.Unavailable, retry.ReasonNotReplayable, 1, []string{"attempted transient Class(0)"}},
 		{"NOT_FOUND after a message", always(answer{msgs: 1, err: notFound}), []string{"0"},
 			codes.NotFound, retry.ReasonNotRetried, 1, []string{"attempted answered Class(0)"}},
 		{"retried, then UNAVAILABLE after a message", failFirst(1, answer{err: unavailable}, answer{msgs: 1, err: unavailable}), []string{"0"},
-			codes.Unavailable, retry.ReasonNotRetried, 2,
+			codes.Unavailable, retry.ReasonNotReplayable, 2,
 			[]string{"attempted transient Class(0)", "allow transient", "attempted transient transient"}},
 	} {
 		t.Run(tt.name+"/grpc-go", func(t *testing.T) {
@@ -87,6 +89,9 @@ func TestServerStreamEnd(t *testing.T) {
 			as := end.attempts()
 			if len(as) != 1 || as[0].Reason != tt.reason || as[0].Number != tt.calls || status.Code(as[0].Err) != tt.code {
 				t.Fatalf("OnEnd saw %+v, want one end of reason %v, attempt %d, %v", as, tt.reason, tt.calls, tt.code)
+			}
+			if tt.reason == retry.ReasonNotReplayable {
+				err = checkRefused(t, err, echoWatch, retry.ReasonNotReplayable, tt.code)
 			}
 			var se *retrygrpc.StatusError
 			if tt.code != codes.OK && (!errors.As(as[0].Err, &se) || se.Status.Message() != status.Convert(err).Message()) {
@@ -158,7 +163,7 @@ func TestClientStreamEnd(t *testing.T) {
 		budget []string
 	}{
 		{"answered", answer{}, codes.OK, retry.ReasonSuccess, []string{"attempted success Class(0)"}},
-		{"UNAVAILABLE after reading", answer{err: unavailable}, codes.Unavailable, retry.ReasonNotRetried,
+		{"UNAVAILABLE after reading", answer{err: unavailable}, codes.Unavailable, retry.ReasonNotReplayable,
 			[]string{"attempted transient Class(0)"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,8 +187,12 @@ func TestClientStreamEnd(t *testing.T) {
 				t.Errorf("before RecvMsg, OnEnd ran %d times and the budget heard %q; want nothing", end.count(), b.events())
 			}
 			out := new(wrapperspb.StringValue)
-			if err := s.RecvMsg(out); status.Code(err) != tt.code {
+			err = s.RecvMsg(out)
+			if status.Code(err) != tt.code {
 				t.Errorf("RecvMsg = %v, want %v", err, tt.code)
+			}
+			if tt.reason == retry.ReasonNotReplayable {
+				checkRefused(t, err, echoUpload, tt.reason, tt.code)
 			}
 			if as := end.attempts(); len(as) != 1 || as[0].Reason != tt.reason || status.Code(as[0].Err) != tt.code {
 				t.Errorf("OnEnd saw %+v, want one end of reason %v, %v", as, tt.reason, tt.code)

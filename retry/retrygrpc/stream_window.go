@@ -18,10 +18,10 @@ import (
 
 // begin opens the stream, again as long as the opening fails and the Policy
 // allows, and returns it in the retry window; a stream that may not be made
-// again is committed at once.
+// again, or must not be (NoRetry), is committed at once.
 func (s *clientStream) begin() (grpc.ClientStream, error) {
 	s.serverStreaming = !s.desc.ClientStreams
-	if !s.idempotent {
+	if !s.idempotent || s.noRetry {
 		s.timeout = 0 // nothing to make again: the stream is gRPC's from its opening
 	}
 	s.loop = s.policy.Loop(s.ctx)
@@ -34,7 +34,7 @@ func (s *clientStream) begin() (grpc.ClientStream, error) {
 	if s.ctx.Done() != nil {
 		s.unwatch = context.AfterFunc(s.ctx, s.abandon)
 	}
-	if !s.idempotent {
+	if !s.idempotent || s.noRetry {
 		s.commitLocked()
 	}
 	return s, nil

@@ -17,10 +17,11 @@ import (
 )
 
 // UnaryClientInterceptor returns a client interceptor that retries unary RPCs
-// as p says (nil is the zero Policy), with the gRPC defaults for p's nil fields
-// and the rules of the package documentation: only methods that are safe to
-// repeat, only the failures of the default table (or of p.Retry), at the
-// server's pace when it sends a hint. Install it with
+// as p says (nil is the zero Policy), with the engine's defaults for p's nil
+// fields but Retry, whose default is the gRPC table, and the rules of the
+// package documentation: only methods that are safe to repeat, only the
+// failures of the default table (or of p.Retry), at the server's pace when it
+// sends a hint, and at one layer. Install it with
 // grpc.WithChainUnaryInterceptor, and turn off gRPC's own retries:
 //
 //	conn, err := grpc.NewClient(target,
@@ -37,8 +38,10 @@ import (
 // p.AttemptTimeout if set, which the server sees as the attempt's deadline.
 // An attempt whose server sent a response header before it failed (not a
 // trailers-only response) is committed, as gRFC A6 says and grpc-go does: it
-// is not made again, whatever its status, and its error comes back as gRPC
-// returned it.
+// is not made again, whatever its status (see the package documentation for
+// the error it returns). The call options [NoRetry], [UsePolicy] and
+// [IgnoreLayers], or the same overrides in the call's context, change one
+// call.
 //
 // With a Hedger in p, a call that is safe to repeat and whose reply is a
 // proto.Message (generated code's are) hedges, as retry.Retrier.Hedge does
@@ -56,18 +59,21 @@ import (
 // start while an attempt whose header has come still runs. Every other call
 // runs one attempt at a time, whatever the Hedger.
 //
-// The call returns nil, the error of an attempt that is not retried as gRPC
-// returned it, or, when it gives up on one that was, a *retry.Error that wraps
-// the last attempt's *StatusError: status.Code and status.FromError read the
-// last attempt's code through it, unless the end of the caller's time ended the
-// call (see the package documentation).
+// The call returns nil; the error of an attempt that is not retried as gRPC
+// returned it; a *retry.NotRetriedError that wraps it when the Policy's Retry
+// wanted a retry that the rules of safety refused; or, when it gives up on one
+// that was retried, a *retry.Error that wraps the last attempt's *StatusError:
+// status.Code and status.FromError read the last attempt's code through both,
+// unless the end of the caller's time ended the call (see the package
+// documentation).
 //
 // The interceptor reads p's fields at each call, so they must not change while
 // calls use it. It is safe for concurrent use, starts no goroutine unless it
-// hedges, and on the success path allocates only the copies gRPC makes of the
-// trailer it captures, and of the header, which it captures for a call that may
-// be made again; a hedged call adds the engine's few allocations even when it
-// sends no hedge. The state of a call, the slice of call options it passes on
+// hedges, and on the success path allocates only the retry engine's mark of
+// the call (one allocation; see Cost in the package documentation) and the
+// copies gRPC makes of the trailer it captures, and of the header, which it
+// captures for a call that may be made again; a hedged call adds the engine's
+// few allocations even when it sends no hedge. The state of a call, the slice of call options it passes on
 // included, is recycled when the call returns: an interceptor placed after it
 // must not keep that slice. It panics if an option is nil.
 func UnaryClientInterceptor(p *retry.Policy, opts ...Option) grpc.UnaryClientInterceptor {
@@ -75,16 +81,17 @@ func UnaryClientInterceptor(p *retry.Policy, opts ...Option) grpc.UnaryClientInt
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn,
 		invoker grpc.UnaryInvoker, callOpts ...grpc.CallOption) error {
 		u := unaryCalls.Get().(*unaryCall)
-		u.start(c, ctx, method, req, reply, cc, invoker, callOpts)
+		ctx = u.start(c, ctx, method, req, reply, cc, invoker, callOpts)
 		var err error
 		if u.hedged != nil {
 			err = u.hedge(ctx)
 		} else {
 			err = u.policy.Run(ctx, u.op)
 		}
+		err = u.end(ctx, err)
 		u.clear()
 		unaryCalls.Put(u)
-		return returned(err)
+		return err
 	}
 }
 
@@ -137,17 +144,20 @@ var unaryCalls = sync.Pool{New: func() any {
 	return u
 }}
 
+// start prepares u for a call, and returns the context with which the engine
+// must run it (see rpc.start).
 func (u *unaryCall) start(c *config, ctx context.Context, method string, req, reply any,
-	cc *grpc.ClientConn, invoker grpc.UnaryInvoker, callOpts []grpc.CallOption) {
-	u.rpc.start(c, method, c.idempotent(ctx, method, callOpts))
+	cc *grpc.ClientConn, invoker grpc.UnaryInvoker, callOpts []grpc.CallOption) context.Context {
+	ctx = u.rpc.start(c, ctx, method, callOpts)
 	u.method, u.req, u.reply, u.cc, u.invoker = method, req, reply, cc, invoker
 	u.opts = append(append(u.opts[:0], callOpts...), u.trailerOpt)
 	if u.idempotent {
 		u.opts = append(u.opts, u.headerOpt) // to find the commit point
-		if u.policy.Hedger != nil {
+		if u.policy.Hedger != nil && !u.noRetry {
 			u.hedgeable(reply)
 		}
 	}
+	return ctx
 }
 
 // hedgeable makes the call hedge if reply is a proto.Message, not a nil pointer.

@@ -24,7 +24,7 @@ var allCodes = []codes.Code{
 }
 
 // TestUnaryCodeTable checks the default table, code by code, with the exact
-// number of attempts the server receives: 4 (DefaultAttempts) for what is
+// number of attempts the server receives: 4 (retry.DefaultAttempts) for what is
 // retried, 1 for the rest, and ABORTED with the RetryAborted option.
 func TestUnaryCodeTable(t *testing.T) {
 	retried := map[codes.Code]bool{codes.Unavailable: true, codes.DeadlineExceeded: true}
@@ -44,7 +44,7 @@ func TestUnaryCodeTable(t *testing.T) {
 				_, err := call(t.Context(), conn, echoGet, "x")
 				want := 1
 				if retried[code] || aborted && code == codes.Aborted {
-					want = retrygrpc.DefaultAttempts
+					want = retry.DefaultAttempts
 				}
 				if got := srv.count(echoGet); got != want {
 					t.Errorf("server received %d attempts, want %d", got, want)
@@ -214,7 +214,8 @@ func TestNilPolicyAndContext(t *testing.T) {
 
 // TestUnaryCommitPoint checks gRFC A6's commit point for unary calls: an
 // attempt whose server sent a response header before failing is committed, and
-// not made again, whatever its status; one that failed with a trailers-only
+// not made again, whatever its status (a failure worth retrying ends with a
+// *retry.NotRetriedError of ReasonNotReplayable); one that failed with a trailers-only
 // response is. grpc-go's own retries, given the same answers (the subtests
 // grpc-go), make the same number of attempts and return the same status.
 func TestUnaryCommitPoint(t *testing.T) {
@@ -244,12 +245,8 @@ func TestUnaryCommitPoint(t *testing.T) {
 			}
 			want := retry.ReasonStop
 			if tt.calls == 1 {
-				want = retry.ReasonNotRetried
-				var ge *retry.Error
-				var se *retrygrpc.StatusError
-				if errors.As(err, &ge) || errors.As(err, &se) {
-					t.Errorf("err = %#v, want gRPC's own error", err)
-				}
+				want = retry.ReasonNotReplayable
+				checkRefused(t, err, echoGet, want, codes.Unavailable)
 			}
 			if as := end.attempts(); len(as) != 1 || as[0].Reason != want || status.Code(as[0].Err) != codes.Unavailable {
 				t.Errorf("OnEnd saw %+v, want one end of reason %v, UNAVAILABLE", as, want)
