@@ -112,3 +112,28 @@ func Decide(ctx context.Context) {
 		f.Decide(f.Attempt())
 	}
 }
+
+// Carry returns ctx with the Frame of from, if from is in one: the values,
+// deadline and cancellation of ctx, but the layer of from. An adapter whose
+// attempt runs under a context of its own, not derived from the engine's
+// attempt context (one that must outlive it, as an HTTP response body's does),
+// passes the attempt's mark on with it.
+func Carry(ctx, from context.Context) context.Context {
+	f, _ := Lookup(from)
+	if f == nil {
+		return ctx
+	}
+	return &carried{Context: ctx, frame: f}
+}
+
+type carried struct {
+	context.Context
+	frame *Frame
+}
+
+func (c *carried) Value(k any) any {
+	if k == (key{}) {
+		return c.frame
+	}
+	return c.Context.Value(k)
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/tenacious-go/tenacious/internal/layer"
 	"github.com/tenacious-go/tenacious/retry"
 )
 
@@ -18,7 +19,7 @@ var errNilResponse = errors.New("retryhttp: Base returned a nil *http.Response w
 // with its *StatusError.
 func (rt *roundTrip) attempt(ctx context.Context) (resp *http.Response, err error) {
 	if rt.timeout <= 0 {
-		resp, err = rt.classify(rt.send(ctx, false))
+		resp, err = rt.classify(rt.send(ctx))
 	} else {
 		actx, cancel := context.WithTimeout(ctx, rt.timeout)
 		resp, err = rt.own(ctx, actx, cancel, nil)
@@ -39,7 +40,7 @@ func (rt *roundTrip) attempt(ctx context.Context) (resp *http.Response, err erro
 // back stays readable, for the caller if it won, for draining if it lost. It lives
 // until that body is closed.
 func (rt *roundTrip) hedgeAttempt(ctx context.Context) (*http.Response, error) {
-	parent := rt.req.Context()
+	parent := layer.Carry(rt.req.Context(), ctx) // the attempt's mark, for a layer inside Base
 	var actx context.Context
 	var cancel context.CancelFunc
 	if rt.timeout > 0 {
@@ -56,7 +57,7 @@ func (rt *roundTrip) hedgeAttempt(ctx context.Context) (*http.Response, error) {
 // while ctx lived fails with an *attemptTimeoutError; the body of a response
 // releases actx when it is closed.
 func (rt *roundTrip) own(ctx, actx context.Context, cancel context.CancelFunc, unfollow func() bool) (*http.Response, error) {
-	resp, err := rt.send(actx, true)
+	resp, err := rt.send(actx)
 	if unfollow != nil {
 		unfollow()
 	}
@@ -73,8 +74,8 @@ func (rt *roundTrip) own(ctx, actx context.Context, cancel context.CancelFunc, u
 
 // send sends one attempt with ctx through Base, and returns a response or an
 // error, never both.
-func (rt *roundTrip) send(ctx context.Context, ownCtx bool) (*http.Response, error) {
-	req, err := rt.request(ctx, ownCtx)
+func (rt *roundTrip) send(ctx context.Context) (*http.Response, error) {
+	req, err := rt.request(ctx)
 	if err != nil {
 		return nil, retry.Permanent(err)
 	}
@@ -92,16 +93,14 @@ func (rt *roundTrip) send(ctx context.Context, ownCtx bool) (*http.Response, err
 	return resp, nil
 }
 
-// request returns the request for an attempt, sent with ctx: the caller's request
-// itself for the first attempt sent (a shallow copy if ctx is an attempt's own),
-// then a clone with a fresh body. Hedged attempts call it concurrently: each
-// reads req, which no one modifies, and only one of them gets its body.
-func (rt *roundTrip) request(ctx context.Context, ownCtx bool) (*http.Request, error) {
+// request returns the request for an attempt, sent with ctx, the attempt's
+// context (which carries its mark for a retrying layer inside Base): for the
+// first attempt sent, a shallow copy of the caller's request, then a clone with a
+// fresh body. Hedged attempts call it concurrently: each reads req, which no one
+// modifies, and only one of them gets its body.
+func (rt *roundTrip) request(ctx context.Context) (*http.Request, error) {
 	n := rt.sent.Add(1)
 	if n == 1 {
-		if !ownCtx {
-			return rt.req, nil
-		}
 		return rt.req.WithContext(ctx), nil
 	}
 	req := rt.req.Clone(context.WithValue(ctx, attemptKey{}, int(n)))
@@ -160,16 +159,17 @@ func responseOf(err error) *http.Response {
 // attempt (the Policy's Retry, or the defaults), then the Transport's rules of
 // safety. It counts the 500s, notes the class of a failure worth retrying for the
 // budget, which must hear of a failing service even when the request cannot be
-// sent again, and why safety refused a retry that was worth it, for the error
-// RoundTrip returns. The engine calls it on the round trip's goroutine, hedged or
-// not, for every failed attempt while the call is undecided.
+// sent again, and why safety refused a retry that was worth it, for OnEnd and the
+// error RoundTrip returns; and whether the round trip decided its attempt for the
+// layer above (see RoundTrip). The engine calls it on the round trip's goroutine,
+// hedged or not, for every failed attempt while the call is undecided.
 func (rt *roundTrip) retry(a retry.Attempt) bool {
 	resp := responseOf(a.Err)
 	is500 := resp != nil && resp.StatusCode == http.StatusInternalServerError
 	if is500 {
 		rt.n500++
 	}
-	rt.failed, rt.refused = 0, ""
+	rt.failed, rt.refused, rt.decide = 0, 0, false
 	worth := rt.worthRetrying(a, resp)
 	if worth {
 		rt.failed = rt.failureClass(a)
@@ -178,12 +178,13 @@ func (rt *roundTrip) retry(a retry.Attempt) bool {
 	case !worth, rt.noRetry:
 		return false
 	case !rt.replayable:
-		rt.refused = ReasonBodyNotReplayable
+		rt.refused, rt.decide = retry.ReasonNotReplayable, true
 		return false
 	case !rt.idempotent && !unprocessed(a.Err):
-		rt.refused = ReasonNotIdempotent
+		rt.refused, rt.decide = retry.ReasonNotIdempotent, true
 		return false
 	case is500 && rt.n500 > rt.max500:
+		rt.decide = a.Number > 1
 		return false
 	}
 	return true
@@ -273,6 +274,16 @@ func isTimeout(err error) bool {
 	}
 	var t interface{ Timeout() bool }
 	return errors.As(err, &t) && t.Timeout()
+}
+
+// end is the round trip's OnEnd hook, when the Policy has one: it runs the
+// Policy's, with the reason a rule of safety refused the retry, if one did, in
+// place of the engine's ReasonNotRetried.
+func (rt *roundTrip) end(a retry.Attempt) {
+	if a.Reason == retry.ReasonNotRetried && rt.refused != 0 {
+		a.Reason = rt.refused
+	}
+	rt.endUser(a)
 }
 
 // sleep is the round trip's BeforeSleep hook: it discards the response of the

@@ -14,10 +14,11 @@
 //	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
 //	resp, err := client.Get(url) // 503, 429 and dropped connections are retried
 //
-// A nil field of the Policy means the Transport's default, not retry's: where
-// retry.Do with the zero Policy makes 3 attempts and retries any error, the zero
-// Transport, or one with the zero Policy, makes at most 4 attempts and retries
-// what predicate.Transient retries, and the lost connections it does not know:
+// A nil field of the Policy means retry's default (at most 4 attempts, full
+// jitter from 100ms to 10s), but for a nil Retry: where retry.Do with the zero
+// Policy retries any error, the zero Transport, or one with the zero Policy,
+// retries what predicate.Transient retries, and the lost connections it does
+// not know:
 //
 //   - 408, 429, 502, 503 and 504; 500 once; no other status (400, 401, 403, 404,
 //     every other 4xx, 501, ...);
@@ -35,7 +36,7 @@
 // HTTP/2 stream refused or above a GOAWAY's last stream ID). A body is replayed
 // byte for byte through Request.GetBody; a body without GetBody is sent once. A
 // transport error that would have been retried but for these rules comes back as
-// a *[NotRetriedError] that says why.
+// a *retry.NotRetriedError that says why.
 //
 // The pause honours the server's hint on 429 and 503: the retry-after-ms and
 // x-ms-retry-after-ms headers, then Retry-After (delay-seconds or any of the
@@ -46,8 +47,13 @@
 // is not taken: the round trip gives up at once with a *retry.Error that carries
 // it.
 //
-// [WithoutRetry] and [WithPolicy] change the rules for one request, through its
-// context, without a second client.
+// Retry at one layer: the same Policy may run a call around the request
+// (Policy.Run, retry.Do) while the Transport runs it inside; when the Transport
+// gave up after retrying, or refused a retry for safety, the call around it does
+// not send the request again (retry.ReasonLayerBelow), so the server sees the
+// Transport's attempts, not their product. retry.WithoutRetry and
+// retry.WithPolicy change the rules for one request, through its context,
+// without a second client.
 //
 // With a retry.Hedger in the Policy (package hedge), the Transport also hedges
 // the requests it may send again: when Base is slow to answer, it sends the

@@ -41,7 +41,7 @@ func ExampleTransport() {
 	srv := flakyServer(503, 429)
 	defer srv.Close()
 
-	svc := &retry.Policy{ // the Policy of the service: nil Stop, Wait and Retry are the Transport's defaults
+	svc := &retry.Policy{ // the Policy of the service: nil Stop and Wait are the defaults, nil Retry the Transport's
 		// The server's hint sets the pause, capped here, plus up to half of it.
 		MaxRetryAfter: 50 * time.Millisecond, // keeps the example quick; the default is a minute
 		BeforeSleep: func(a retry.Attempt) {
@@ -97,7 +97,7 @@ func ExampleTransport_deadline() {
 
 // One Policy serves a service's every caller: the Transport for its HTTP
 // requests and package retry's calls for the rest share its Budget and its
-// hooks. A nil field still means each caller's own default: here the Transport
+// hooks. A nil Retry still means each caller's own rules: here the Transport
 // retries a 503 by its HTTP rules, and Policy.Run any error.
 func ExampleTransport_sharedPolicy() {
 	srv := flakyServer(503)
@@ -226,13 +226,14 @@ func ExampleParseRetryAfter() {
 }
 
 // A health check wants the server's first answer, not a retried one: one
-// client serves it and the retried calls.
-func ExampleWithoutRetry() {
+// client serves it and the retried calls, and retry.WithoutRetry says which is
+// which.
+func ExampleTransport_withoutRetry() {
 	srv := flakyServer(503)
 	defer srv.Close()
 	client := retryhttp.NewClient(&retryhttp.Transport{Policy: &retry.Policy{Wait: wait.Fixed(time.Millisecond)}})
 
-	req, _ := http.NewRequestWithContext(retryhttp.WithoutRetry(context.Background()), "GET", srv.URL, nil)
+	req, _ := http.NewRequestWithContext(retry.WithoutRetry(context.Background()), "GET", srv.URL, nil)
 	resp, err := client.Do(req)
 	if err != nil {
 		fmt.Println(err)
@@ -253,10 +254,10 @@ func ExampleWithoutRetry() {
 	// call: 200 OK
 }
 
-// A call made while a user waits gets a Policy of its own, on the client that
-// batch jobs share: two attempts, and no pause longer than 100ms, even one a
-// server asks for.
-func ExampleWithPolicy() {
+// A call made while a user waits gets a Policy of its own, through
+// retry.WithPolicy, on the client that batch jobs share: two attempts, and no
+// pause longer than 100ms, even one a server asks for.
+func ExampleTransport_withPolicy() {
 	srv := flakyServer(503, 503)
 	defer srv.Close()
 	client := retryhttp.NewClient(&retryhttp.Transport{Policy: &retry.Policy{Budget: budget.Default()}})
@@ -266,7 +267,7 @@ func ExampleWithPolicy() {
 		Wait:          wait.FullJitter(10*time.Millisecond, 100*time.Millisecond),
 		MaxRetryAfter: -1, // ignore the server's hints
 	}
-	req, _ := http.NewRequestWithContext(retryhttp.WithPolicy(context.Background(), interactive), "GET", srv.URL, nil)
+	req, _ := http.NewRequestWithContext(retry.WithPolicy(context.Background(), interactive), "GET", srv.URL, nil)
 	resp, err := client.Do(req)
 	if err != nil {
 		fmt.Println(err)
@@ -278,8 +279,8 @@ func ExampleWithPolicy() {
 }
 
 // A POST that failed in a way worth retrying, but that the Transport did not
-// send again, says why.
-func ExampleNotRetriedError() {
+// send again, says why with a *retry.NotRetriedError.
+func ExampleTransport_notRetried() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		conn, _, _ := http.NewResponseController(w).Hijack()
@@ -288,11 +289,44 @@ func ExampleNotRetriedError() {
 	defer srv.Close()
 
 	_, err := retryhttp.NewClient(nil).Post(srv.URL, "application/json", strings.NewReader(`{"amount": 10}`))
-	var nre *retryhttp.NotRetriedError
+	var nre *retry.NotRetriedError
 	if errors.As(err, &nre) {
-		fmt.Println(nre.Method, nre.Reason, errors.Is(err, io.EOF))
+		fmt.Println(nre.Name, nre.Reason, errors.Is(err, io.EOF))
 	}
-	// Output: POST not idempotent true
+	// Output: POST not_idempotent true
+}
+
+// The service's Policy runs both around a request (Policy.Run, which turns a
+// failing status into an error) and inside it (the Transport): the Transport
+// retries, gives up, and the call around it does not retry what it gave up on,
+// so the server sees 4 requests, not 16.
+func ExampleTransport_oneLayer() {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+
+	svc := &retry.Policy{
+		Wait:  wait.Fixed(time.Millisecond),
+		OnEnd: func(a retry.Attempt) { fmt.Printf("%s after %d attempts\n", a.Reason, a.Number) },
+	}
+	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
+	err := svc.Run(context.Background(), func(ctx context.Context) error {
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		return retryhttp.CheckResponse(resp)
+	})
+	fmt.Println(err, "-", requests.Load(), "requests")
+	// Output:
+	// stop after 4 attempts
+	// layer_below after 1 attempts
+	// retryhttp: 503 Service Unavailable - 4 requests
 }
 
 // A Base of your own can tell a request sent again from the first: here it counts

@@ -234,7 +234,7 @@ func (b *h2ConnBase) RoundTrip(req *http.Request) (*http.Response, error) {
 // is resent whatever the method; one it may have processed (reset with
 // INTERNAL_ERROR, or at or below the last stream ID of a GOAWAY after which the
 // connection closed) only if the request is idempotent, and otherwise comes back
-// in a NotRetriedError.
+// in a *retry.NotRetriedError.
 func TestHTTP2LostStreams(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -307,8 +307,8 @@ func TestHTTP2LostStreams(t *testing.T) {
 					t.Errorf("%d attempts, server received %q; want 2", len(errs), received)
 				}
 			} else {
-				var nre *retryhttp.NotRetriedError
-				if !errors.As(err, &nre) || nre.Method != tt.method || nre.Reason != retryhttp.ReasonNotIdempotent || nre.Err != errs[0] {
+				var nre *retry.NotRetriedError
+				if !errors.As(err, &nre) || nre.Name != tt.method || nre.Reason != retry.ReasonNotIdempotent || nre.Err != errs[0] {
 					t.Fatalf("RoundTrip = %v, %v; want a NotRetriedError for the first attempt's error", resp, err)
 				}
 				if len(errs) != 1 || len(received) != 1 {

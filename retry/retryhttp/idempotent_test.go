@@ -117,7 +117,7 @@ func method(m string) string {
 
 // TestPOSTNeverSentTwice cuts the connection after the server has read a POST's
 // body: the POST may have taken effect, so it is not sent again, and the error
-// comes back in a NotRetriedError that says so, not as a give-up.
+// comes back in a *retry.NotRetriedError that says so, not as a give-up.
 func TestPOSTNeverSentTwice(t *testing.T) {
 	rec := &recorder{codes: []int{200}}
 	e := newEnv(t, func(n int, w http.ResponseWriter, r *http.Request) {
@@ -137,7 +137,7 @@ func TestPOSTNeverSentTwice(t *testing.T) {
 	if _, ok := errorAs[*retry.Error](err); ok {
 		t.Errorf("err = %v, want Base's error, not a give-up", err)
 	}
-	if _, ok := errorAs[*retryhttp.NotRetriedError](err); !ok {
+	if _, ok := errorAs[*retry.NotRetriedError](err); !ok {
 		t.Errorf("err = %v, want a NotRetriedError", err)
 	}
 }

@@ -203,8 +203,8 @@ func TestServerClosedIdleConnection(t *testing.T) {
 			}
 			want := []string{"GET ", tt.method + " once"} // the first GET is keepAlive's
 			if tt.method == http.MethodPost && tt.ctx == nil {
-				var nre *retryhttp.NotRetriedError
-				if !errors.As(err, &nre) || nre.Reason != retryhttp.ReasonNotIdempotent || err.Error() != "retryhttp: POST not retried: not idempotent: http: server closed idle connection" {
+				var nre *retry.NotRetriedError
+				if !errors.As(err, &nre) || nre.Reason != retry.ReasonNotIdempotent || err.Error() != "retry: POST not retried (not_idempotent): http: server closed idle connection" {
 					t.Fatalf("RoundTrip = %v, %v; want a NotRetriedError for the closed connection", resp, err)
 				}
 				want = want[:1]

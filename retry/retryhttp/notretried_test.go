@@ -19,10 +19,11 @@ import (
 
 // TestNotRetriedErrorSaysWhy: a transport error that the Policy would retry, on
 // a request the Transport does not send again for safety, comes back in a
-// *NotRetriedError that says why, and still matches the error underneath. One
-// the Policy's Retry itself refused comes back unchanged, as does one a request
-// made WithoutRetry is not sent again for; and a response is always returned as
-// a response.
+// *retry.NotRetriedError that says why (Name the method, Reason the rule), and
+// still matches the error underneath; OnEnd sees Base's error, and the rule as
+// its Reason. One the Policy's Retry itself refused comes back unchanged, as
+// does one a request made with retry.WithoutRetry is not sent again for (OnEnd:
+// not_retried); and a response is always returned as a response.
 func TestNotRetriedErrorSaysWhy(t *testing.T) {
 	errReset := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
 	errDial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
@@ -35,31 +36,33 @@ func TestNotRetriedErrorSaysWhy(t *testing.T) {
 		retry    retry.Predicate
 		err      error // Base's error on the first attempt, or nil for a 503
 		attempts int
-		reason   string // of the NotRetriedError; empty: the error unchanged
+		reason   retry.Reason // of the NotRetriedError, if any, and of OnEnd
+		nre      bool         // a NotRetriedError; false: the error unchanged
 		message  string
 	}{
 		{"POST, EOF", "POST", strings.NewReader("x"), nil, nil, io.EOF, 1,
-			retryhttp.ReasonNotIdempotent, "retryhttp: POST not retried: not idempotent: EOF"},
+			retry.ReasonNotIdempotent, true, "retry: POST not retried (not_idempotent): EOF"},
 		{"PATCH, reset", "PATCH", strings.NewReader("x"), nil, nil, errReset, 1,
-			retryhttp.ReasonNotIdempotent, "retryhttp: PATCH not retried: not idempotent: read tcp: connection reset by peer"},
+			retry.ReasonNotIdempotent, true, "retry: PATCH not retried (not_idempotent): read tcp: connection reset by peer"},
 		{"PUT, body not replayable", "PUT", opaque{strings.NewReader("x")}, nil, nil, io.EOF, 1,
-			retryhttp.ReasonBodyNotReplayable, "retryhttp: PUT not retried: body not replayable: EOF"},
+			retry.ReasonNotReplayable, true, "retry: PUT not retried (not_replayable): EOF"},
 		{"POST WithIdempotent, body not replayable", "POST", opaque{strings.NewReader("x")}, retryhttp.WithIdempotent, nil, errReset, 1,
-			retryhttp.ReasonBodyNotReplayable, "retryhttp: POST not retried: body not replayable: read tcp: connection reset by peer"},
+			retry.ReasonNotReplayable, true, "retry: POST not retried (not_replayable): read tcp: connection reset by peer"},
 		{"POST, body not replayable, failed dial", "POST", opaque{strings.NewReader("x")}, nil, nil, errDial, 1,
-			retryhttp.ReasonBodyNotReplayable, "retryhttp: POST not retried: body not replayable: dial tcp: connection refused"},
-		{"POST, failed dial: retried", "POST", strings.NewReader("x"), nil, nil, errDial, 2, "", ""},
-		{"GET, EOF: retried", "GET", nil, nil, nil, io.EOF, 2, "", ""},
-		{"POST, Retry said no", "POST", strings.NewReader("x"), nil, predicate.Never(), io.EOF, 1, "", "EOF"},
-		{"POST, not transient", "POST", strings.NewReader("x"), nil, nil, errTLS, 1, "", "tls: handshake failure"},
-		{"GET WithoutRetry", "GET", nil, retryhttp.WithoutRetry, nil, io.EOF, 1, "", "EOF"},
-		{"POST WithoutRetry", "POST", strings.NewReader("x"), retryhttp.WithoutRetry, nil, io.EOF, 1, "", "EOF"},
-		{"POST, 503: a response", "POST", strings.NewReader("x"), nil, nil, nil, 1, "", ""},
+			retry.ReasonNotReplayable, true, "retry: POST not retried (not_replayable): dial tcp: connection refused"},
+		{"POST, failed dial: retried", "POST", strings.NewReader("x"), nil, nil, errDial, 2, retry.ReasonSuccess, false, ""},
+		{"GET, EOF: retried", "GET", nil, nil, nil, io.EOF, 2, retry.ReasonSuccess, false, ""},
+		{"POST, Retry said no", "POST", strings.NewReader("x"), nil, predicate.Never(), io.EOF, 1, retry.ReasonNotRetried, false, "EOF"},
+		{"POST, not transient", "POST", strings.NewReader("x"), nil, nil, errTLS, 1, retry.ReasonNotRetried, false, "tls: handshake failure"},
+		{"GET WithoutRetry", "GET", nil, retry.WithoutRetry, nil, io.EOF, 1, retry.ReasonNotRetried, false, "EOF"},
+		{"POST WithoutRetry", "POST", strings.NewReader("x"), retry.WithoutRetry, nil, io.EOF, 1, retry.ReasonNotRetried, false, "EOF"},
+		{"POST, 503: a response", "POST", strings.NewReader("x"), nil, nil, nil, 1, retry.ReasonNotIdempotent, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var ended []error
+				var reasons []retry.Reason
 				f := &fake{script: func(n int, _ *http.Request) (*http.Response, error) {
 					switch {
 					case n > 1:
@@ -71,7 +74,7 @@ func TestNotRetriedErrorSaysWhy(t *testing.T) {
 				}}
 				tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{
 					Retry: tt.retry,
-					OnEnd: func(a retry.Attempt) { ended = append(ended, a.Err) },
+					OnEnd: func(a retry.Attempt) { ended, reasons = append(ended, a.Err), append(reasons, a.Reason) },
 				}}
 				ctx := t.Context()
 				if tt.ctx != nil {
@@ -81,6 +84,9 @@ func TestNotRetriedErrorSaysWhy(t *testing.T) {
 				resp, err := tr.RoundTrip(req)
 				if f.n != tt.attempts {
 					t.Errorf("%d attempts, want %d", f.n, tt.attempts)
+				}
+				if len(reasons) != 1 || reasons[0] != tt.reason {
+					t.Errorf("OnEnd saw the reasons %v, want [%v]", reasons, tt.reason)
 				}
 				if tt.message == "" {
 					if err != nil {
@@ -93,11 +99,11 @@ func TestNotRetriedErrorSaysWhy(t *testing.T) {
 				if resp != nil || err == nil || err.Error() != tt.message {
 					t.Fatalf("RoundTrip = %v, %v; want the error %q", resp, err, tt.message)
 				}
-				nre, isNRE := errorAs[*retryhttp.NotRetriedError](err)
+				nre, isNRE := errorAs[*retry.NotRetriedError](err)
 				switch {
-				case tt.reason == "" && (isNRE || err != tt.err):
+				case !tt.nre && (isNRE || err != tt.err):
 					t.Errorf("err = %#v, want Base's error unchanged", err)
-				case tt.reason != "" && (!isNRE || nre.Reason != tt.reason || nre.Method != tt.method || nre.Err != tt.err):
+				case tt.nre && (!isNRE || nre.Reason != tt.reason || nre.Name != tt.method || nre.Err != tt.err):
 					t.Errorf("err = %#v, want a NotRetriedError for %s, %q and Base's error", err, tt.method, tt.reason)
 				case !errors.Is(err, tt.err):
 					t.Errorf("errors.Is(err, Base's error) = false for %v", err)
@@ -117,7 +123,7 @@ func TestNotRetriedErrorSaysWhy(t *testing.T) {
 
 // TestNotRetriedErrorThroughClient: a POST whose connection the server resets
 // after reading it comes back through an http.Client as a *url.Error around the
-// NotRetriedError, which still matches the reset.
+// *retry.NotRetriedError, which still matches the reset.
 func TestNotRetriedErrorThroughClient(t *testing.T) {
 	e := newEnv(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -131,14 +137,14 @@ func TestNotRetriedErrorThroughClient(t *testing.T) {
 		t.Fatal("Post succeeded, want an error")
 	}
 	var ue *url.Error
-	nre, ok := errorAs[*retryhttp.NotRetriedError](err)
-	if !errors.As(err, &ue) || !ok || nre.Method != "POST" || nre.Reason != retryhttp.ReasonNotIdempotent {
+	nre, ok := errorAs[*retry.NotRetriedError](err)
+	if !errors.As(err, &ue) || !ok || nre.Name != "POST" || nre.Reason != retry.ReasonNotIdempotent {
 		t.Fatalf("err = %v, want a *url.Error around a NotRetriedError for a POST not idempotent", err)
 	}
 	if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, io.EOF) {
 		t.Errorf("err = %v, want it to match the reset", err)
 	}
-	if !strings.Contains(err.Error(), "retryhttp: POST not retried: not idempotent: ") {
+	if !strings.Contains(err.Error(), "retry: POST not retried (not_idempotent): ") {
 		t.Errorf("err = %q, want it to say why", err)
 	}
 	if e.hits.Load() != 1 {

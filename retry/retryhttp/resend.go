@@ -10,8 +10,7 @@ type attemptKey struct{}
 // context of a request that the Transport passes to its Base: 2 or more for a
 // request it sends again (a retry or a hedge), whose HTTP span can then carry the
 // semantic convention http.request.resend_count (n-1). For the first attempt,
-// which is the caller's request itself, untouched, and for any other context, ok
-// is false.
+// and for any other context, ok is false.
 func AttemptNumber(ctx context.Context) (n int, ok bool) {
 	n, ok = ctx.Value(attemptKey{}).(int)
 	return n, ok

@@ -76,7 +76,7 @@ func TestRetryAfterFromServer(t *testing.T) {
 			resp, err := e.client.Do(req)
 			lo, hi, ceiling := tt.lo, tt.hi*3/2, tt.max
 			if lo == fallback {
-				lo, hi = 0, retryhttp.DefaultBase
+				lo, hi = 0, 100*time.Millisecond // the first step of the default backoff
 			}
 			if ceiling == 0 {
 				ceiling = time.Minute

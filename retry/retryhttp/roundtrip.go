@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tenacious-go/tenacious/internal/layer"
 	"github.com/tenacious-go/tenacious/retry"
 )
 
@@ -19,10 +20,12 @@ import (
 //
 //   - a transport error that Policy.Retry (or the Transport's default) does not
 //     retry comes back unchanged, and so does one a request made with
-//     [WithoutRetry] is not sent again for;
+//     retry.WithoutRetry is not sent again for;
 //   - a transport error that it would retry but that the Transport does not send
 //     again, as the request is not idempotent or its body cannot be replayed,
-//     comes back in a *NotRetriedError that says so and wraps it;
+//     comes back in a *retry.NotRetriedError that says so and wraps it, whose
+//     Name is the method and whose Reason is retry.ReasonNotIdempotent or
+//     retry.ReasonNotReplayable;
 //   - giving up on one that was retried returns a *retry.Error that unwraps to it;
 //   - when the request context ends, during an attempt (which then fails with
 //     Base's error), during a pause or before a retry, RoundTrip returns at once
@@ -35,10 +38,10 @@ import (
 // In the last two cases the error also unwraps to the last attempt's error: a
 // *StatusError if it was a response, whose body RoundTrip has closed.
 //
-// req is never modified. The first attempt sends req itself (or, with a
-// Policy.AttemptTimeout or when hedged, a shallow copy with the attempt's
-// context); each retry or hedge sends a clone with a fresh body from
-// req.GetBody. Every response that is not returned is drained and closed, before
+// req is never modified. The first attempt sends a shallow copy of req with the
+// attempt's context (which tells a retrying layer inside Base that it runs in
+// this round trip's attempt); each retry or hedge sends a clone with a fresh
+// body from req.GetBody. Every response that is not returned is drained and closed, before
 // the pause or, for a hedge that lost, before RoundTrip returns, so its
 // connection is reused: up to 64 KiB of its body, for at most 250ms, and no
 // longer than the request context lives; a body that is longer or slower is
@@ -49,6 +52,17 @@ import (
 // RoundTrip waits for, and the first that decides the round trip wins. The
 // response returned is that attempt's, with its body unread; a Base that ignores
 // the context of a canceled attempt makes RoundTrip wait for it.
+//
+// When req's context descends from an attempt of a retrying call of this module
+// (retry.Do, Policy.Run around the request, another adapter), RoundTrip tells
+// that call when it decided for it (see retry.ReasonLayerBelow), so that the
+// outer call does not send the request again: when its Stop ended it after
+// retrying, when its Budget refused a retry, when a rule of safety refused a
+// retry its Policy wanted (of a response as well as of an error), and when
+// Max500Retries refused one after it had retried. It does not when it made one
+// attempt and its Policy said no more (retry.WithoutRetry among them), nor when
+// the context ended or its deadline left no time for a pause, the outer call's
+// AttemptTimeout included: the outer call then retries as its own Policy says.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt := roundTrips.Get().(*roundTrip)
 	rt.start(t, req)
@@ -64,11 +78,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var resp *http.Response
 	var err error
 	if rt.hedged {
-		resp, err = rt.call.Hedge(req.Context(), rt.hedgeOp)
+		resp, err = rt.call.Hedge(rt.ctx, rt.hedgeOp)
 	} else {
-		resp, err = retry.Do(req.Context(), &rt.policy, rt.op)
+		resp, err = retry.Do(rt.ctx, &rt.policy, rt.op)
 	}
 	decided = true
+	if rt.decide {
+		layer.Decide(req.Context())
+	}
 	resp, err = rt.finish(resp, err)
 	rt.clear()
 	roundTrips.Put(rt)
@@ -81,8 +98,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // The engine passes its state to user functions (the strategies and hooks), so the
 // method values the Policy holds escape to the heap: made per request, they would
 // cost an allocation each. A roundTrip is therefore recycled through a pool, with
-// its method values made once: a request that succeeds at once allocates nothing
-// here.
+// its method values made once: a request that succeeds at once allocates only
+// the shallow copy of the request that carries the attempt's context (the engine
+// allocates its layer mark), and one made with retry.WithPolicy also the context
+// of layer.WithoutPolicy.
 //
 // A hedged round trip runs its attempts concurrently, on the engine's goroutines,
 // while the engine calls the Retry predicate, the hooks and the Budget from the
@@ -93,15 +112,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // that failed comes back inside its *StatusError, where the predicate and the
 // hooks read it.
 type roundTrip struct {
-	// call.Policy is the Transport's Policy (or the request's, from WithPolicy)
-	// with the Transport's defaults in its nil fields and the roundTrip's own
-	// Retry, BeforeSleep and Budget in place of the Policy's, which they call:
-	// they are kept in the fields that follow. call.Discard drains and closes
-	// the answers of hedges that lost.
+	// call.Policy is the Transport's Policy (or the one the request's context
+	// gives with retry.WithPolicy) with the roundTrip's own Retry, BeforeSleep,
+	// OnEnd and Budget in place of the Policy's, which they call: they are kept
+	// in the fields that follow. call.Discard drains and closes the answers of
+	// hedges that lost.
 	call      retry.Retrier[*http.Response] // its Policy is policy
 	policy    retry.Policy
 	retryUser retry.Predicate
 	sleepUser retry.Hook
+	endUser   retry.Hook
 	budget    retry.Budget
 	timeout   time.Duration // the Policy's AttemptTimeout, which the roundTrip applies itself
 	max500    int           // the Transport's Max500Retries, or its default
@@ -111,17 +131,21 @@ type roundTrip struct {
 	hedgeOp     func(context.Context) (*http.Response, error)
 	retryFn     retry.Predicate
 	beforeSleep retry.Hook
+	onEnd       retry.Hook
 	discardFn   func(*http.Response)
 
+	// ctx is the context of the call: the request's, minus the Policy of its
+	// retry.WithPolicy, if any, which policy already is.
+	ctx        context.Context
 	req        *http.Request
 	base       http.RoundTripper
 	idempotent bool
 	replayable bool
-	noRetry    bool           // the request was made with WithoutRetry
+	noRetry    bool           // the request was made with retry.WithoutRetry
 	answer     *http.Response // a round trip without hedges: the good response in hand
 	hedged     bool           // the Policy has a Hedger and the request is safe to send twice at once
 
-	sent atomic.Int32 // attempts sent so far, hedges included: the first sends req itself
+	sent atomic.Int32 // attempts sent so far, hedges included: the first sends a shallow copy of req
 
 	// mu guards held: the failed responses (a status of 400 or more) that the
 	// round trip holds, neither returned nor discarded yet. Attempts add to it,
@@ -139,31 +163,39 @@ type roundTrip struct {
 	// budget has heard it; 0 otherwise.
 	failed retry.Class
 	// refused: why the Transport did not retry the last attempt, which was worth
-	// retrying, for safety (a NotRetriedError reason); empty otherwise.
-	refused string
+	// retrying, for safety (retry.ReasonNotIdempotent or
+	// retry.ReasonNotReplayable); 0 otherwise.
+	refused retry.Reason
+	// decide: the round trip decided its attempt for the layer above (see
+	// layer.Decide), as the engine does not: a rule of safety refused a retry,
+	// or Max500Retries refused one after the round trip had retried.
+	decide bool
 }
 
 var roundTrips = sync.Pool{New: func() any {
 	rt := new(roundTrip)
-	rt.op, rt.hedgeOp, rt.retryFn, rt.beforeSleep, rt.discardFn = rt.attempt, rt.hedgeAttempt, rt.retry, rt.sleep, rt.discardLoser
+	rt.op, rt.hedgeOp, rt.retryFn, rt.beforeSleep, rt.onEnd, rt.discardFn = rt.attempt, rt.hedgeAttempt, rt.retry, rt.sleep, rt.end, rt.discardLoser
 	return rt
 }}
 
 // start prepares rt for a round trip of req through t: it copies t's Policy (or
-// the one the request's context names with WithPolicy), fills its nil fields with
-// the Transport's defaults, and puts its own Retry, BeforeSleep and Budget in
-// front of the Policy's.
+// the one the request's context gives with retry.WithPolicy) and puts its own
+// Retry, BeforeSleep, OnEnd and Budget in front of the Policy's. The engine
+// applies the request's other overrides (retry.WithoutRetry,
+// retry.WithIgnoreLayers) itself; a Policy the roundTrip applied is taken out of
+// the context it passes, so that the engine does not apply it again.
 func (rt *roundTrip) start(t *Transport, req *http.Request) {
-	rt.req, rt.base = req, t.base()
+	rt.ctx, rt.req, rt.base = req.Context(), req, t.base()
 	rt.idempotent = t.AssumeIdempotent || idempotent(req)
 	rt.replayable = replayable(req)
 	rt.max500 = t.max500Retries()
 	policy := t.Policy
-	if o := requestOptions(req.Context()); o != nil {
-		if o.hasPolicy {
-			policy = o.policy
+	if _, o := layer.Lookup(rt.ctx); o != nil {
+		if o.HasPolicy {
+			policy, _ = o.Policy.(*retry.Policy)
+			rt.ctx = layer.WithoutPolicy(rt.ctx, o)
 		}
-		rt.noRetry = o.noRetry
+		rt.noRetry = o.NoRetry
 	}
 	if policy != nil {
 		rt.policy = *policy
@@ -171,17 +203,14 @@ func (rt *roundTrip) start(t *Transport, req *http.Request) {
 	rt.call.Policy, rt.call.Discard = &rt.policy, rt.discardFn
 	p := &rt.policy
 	rt.hedged = p.Hedger != nil && rt.idempotent && rt.replayable && !rt.noRetry
-	rt.retryUser, rt.sleepUser, rt.budget, rt.timeout = p.Retry, p.BeforeSleep, p.Budget, p.AttemptTimeout
+	rt.retryUser, rt.sleepUser, rt.endUser, rt.budget, rt.timeout = p.Retry, p.BeforeSleep, p.OnEnd, p.Budget, p.AttemptTimeout
 	if p.Name == "" && (p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnEnd != nil) {
 		p.Name = method(req) + " " + req.URL.Host
 	}
-	if p.Stop == nil {
-		p.Stop = defaultStop
-	}
-	if p.Wait == nil {
-		p.Wait = defaultWait
-	}
 	p.Retry, p.BeforeSleep = rt.retryFn, rt.beforeSleep
+	if p.OnEnd != nil {
+		p.OnEnd = rt.onEnd
+	}
 	if rt.budget != nil || rt.hedged {
 		p.Budget = rt // see Allow
 	}
@@ -200,20 +229,20 @@ func method(req *http.Request) string {
 // clear drops every reference rt holds to the round trip, before it goes back to
 // the pool; it keeps the method values, and the room of held.
 func (rt *roundTrip) clear() {
-	op, hedgeOp, retryFn, beforeSleep, discardFn := rt.op, rt.hedgeOp, rt.retryFn, rt.beforeSleep, rt.discardFn
+	op, hedgeOp, retryFn, beforeSleep, onEnd, discardFn := rt.op, rt.hedgeOp, rt.retryFn, rt.beforeSleep, rt.onEnd, rt.discardFn
 	held := rt.held[:cap(rt.held)]
 	clear(held)
 	for _, b := range rt.bodies { // a hedge that never took its body: none should
 		b.Close()
 	}
-	*rt = roundTrip{op: op, hedgeOp: hedgeOp, retryFn: retryFn, beforeSleep: beforeSleep, discardFn: discardFn, held: held[:0]}
+	*rt = roundTrip{op: op, hedgeOp: hedgeOp, retryFn: retryFn, beforeSleep: beforeSleep, onEnd: onEnd, discardFn: discardFn, held: held[:0]}
 }
 
 // finish turns the Policy's outcome into RoundTrip's: a response in hand is
 // returned with a nil error unless the context ended or its deadline refused the
 // pause, in which case it is discarded and the error returned. A transport error
 // that the Transport refused to retry for safety is wrapped in a
-// *NotRetriedError. Every failed response the round trip still holds but does
+// *retry.NotRetriedError. Every failed response the round trip still holds but does
 // not return (those of hedges that lost, after a failure) is discarded.
 func (rt *roundTrip) finish(resp *http.Response, err error) (*http.Response, error) {
 	if err == nil {
@@ -227,8 +256,8 @@ func (rt *roundTrip) finish(resp *http.Response, err error) (*http.Response, err
 		if last {
 			return resp, nil
 		}
-		if !ok && rt.refused != "" {
-			return nil, &NotRetriedError{Method: method(rt.req), Reason: rt.refused, Err: err}
+		if !ok && rt.refused != 0 {
+			return nil, &retry.NotRetriedError{Name: method(rt.req), Reason: rt.refused, Err: err}
 		}
 		return nil, err
 	}

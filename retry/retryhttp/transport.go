@@ -2,47 +2,34 @@ package retryhttp
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
-	"github.com/tenacious-go/tenacious/stop"
-	"github.com/tenacious-go/tenacious/wait"
 )
 
-// Defaults of a zero Transport, and of the nil fields of its Policy.
-const (
-	// DefaultAttempts is the number of attempts a nil Policy.Stop allows.
-	DefaultAttempts = 4
-	// DefaultBase and DefaultCap bound the full-jitter backoff of a nil
-	// Policy.Wait: a pause drawn uniformly from
-	// [0, min(DefaultCap, DefaultBase·2^(n-1))]. A server's hint sets the pause
-	// instead, whatever the Wait (see Transport.Policy).
-	DefaultBase = 100 * time.Millisecond
-	DefaultCap  = 10 * time.Second
-	// DefaultMax500Retries is how many times a zero Max500Retries lets a round
-	// trip retry a 500 Internal Server Error.
-	DefaultMax500Retries = 1
-)
+// DefaultMax500Retries is how many times a zero Transport.Max500Retries lets a
+// round trip retry a 500 Internal Server Error.
+const DefaultMax500Retries = 1
 
-var (
-	defaultStop  = stop.AfterAttempts(DefaultAttempts)
-	defaultWait  = wait.FullJitter(DefaultBase, DefaultCap)
-	defaultRetry = predicate.Transient()
-)
+var defaultRetry = predicate.Transient()
 
 // Transport is an http.RoundTripper that sends each request through Base and,
 // as its Policy says, sends it again when the attempt failed for a passing reason
-// and sending it again is safe. A nil field of the Policy means the Transport's own
-// default, not retry's: 4 attempts, full jitter, and the HTTP rules below. A zero
-// Transport is valid: it uses http.DefaultTransport, makes at most 4 attempts,
-// honours the server's Retry-After up to a minute and otherwise backs off with
-// full jitter from 100ms to 10s, and retries what predicate.Transient retries, a
-// 500 only once, and the lost connections of rule 5.
+// and sending it again is safe. A nil field of the Policy means retry's default,
+// as in any call of a Policy, but for a nil Retry, which means the HTTP rules
+// below. A zero Transport is valid: it uses http.DefaultTransport, makes at most
+// retry.DefaultAttempts (4) attempts, honours the server's Retry-After up to a
+// minute and otherwise backs off with full jitter from 100ms to 10s, and retries
+// what predicate.Transient retries, a 500 only once, and the lost connections of
+// rule 5.
 //
-// [WithoutRetry] and [WithPolicy] change this for one request, through its
-// context: a request made with WithoutRetry is sent once, and one made with
-// WithPolicy follows that Policy instead of the Transport's.
+// The overrides of package retry change this for one request, through its
+// context, as for any call of a Policy: a request made with retry.WithoutRetry
+// is sent once and not hedged, and what Base returned comes back as it came; one
+// made with retry.WithPolicy follows that Policy instead of the Transport's,
+// under the same rules of safety and with the same defaults. An override given
+// to an outer call (a retry.Do around the request) is that call's: a request
+// made with the context of one of its attempts does not see it.
 //
 // What is retried, in this order (the first rule that applies decides):
 //
@@ -71,8 +58,11 @@ var (
 //     it says so.
 //
 // When rule 1 or 2 refuses a retry that Policy.Retry (or its default) would have
-// made, of a transport error, RoundTrip returns a *[NotRetriedError] that says so
-// and wraps that error; a response is still returned as a response.
+// made, OnEnd sees retry.ReasonNotReplayable or retry.ReasonNotIdempotent, and
+// the round trip tells a retrying call around it not to send the request again
+// either (see RoundTrip); of a transport error, RoundTrip returns a
+// *retry.NotRetriedError that says so and wraps that error, while a response is
+// still returned as a response.
 //
 // The Policy's Stop and Budget, the server's hint and the request context's
 // deadline then decide whether, and after how long, the retry happens, as in any
@@ -83,7 +73,7 @@ var (
 // When the Policy has a Hedger (see retry.Hedger and package hedge), the
 // Transport hedges the requests it may send again whatever the failure: an
 // idempotent request (rule 2) whose body can be replayed (rule 1), not made with
-// WithoutRetry. If Base has not answered after the Hedger's delay, it sends the
+// retry.WithoutRetry. If Base has not answered after the Hedger's delay, it sends the
 // request again, a clone with a fresh body from GetBody, while the first attempt
 // is still in flight, and the first response that decides the round trip wins: a
 // status below 400, or a failure that is not retried. The round trip runs as
@@ -120,12 +110,14 @@ type Transport struct {
 
 	// Policy says how to retry; nil is the zero Policy. Give the Transport the
 	// Policy of the service it calls, the one its other callers share: the same
-	// Budget and hooks then see all of its traffic. Each field keeps its meaning
-	// in retry.Policy, with the Transport's defaults and these particulars:
+	// Budget and hooks then see all of its traffic; the same Policy may also run
+	// a call around the request (Policy.Run), whose attempts the Transport's do
+	// not multiply (see RoundTrip). Each field keeps its meaning and its default
+	// in retry.Policy, with these particulars:
 	//
-	//   - Stop: nil stops after DefaultAttempts (4) attempts.
-	//   - Wait: nil draws a full-jitter pause between 0 and
-	//     min(DefaultCap, DefaultBase·2^(n-1)). Whatever the Wait, a 429 or 503
+	//   - Stop: nil stops after retry.DefaultAttempts (4) attempts.
+	//   - Wait: nil is retry's full-jitter backoff, a pause drawn between 0 and
+	//     min(10s, 100ms·2^(n-1)). Whatever the Wait, a 429 or 503
 	//     whose Retry-After, retry-after-ms or x-ms-retry-after-ms header asks for
 	//     a pause (see StatusError.RetryAfter) gets that pause instead, as any
 	//     error with a RetryAfter method does in a call of a Policy: the engine
@@ -141,10 +133,11 @@ type Transport struct {
 	//   - Before, After, BeforeSleep, OnEnd: Attempt.Err is, or wraps, a
 	//     *StatusError for a response with a status of 400 or more, which counts as
 	//     a failed attempt even when it is returned to the caller (OnEnd then sees
-	//     ReasonStop or ReasonBudget, or ReasonNotRetried, while RoundTrip returns
-	//     the response with a nil error). A transport error is Base's, as it came:
-	//     the *NotRetriedError that RoundTrip may return in its place is made after
-	//     OnEnd. BeforeSleep runs after the discarded response has been drained
+	//     ReasonStop or ReasonBudget, ReasonNotRetried, or the ReasonNotIdempotent
+	//     or ReasonNotReplayable of rules 1 and 2, while RoundTrip returns the
+	//     response with a nil error). A transport error is Base's, as it came:
+	//     the *retry.NotRetriedError that RoundTrip may return in its place is made
+	//     after OnEnd. BeforeSleep runs after the discarded response has been drained
 	//     and closed, and not at all if the request context ended meanwhile: the
 	//     round trip then gives up with ReasonContext.
 	//   - Name: when it is empty and the Policy has a hook, each round trip names

@@ -32,8 +32,8 @@ func checkThroughDo(f *fake) func(context.Context) (int, error) {
 	}
 }
 
-// TestZeroPolicyStop: a nil Stop means the Transport's DefaultAttempts, 4, on a
-// 503, where the same Policy through retry.Do makes retry.DefaultAttempts, 3.
+// TestZeroPolicyStop: a nil Stop means retry.DefaultAttempts, 4, on a 503, in
+// the Transport as through retry.Do with the same Policy: one set of defaults.
 func TestZeroPolicyStop(t *testing.T) {
 	for name, p := range zeroPolicies {
 		t.Run(name, func(t *testing.T) {
@@ -46,8 +46,8 @@ func TestZeroPolicyStop(t *testing.T) {
 					t.Fatalf("RoundTrip = %v, %v; want the last 503", resp, err)
 				}
 				resp.Body.Close()
-				if f.n != 4 {
-					t.Errorf("the Transport made %d attempts, want 4", f.n)
+				if f.n != retry.DefaultAttempts {
+					t.Errorf("the Transport made %d attempts, want %d", f.n, retry.DefaultAttempts)
 				}
 				f.checkClosed(t)
 
@@ -56,8 +56,8 @@ func TestZeroPolicyStop(t *testing.T) {
 				if re, ok := errorAs[*retry.Error](err); !ok || re.Reason != retry.ReasonStop {
 					t.Errorf("retry.Do = %v, want a give-up on Stop", err)
 				}
-				if f.n != 3 {
-					t.Errorf("retry.Do made %d attempts, want 3", f.n)
+				if f.n != retry.DefaultAttempts {
+					t.Errorf("retry.Do made %d attempts, want %d", f.n, retry.DefaultAttempts)
 				}
 				f.checkClosed(t)
 			})
@@ -67,7 +67,7 @@ func TestZeroPolicyStop(t *testing.T) {
 
 // TestZeroPolicyRetry: a nil Retry means the Transport's predicate.Transient, so
 // a 404 is returned at once, where the same Policy through retry.Do retries any
-// error, the 404's included, 3 times.
+// error, the 404's included, until retry.DefaultAttempts.
 func TestZeroPolicyRetry(t *testing.T) {
 	for name, p := range zeroPolicies {
 		t.Run(name, func(t *testing.T) {
@@ -99,8 +99,8 @@ func TestZeroPolicyRetry(t *testing.T) {
 				if se, ok := errorAs[*retryhttp.StatusError](err); !ok || se.Code != 404 || code != 404 {
 					t.Errorf("retry.Do = %d, %v; want the 404's StatusError", code, err)
 				}
-				if f.n != 3 {
-					t.Errorf("retry.Do made %d attempts on a 404, want 3", f.n)
+				if f.n != retry.DefaultAttempts {
+					t.Errorf("retry.Do made %d attempts on a 404, want %d", f.n, retry.DefaultAttempts)
 				}
 				f.checkClosed(t)
 
@@ -109,15 +109,15 @@ func TestZeroPolicyRetry(t *testing.T) {
 					calls++
 					return 0, errors.New("any error")
 				})
-				if err == nil || calls != 3 {
-					t.Errorf("retry.Do = %v after %d calls, want a give-up after 3", err, calls)
+				if err == nil || calls != retry.DefaultAttempts {
+					t.Errorf("retry.Do = %v after %d calls, want a give-up after %d", err, calls, retry.DefaultAttempts)
 				}
 			})
 		})
 	}
 }
 
-// TestZeroPolicyWait: a nil Wait means the Transport's full jitter, but a hint
+// TestZeroPolicyWait: a nil Wait means retry's full jitter, but a hint
 // sets the pause whatever the Wait, in the engine: the Transport and retry.Do
 // with the same Policy both sleep the 30 seconds a 503's Retry-After asks for,
 // plus up to half of it.

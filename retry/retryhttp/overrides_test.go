@@ -14,11 +14,11 @@ import (
 	"github.com/tenacious-go/tenacious/wait"
 )
 
-// TestWithoutRetry sends one request made WithoutRetry to a server that always
-// answers 503, then one without: the first is sent once, under the Transport's
-// Policy (its hooks see it, OnEnd as not retried, and its Budget hears it), and
-// its 503 comes back; the second is retried as usual. A transport error comes
-// back unchanged.
+// TestWithoutRetry sends one request made with retry.WithoutRetry to a server
+// that always answers 503, then one without: the first is sent once, under the
+// Transport's Policy (its hooks see it, OnEnd as not retried, and its Budget
+// hears it), and its 503 comes back; the second is retried as usual. A
+// transport error comes back unchanged.
 func TestWithoutRetry(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := &fake{script: func(int, *http.Request) (*http.Response, error) { return answer(503, ""), nil }}
@@ -30,7 +30,7 @@ func TestWithoutRetry(t *testing.T) {
 			OnEnd:  func(a retry.Attempt) { seen = append(seen, "end "+a.Reason.String()) },
 			Budget: b,
 		}}
-		req, _ := http.NewRequestWithContext(retryhttp.WithoutRetry(t.Context()), "GET", "http://api.invalid/", nil)
+		req, _ := http.NewRequestWithContext(retry.WithoutRetry(t.Context()), "GET", "http://api.invalid/", nil)
 		resp, err := tr.RoundTrip(req)
 		if err != nil || resp.StatusCode != 503 || f.n != 1 {
 			t.Fatalf("RoundTrip = %v, %v after %d attempts; want the 503 after 1", resp, err, f.n)
@@ -44,8 +44,8 @@ func TestWithoutRetry(t *testing.T) {
 		}
 
 		resp, err = tr.RoundTrip(mustGet(t, "http://api.invalid/"))
-		if err != nil || f.n != 1+retryhttp.DefaultAttempts {
-			t.Fatalf("without the option: RoundTrip = %v, %v after %d attempts; want %d", resp, err, f.n-1, retryhttp.DefaultAttempts)
+		if err != nil || f.n != 1+retry.DefaultAttempts {
+			t.Fatalf("without the option: RoundTrip = %v, %v after %d attempts; want %d", resp, err, f.n-1, retry.DefaultAttempts)
 		}
 		resp.Body.Close()
 		f.checkClosed(t)
@@ -58,9 +58,10 @@ func TestWithoutRetry(t *testing.T) {
 	})
 }
 
-// TestWithPolicy replaces the Transport's Policy for one request: the request
-// follows that Policy (its Stop, its hooks; the Transport's hooks do not run),
-// its nil fields mean the Transport's defaults, a nil Policy is the zero one,
+// TestWithPolicy replaces the Transport's Policy for one request with
+// retry.WithPolicy: the request follows that Policy (its Stop, its hooks; the
+// Transport's hooks do not run), its nil fields mean the defaults (the
+// Transport's for Retry), a nil Policy is the zero one,
 // the Transport's own rules of safety still apply, and neither Policy is
 // written to.
 func TestWithPolicy(t *testing.T) {
@@ -82,14 +83,14 @@ func TestWithPolicy(t *testing.T) {
 		{"its Stop", func(h retry.Hook) *retry.Policy {
 			return &retry.Policy{Stop: stop.AfterAttempts(2), Wait: wait.None(), After: h}
 		}, "GET", always(503), result{2, 503, 2, 0}},
-		{"nil fields are the Transport's defaults", func(h retry.Hook) *retry.Policy {
+		{"nil fields are the defaults", func(h retry.Hook) *retry.Policy {
 			return &retry.Policy{Wait: wait.None(), After: h}
-		}, "GET", always(503), result{retryhttp.DefaultAttempts, 503, retryhttp.DefaultAttempts, 0}},
+		}, "GET", always(503), result{retry.DefaultAttempts, 503, retry.DefaultAttempts, 0}},
 		{"the default Retry: a 404 is not retried", func(h retry.Hook) *retry.Policy {
 			return &retry.Policy{Wait: wait.None(), After: h}
 		}, "GET", always(404), result{1, 404, 1, 0}},
 		{"nil is the zero Policy", func(retry.Hook) *retry.Policy { return nil },
-			"GET", always(503), result{retryhttp.DefaultAttempts, 503, 0, 0}},
+			"GET", always(503), result{retry.DefaultAttempts, 503, 0, 0}},
 		{"a POST is still not retried", func(h retry.Hook) *retry.Policy {
 			return &retry.Policy{Stop: stop.AfterAttempts(10), Wait: wait.None(), After: h}
 		}, "POST", always(503), result{1, 503, 1, 0}},
@@ -102,7 +103,7 @@ func TestWithPolicy(t *testing.T) {
 				transports := &retry.Policy{Stop: stop.AfterAttempts(7), Wait: wait.None(), After: func(retry.Attempt) { got.Transports++ }}
 				f := &fake{script: tt.script}
 				tr := &retryhttp.Transport{Base: f, Policy: transports}
-				req, _ := http.NewRequestWithContext(retryhttp.WithPolicy(t.Context(), own), tt.method, "http://api.invalid/", http.NoBody)
+				req, _ := http.NewRequestWithContext(retry.WithPolicy(t.Context(), own), tt.method, "http://api.invalid/", http.NoBody)
 				resp, err := tr.RoundTrip(req)
 				if err != nil {
 					t.Fatal(err)
@@ -124,9 +125,9 @@ func TestWithPolicy(t *testing.T) {
 	}
 }
 
-// TestWithoutRetryAndWithPolicy: the two options compose in either order: the
-// request follows the Policy of WithPolicy, without retries; and the innermost
-// WithPolicy wins.
+// TestWithoutRetryAndWithPolicy: retry.WithoutRetry and retry.WithPolicy
+// compose in either order: the request follows the Policy of WithPolicy,
+// without retries; and the innermost WithPolicy wins.
 func TestWithoutRetryAndWithPolicy(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var hooks []string
@@ -140,10 +141,10 @@ func TestWithoutRetryAndWithPolicy(t *testing.T) {
 			attempts int
 			hooks    []string
 		}{
-			{"WithoutRetry(WithPolicy)", retryhttp.WithoutRetry(retryhttp.WithPolicy(t.Context(), inner)), 1, []string{"inner"}},
-			{"WithPolicy(WithoutRetry)", retryhttp.WithPolicy(retryhttp.WithoutRetry(t.Context()), inner), 1, []string{"inner"}},
-			{"WithPolicy(WithPolicy)", retryhttp.WithPolicy(retryhttp.WithPolicy(t.Context(), outer), inner), 2, []string{"inner", "inner"}},
-			{"WithPolicy(WithoutRetry(WithPolicy))", retryhttp.WithPolicy(retryhttp.WithoutRetry(retryhttp.WithPolicy(t.Context(), outer)), inner), 1, []string{"inner"}},
+			{"WithoutRetry(WithPolicy)", retry.WithoutRetry(retry.WithPolicy(t.Context(), inner)), 1, []string{"inner"}},
+			{"WithPolicy(WithoutRetry)", retry.WithPolicy(retry.WithoutRetry(t.Context()), inner), 1, []string{"inner"}},
+			{"WithPolicy(WithPolicy)", retry.WithPolicy(retry.WithPolicy(t.Context(), outer), inner), 2, []string{"inner", "inner"}},
+			{"WithPolicy(WithoutRetry(WithPolicy))", retry.WithPolicy(retry.WithoutRetry(retry.WithPolicy(t.Context(), outer)), inner), 1, []string{"inner"}},
 		}
 		for _, tt := range tests {
 			hooks = nil
