@@ -21,7 +21,7 @@ import (
 func BenchmarkHedgeIdle(b *testing.B) {
 	ctx := context.Background()
 	op := func(context.Context) (int, error) { return Work(1) } // captures nothing: op itself allocates nothing
-	r := retry.Retrier[int]{Policy: retry.Policy{Hedger: hedge.Fixed(time.Second, 1)}}
+	r := retry.Retrier[int]{Policy: &retry.Policy{Hedger: hedge.Fixed(time.Second, 1)}}
 	plain := retry.Retrier[int]{}
 	fs := failsafe.With(hedgepolicy.NewWithDelay[int](time.Second))
 	for _, c := range []struct {

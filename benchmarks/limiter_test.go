@@ -37,12 +37,12 @@ const (
 )
 
 // tenaciousLimiter is tenacious's zero Transport with b as its Budget (nil for
-// none) and its default Wait seeded with src: full jitter from DefaultBase to
-// DefaultCap, which never chooses a pause here, as every refusal carries a
+// none) and its default Wait seeded with src: full jitter from 100ms to 10s
+// (retry's default), which never chooses a pause here, as every refusal carries a
 // Retry-After.
 func tenaciousLimiter(base http.RoundTripper, src *limitersim.Source, b retry.Budget) limitersim.Do {
 	return (&retryhttp.Transport{Base: base, Policy: &retry.Policy{
-		Wait:   wait.FullJitter(retryhttp.DefaultBase, retryhttp.DefaultCap, wait.WithSource(src)),
+		Wait:   wait.FullJitter(100*time.Millisecond, 10*time.Second, wait.WithSource(src)),
 		Budget: b,
 	}}).RoundTrip
 }
@@ -85,7 +85,7 @@ var limiterClientsUnderTest = []limiterClient{
 		// comparison.
 		return (&retryhttp.Transport{Base: base, Policy: &retry.Policy{
 			Stop: stop.AfterAttempts(limiterAttempts),
-			Wait: wait.FullJitter(retryhttp.DefaultBase, retryhttp.DefaultCap, wait.WithSource(src)),
+			Wait: wait.FullJitter(100*time.Millisecond, 10*time.Second, wait.WithSource(src)),
 		}}).RoundTrip
 	}},
 	{"go-retryablehttp", limiterRun, func(base http.RoundTripper, _ *limitersim.Source) limitersim.Do {
@@ -111,7 +111,7 @@ var limiterDiagnostics = []limiterClient{
 	{"tenacious-6-attempts", limiterRun, func(base http.RoundTripper, src *limitersim.Source) limitersim.Do {
 		return (&retryhttp.Transport{Base: base, Policy: &retry.Policy{
 			Stop: stop.AfterAttempts(6),
-			Wait: wait.FullJitter(retryhttp.DefaultBase, retryhttp.DefaultCap, wait.WithSource(src)),
+			Wait: wait.FullJitter(100*time.Millisecond, 10*time.Second, wait.WithSource(src)),
 		}}).RoundTrip
 	}},
 	{"tenacious-fixed-1s-5-attempts", limiterRun, func(base http.RoundTripper, _ *limitersim.Source) limitersim.Do {
