@@ -11,9 +11,17 @@
 //		OnEnd:       hooks.All(hooks.LogEnd(logger, slog.LevelError), countEnd),
 //	}
 //
-// Every record carries the attribute name when the Policy has a Name. LogEnd logs a
-// give-up at the level it is given, an error that was not retried (the operation's
-// own answer, such as a not-found) at slog.LevelDebug, and a success not at all.
+// Every record carries the attribute name when the Policy has a Name. LogEnd
+// explains every "no" once, with its reason as an attribute: a give-up ("retry: gave
+// up": stop, deadline, context) and a retry refused ("retry: retry refused":
+// not_idempotent, not_replayable, layer_below, budget) at the level it is given; an
+// error that Retry did not retry (the operation's own answer, such as a not-found)
+// at slog.LevelDebug only; and a success not at all.
+//
+// Durations (the attributes delay and elapsed) are rounded for a reader: to the
+// millisecond, or to the microsecond below one millisecond, so 1.234567891s is
+// logged as 1.235s and 345.678µs as 346µs. Nothing is logged unless a Policy holds
+// one of these hooks: package retry itself never logs.
 //
 // A hook runs on the calling goroutine and the call waits for it, so it should be
 // quick. The loggers here cost nothing beyond a call to the logger's Enabled method

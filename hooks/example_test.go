@@ -90,11 +90,16 @@ func ExampleLogEnd() {
 	// logged at the level given.
 	h(retry.Attempt{Number: 5, Err: errors.New("service unavailable"), Elapsed: 9 * time.Second,
 		Delay: 2 * time.Second, Reason: retry.ReasonStop})
+	// So is a retry that Retry wanted and something else refused, here a rule of
+	// safety; durations are rounded.
+	h(retry.Attempt{Number: 1, Err: errors.New("connection reset"), Elapsed: 1234567891 * time.Nanosecond,
+		Name: "POST example.com", Reason: retry.ReasonNotIdempotent})
 	// An error not retried is logged at Debug, disabled here, and a success not at all.
 	h(retry.Attempt{Number: 1, Err: errors.New("not found"), Reason: retry.ReasonNotRetried})
 	h(retry.Attempt{Number: 2, Elapsed: time.Second, Reason: retry.ReasonSuccess})
 	// Output:
-	// level=ERROR msg="retry: giving up" reason=stop attempts=5 error="service unavailable" delay=2s elapsed=9s
+	// level=ERROR msg="retry: gave up" reason=stop attempts=5 error="service unavailable" delay=2s elapsed=9s
+	// level=ERROR msg="retry: retry refused" name="POST example.com" reason=not_idempotent attempts=1 error="connection reset" elapsed=1.235s
 }
 
 // LogEnd in a real, named Policy: the first call gives up, the second fails with a
@@ -122,7 +127,7 @@ func ExampleLogEnd_policy() {
 	err = p.Run(context.Background(), func(context.Context) error { return errNotFound })
 	fmt.Println(err)
 	// Output:
-	// level=ERROR msg="retry: giving up" name="GET example.com" reason=stop attempts=2 error=unavailable
+	// level=ERROR msg="retry: gave up" name="GET example.com" reason=stop attempts=2 error=unavailable
 	// retry: gave up after 2 attempts: unavailable
 	// not found
 }
@@ -139,7 +144,7 @@ func ExampleAll() {
 	fmt.Println("ends:", ends)
 	fmt.Println("All() == nil:", hooks.All() == nil)
 	// Output:
-	// level=ERROR msg="retry: giving up" reason=stop attempts=3 error=refused elapsed=1s
+	// level=ERROR msg="retry: gave up" reason=stop attempts=3 error=refused elapsed=1s
 	// ends: 1
 	// All() == nil: true
 }

@@ -3,6 +3,7 @@ package hooks
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/tenacious-go/tenacious/retry"
 )
@@ -12,7 +13,8 @@ const (
 	msgBefore     = "retry: attempt starting"
 	msgAfter      = "retry: attempt ended"
 	msgRetrying   = "retry: retrying"
-	msgGiveUp     = "retry: giving up"
+	msgGaveUp     = "retry: gave up"
+	msgRefused    = "retry: retry refused"
 	msgNotRetried = "retry: not retried"
 )
 
@@ -22,8 +24,8 @@ const (
 //
 //   - name: the Policy's Name (string), left out when it is empty
 //   - attempt: the number of the attempt (int, 1 for the first)
-//   - elapsed: the time since the first attempt began (time.Duration, zero for the
-//     first)
+//   - elapsed: the time since the first attempt began (time.Duration, rounded;
+//     zero for the first)
 //
 // When l is not enabled for level, the hook allocates nothing and builds no record.
 // LogBefore panics if l is nil.
@@ -36,7 +38,7 @@ func LogBefore(l *slog.Logger, level slog.Level) retry.Hook {
 		}
 		var buf [3]slog.Attr
 		attrs := appendName(buf[:0], a.Name)
-		attrs = append(attrs, slog.Int("attempt", a.Number), slog.Duration("elapsed", a.Elapsed))
+		attrs = append(attrs, slog.Int("attempt", a.Number), duration("elapsed", a.Elapsed))
 		l.LogAttrs(ctx, level, msgBefore, attrs...)
 	}
 }
@@ -49,7 +51,7 @@ func LogBefore(l *slog.Logger, level slog.Level) retry.Hook {
 //   - attempt: the number of the attempt (int)
 //   - error: its error (an error value), left out when the attempt succeeded or
 //     its result was rejected by a Retrier's RetryResult
-//   - elapsed: the time since the first attempt began (time.Duration)
+//   - elapsed: the time since the first attempt began (time.Duration, rounded)
 //
 // When l is not enabled for level, the hook allocates nothing and builds no record.
 // LogAfter panics if l is nil. To log only the attempts that will be retried, use
@@ -65,7 +67,7 @@ func LogAfter(l *slog.Logger, level slog.Level) retry.Hook {
 		attrs := appendName(buf[:0], a.Name)
 		attrs = append(attrs, slog.Int("attempt", a.Number))
 		attrs = appendErr(attrs, a.Err)
-		attrs = append(attrs, slog.Duration("elapsed", a.Elapsed))
+		attrs = append(attrs, duration("elapsed", a.Elapsed))
 		l.LogAttrs(ctx, level, msgAfter, attrs...)
 	}
 }
@@ -78,8 +80,8 @@ func LogAfter(l *slog.Logger, level slog.Level) retry.Hook {
 //   - attempt: the number of the attempt that failed (int)
 //   - error: its error (an error value), left out when it is nil (the attempt's
 //     result was rejected by a Retrier's RetryResult)
-//   - delay: the pause about to be taken (time.Duration)
-//   - elapsed: the time since the first attempt began (time.Duration)
+//   - delay: the pause about to be taken (time.Duration, rounded)
+//   - elapsed: the time since the first attempt began (time.Duration, rounded)
 //
 // When l is not enabled for level, the hook allocates nothing and builds no record.
 // LogBeforeSleep panics if l is nil. See LogAfter to log every attempt, successful
@@ -95,21 +97,28 @@ func LogBeforeSleep(l *slog.Logger, level slog.Level) retry.Hook {
 		attrs := appendName(buf[:0], a.Name)
 		attrs = append(attrs, slog.Int("attempt", a.Number))
 		attrs = appendErr(attrs, a.Err)
-		attrs = append(attrs, slog.Duration("delay", a.Delay), slog.Duration("elapsed", a.Elapsed))
+		attrs = append(attrs, duration("delay", a.Delay), duration("elapsed", a.Elapsed))
 		l.LogAttrs(ctx, level, msgRetrying, attrs...)
 	}
 }
 
-// LogEnd returns a Hook for Policy.OnEnd that logs how a call ended, according to
-// Attempt.Reason:
+// LogEnd returns a Hook for Policy.OnEnd that explains every "no": it logs, once
+// per call, why the call ended without the retry it may have wanted, according
+// to Attempt.Reason:
 //
-//   - A give-up (retry.ReasonStop, ReasonDeadline, ReasonBudget, ReasonContext) is
-//     logged to l at level, with the message "retry: giving up".
-//   - An error that was not retried (retry.ReasonNotRetried) is logged at
-//     slog.LevelDebug, whatever level is given, with the message
-//     "retry: not retried". It is not a give-up: an error the Policy does not retry,
-//     such as a not-found, is the operation's own answer, which the caller handles,
-//     and a call that returns it has not failed to retry anything.
+//   - A retry refused (a Reason for which Reason.Refused is true: Retry wanted
+//     another attempt and something else said no) is logged to l at level, with
+//     the message "retry: retry refused": retry.ReasonNotIdempotent and
+//     ReasonNotReplayable (an adapter's rule of safety), ReasonLayerBelow (a call
+//     inside the attempt decided) and ReasonBudget (the retry budget).
+//   - A give-up (retry.ReasonStop, ReasonDeadline, ReasonContext) is logged to l
+//     at level, with the message "retry: gave up".
+//   - An error that was not retried because Retry said no (retry.ReasonNotRetried:
+//     a not-found, a Permanent error) is logged at slog.LevelDebug, whatever level
+//     is given, with the message "retry: not retried". It is not a failure to
+//     retry: such an error is the operation's own answer, which the caller
+//     handles, so a service that answers many 404s does not fill the log at the
+//     level given.
 //   - A success (retry.ReasonSuccess), or an Attempt whose Reason is zero (not
 //     in OnEnd), is not logged.
 //
@@ -120,16 +129,17 @@ func LogBeforeSleep(l *slog.Logger, level slog.Level) retry.Hook {
 //
 //   - name: the Policy's Name (string), left out when it is empty
 //   - reason: how the call ended, as Reason.String gives it ("stop", "deadline",
-//     "budget", "context" or "not_retried")
+//     "context", "budget", "not_idempotent", "not_replayable", "layer_below" or
+//     "not_retried")
 //   - attempts: the number of attempts made (int)
 //   - error: the last attempt's error (an error value), left out when it is nil
 //     (the last result was rejected by a Retrier's RetryResult)
-//   - delay: the pause that was chosen and not taken (time.Duration): the one a
-//     Stop, the deadline or the budget refused, or the one the context's end cut
-//     short; left out when it is zero, as when the call ended before a pause was
-//     chosen
+//   - delay: the pause that was chosen and not taken (time.Duration, rounded):
+//     the one a Stop, the deadline or the budget refused, or the one the
+//     context's end cut short; left out when it is zero, as when the call ended
+//     before a pause was chosen
 //   - elapsed: the time from the start of the first attempt to the end of the last
-//     (time.Duration)
+//     (time.Duration, rounded)
 //
 // Tenacity has no logger for this event (its nearest hook, retry_error_callback, is
 // no logger). When l is not enabled for the level of the record, the hook allocates
@@ -137,12 +147,14 @@ func LogBeforeSleep(l *slog.Logger, level slog.Level) retry.Hook {
 func LogEnd(l *slog.Logger, level slog.Level) retry.Hook {
 	mustLogger("LogEnd", l)
 	return func(a retry.Attempt) {
-		lv, msg := level, msgGiveUp
-		switch a.Reason {
-		case 0, retry.ReasonSuccess:
+		lv, msg := level, msgGaveUp
+		switch {
+		case a.Reason == 0 || a.Reason == retry.ReasonSuccess:
 			return
-		case retry.ReasonNotRetried:
+		case a.Reason == retry.ReasonNotRetried:
 			lv, msg = slog.LevelDebug, msgNotRetried
+		case a.Reason.Refused():
+			msg = msgRefused
 		}
 		ctx := contextOf(a)
 		if !l.Enabled(ctx, lv) {
@@ -153,9 +165,9 @@ func LogEnd(l *slog.Logger, level slog.Level) retry.Hook {
 		attrs = append(attrs, slog.String("reason", a.Reason.String()), slog.Int("attempts", a.Number))
 		attrs = appendErr(attrs, a.Err)
 		if a.Delay != 0 {
-			attrs = append(attrs, slog.Duration("delay", a.Delay))
+			attrs = append(attrs, duration("delay", a.Delay))
 		}
-		attrs = append(attrs, slog.Duration("elapsed", a.Elapsed))
+		attrs = append(attrs, duration("elapsed", a.Elapsed))
 		l.LogAttrs(ctx, lv, msg, attrs...)
 	}
 }
@@ -167,6 +179,26 @@ func contextOf(a retry.Attempt) context.Context {
 		return context.Background()
 	}
 	return a.Context
+}
+
+// duration returns a time.Duration attribute of d rounded for a reader: to the
+// millisecond, or to the microsecond below one millisecond.
+func duration(key string, d time.Duration) slog.Attr {
+	return slog.Duration(key, round(d))
+}
+
+// round rounds d to the millisecond, or to the microsecond if it is shorter than
+// a millisecond either way. Near the ends of time.Duration's range, where rounding
+// away from zero would overflow, it truncates instead.
+func round(d time.Duration) time.Duration {
+	unit := time.Millisecond
+	if -time.Millisecond < d && d < time.Millisecond {
+		unit = time.Microsecond
+	}
+	if r := d.Round(unit); r%unit == 0 { // not saturated
+		return r
+	}
+	return d.Truncate(unit)
 }
 
 // appendName appends the name attribute when name is not empty.

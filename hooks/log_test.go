@@ -3,7 +3,10 @@ package hooks_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"maps"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -61,18 +64,25 @@ func TestLoggers(t *testing.T) {
 			"name=String(GET example.com) attempt=Int64(2) error=Any(boom) elapsed=Duration(1.5s)"}},
 
 		// LogEnd, for every Reason that it logs.
-		{"LogEnd, stop", hooks.LogEnd, slog.LevelError, withReason(failed, retry.ReasonStop), entry{slog.LevelError, "retry: giving up",
+		{"LogEnd, stop", hooks.LogEnd, slog.LevelError, withReason(failed, retry.ReasonStop), entry{slog.LevelError, "retry: gave up",
 			"reason=String(stop) attempts=Int64(2) error=Any(boom) delay=Duration(2s) elapsed=Duration(1.5s)"}},
-		{"LogEnd, stop, rejected result", hooks.LogEnd, slog.LevelError + 2, withReason(rejected, retry.ReasonStop), entry{slog.LevelError + 2, "retry: giving up",
+		{"LogEnd, stop, rejected result", hooks.LogEnd, slog.LevelError + 2, withReason(rejected, retry.ReasonStop), entry{slog.LevelError + 2, "retry: gave up",
 			"reason=String(stop) attempts=Int64(2) delay=Duration(2s) elapsed=Duration(1.5s)"}},
-		{"LogEnd, stop, named", hooks.LogEnd, slog.LevelError, withReason(named, retry.ReasonStop), entry{slog.LevelError, "retry: giving up",
+		{"LogEnd, stop, named", hooks.LogEnd, slog.LevelError, withReason(named, retry.ReasonStop), entry{slog.LevelError, "retry: gave up",
 			"name=String(GET example.com) reason=String(stop) attempts=Int64(2) error=Any(boom) delay=Duration(2s) elapsed=Duration(1.5s)"}},
-		{"LogEnd, deadline", hooks.LogEnd, slog.LevelWarn, withReason(failed, retry.ReasonDeadline), entry{slog.LevelWarn, "retry: giving up",
+		{"LogEnd, deadline", hooks.LogEnd, slog.LevelWarn, withReason(failed, retry.ReasonDeadline), entry{slog.LevelWarn, "retry: gave up",
 			"reason=String(deadline) attempts=Int64(2) error=Any(boom) delay=Duration(2s) elapsed=Duration(1.5s)"}},
-		{"LogEnd, budget", hooks.LogEnd, slog.LevelError, withReason(failed, retry.ReasonBudget), entry{slog.LevelError, "retry: giving up",
-			"reason=String(budget) attempts=Int64(2) error=Any(boom) delay=Duration(2s) elapsed=Duration(1.5s)"}},
-		{"LogEnd, context, no delay", hooks.LogEnd, slog.LevelInfo, withReason(ended, retry.ReasonContext), entry{slog.LevelInfo, "retry: giving up",
+		{"LogEnd, context, no delay", hooks.LogEnd, slog.LevelInfo, withReason(ended, retry.ReasonContext), entry{slog.LevelInfo, "retry: gave up",
 			"reason=String(context) attempts=Int64(2) error=Any(boom) elapsed=Duration(1.5s)"}},
+		// A retry refused is logged at the level given, as a refusal.
+		{"LogEnd, budget", hooks.LogEnd, slog.LevelError, withReason(failed, retry.ReasonBudget), entry{slog.LevelError, "retry: retry refused",
+			"reason=String(budget) attempts=Int64(2) error=Any(boom) delay=Duration(2s) elapsed=Duration(1.5s)"}},
+		{"LogEnd, not idempotent", hooks.LogEnd, slog.LevelWarn, withReason(ended, retry.ReasonNotIdempotent), entry{slog.LevelWarn, "retry: retry refused",
+			"reason=String(not_idempotent) attempts=Int64(2) error=Any(boom) elapsed=Duration(1.5s)"}},
+		{"LogEnd, not replayable, named", hooks.LogEnd, slog.LevelWarn, withReason(retry.Attempt{Number: 1, Err: errBoom, Name: "POST example.com"}, retry.ReasonNotReplayable),
+			entry{slog.LevelWarn, "retry: retry refused", "name=String(POST example.com) reason=String(not_replayable) attempts=Int64(1) error=Any(boom) elapsed=Duration(0s)"}},
+		{"LogEnd, layer below", hooks.LogEnd, slog.LevelError, withReason(ended, retry.ReasonLayerBelow), entry{slog.LevelError, "retry: retry refused",
+			"reason=String(layer_below) attempts=Int64(2) error=Any(boom) elapsed=Duration(1.5s)"}},
 		// An error not retried is logged at Debug, whatever the level given.
 		{"LogEnd, not retried, Error given", hooks.LogEnd, slog.LevelError, withReason(ended, retry.ReasonNotRetried), entry{slog.LevelDebug, "retry: not retried",
 			"reason=String(not_retried) attempts=Int64(2) error=Any(boom) elapsed=Duration(1.5s)"}},
@@ -80,7 +90,7 @@ func TestLoggers(t *testing.T) {
 			"reason=String(not_retried) attempts=Int64(2) error=Any(boom) elapsed=Duration(1.5s)"}},
 		{"LogEnd, not retried, named", hooks.LogEnd, slog.LevelWarn, withReason(retry.Attempt{Number: 1, Err: errBoom, Name: "q"}, retry.ReasonNotRetried),
 			entry{slog.LevelDebug, "retry: not retried", "name=String(q) reason=String(not_retried) attempts=Int64(1) error=Any(boom) elapsed=Duration(0s)"}},
-		{"LogEnd, unknown reason is a give-up", hooks.LogEnd, slog.LevelError, withReason(ended, 200), entry{slog.LevelError, "retry: giving up",
+		{"LogEnd, unknown reason is a give-up", hooks.LogEnd, slog.LevelError, withReason(ended, 200), entry{slog.LevelError, "retry: gave up",
 			"reason=String(Reason(200)) attempts=Int64(2) error=Any(boom) elapsed=Duration(1.5s)"}},
 	}
 	for _, tt := range tests {
@@ -98,6 +108,94 @@ func TestLoggers(t *testing.T) {
 				t.Errorf("disabled level: got records %v, want none", got)
 			}
 		})
+	}
+}
+
+// TestLogEndEveryReason checks that LogEnd writes exactly one record for every
+// Reason package retry defines but success: at the level given, "retry: gave up"
+// for stop, deadline and context and "retry: retry refused" for the reasons that
+// Reason.Refused reports; at Debug, "retry: not retried" for not_retried.
+func TestLogEndEveryReason(t *testing.T) {
+	want := map[retry.Reason]entry{
+		retry.ReasonNotRetried:    {slog.LevelDebug, "retry: not retried", "reason=String(not_retried) attempts=Int64(1) elapsed=Duration(0s)"},
+		retry.ReasonNotIdempotent: {slog.LevelWarn, "retry: retry refused", "reason=String(not_idempotent) attempts=Int64(1) elapsed=Duration(0s)"},
+		retry.ReasonNotReplayable: {slog.LevelWarn, "retry: retry refused", "reason=String(not_replayable) attempts=Int64(1) elapsed=Duration(0s)"},
+		retry.ReasonLayerBelow:    {slog.LevelWarn, "retry: retry refused", "reason=String(layer_below) attempts=Int64(1) elapsed=Duration(0s)"},
+		retry.ReasonStop:          {slog.LevelWarn, "retry: gave up", "reason=String(stop) attempts=Int64(1) elapsed=Duration(0s)"},
+		retry.ReasonDeadline:      {slog.LevelWarn, "retry: gave up", "reason=String(deadline) attempts=Int64(1) elapsed=Duration(0s)"},
+		retry.ReasonBudget:        {slog.LevelWarn, "retry: retry refused", "reason=String(budget) attempts=Int64(1) elapsed=Duration(0s)"},
+		retry.ReasonContext:       {slog.LevelWarn, "retry: gave up", "reason=String(context) attempts=Int64(1) elapsed=Duration(0s)"},
+	}
+	for r := retry.ReasonSuccess + 1; r.String() != fmt.Sprintf("Reason(%d)", r); r++ {
+		w, ok := want[r]
+		if !ok {
+			t.Errorf("reason %v: no record expected by this test; add one", r)
+			continue
+		}
+		rec := &recorder{min: slog.LevelDebug}
+		hooks.LogEnd(slog.New(rec), slog.LevelWarn)(retry.Attempt{Number: 1, Reason: r})
+		if got := rec.take(); !slices.Equal(got, []entry{w}) {
+			t.Errorf("reason %v: got records %v, want [%v]", r, got, w)
+		}
+	}
+}
+
+// TestLogDurationRounding checks that every logger rounds the durations it logs:
+// to the millisecond, or to the microsecond below one millisecond.
+func TestLogDurationRounding(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{1234567891 * time.Nanosecond, "1.235s"},
+		{1234499999 * time.Nanosecond, "1.234s"},
+		{345678 * time.Nanosecond, "346µs"},
+		{345499 * time.Nanosecond, "345µs"},
+		{999499 * time.Nanosecond, "999µs"},
+		{999500 * time.Nanosecond, "1ms"},
+		{1000499 * time.Nanosecond, "1ms"},
+		{1500 * time.Microsecond, "2ms"},
+		{499 * time.Nanosecond, "0s"},
+		{90*time.Minute + 499*time.Microsecond, "1h30m0s"},
+		{0, "0s"},
+		// Rounding up would overflow: truncated instead.
+		{math.MaxInt64, "2562047h47m16.854s"},
+		{math.MinInt64, "-2562047h47m16.854s"},
+	}
+	ctors := []struct {
+		name string
+		hook func(*slog.Logger, slog.Level) retry.Hook
+		keys []string // the duration attributes it writes
+	}{
+		{"LogBefore", hooks.LogBefore, []string{"elapsed"}},
+		{"LogAfter", hooks.LogAfter, []string{"elapsed"}},
+		{"LogBeforeSleep", hooks.LogBeforeSleep, []string{"delay", "elapsed"}},
+		{"LogEnd", hooks.LogEnd, []string{"delay", "elapsed"}},
+	}
+	for _, c := range ctors {
+		for _, tt := range tests {
+			got := map[string]string{}
+			h := &funcHandler{handle: func(r slog.Record) {
+				r.Attrs(func(a slog.Attr) bool {
+					if a.Value.Kind() == slog.KindDuration {
+						got[a.Key] = a.Value.Duration().String()
+					}
+					return true
+				})
+			}}
+			a := retry.Attempt{Number: 2, Err: errBoom, Delay: tt.d, Elapsed: tt.d, Reason: retry.ReasonStop}
+			c.hook(slog.New(h), slog.LevelInfo)(a)
+			want := map[string]string{}
+			for _, k := range c.keys {
+				if k == "delay" && tt.d == 0 && c.name == "LogEnd" {
+					continue // LogEnd leaves out a zero delay
+				}
+				want[k] = tt.want
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("%s of %d ns: got durations %v, want %v", c.name, tt.d, got, want)
+			}
+		}
 	}
 }
 

@@ -51,7 +51,7 @@ func TestWithPolicy(t *testing.T) {
 					{slog.LevelDebug, "retry: attempt starting", n + "attempt=Int64(3) elapsed=Duration(2s)"},
 					{slog.LevelInfo, "retry: attempt ended", n + "attempt=Int64(3) error=Any(boom) elapsed=Duration(2s)"},
 					// The Stop refused the pause of 1s that Wait had chosen.
-					{slog.LevelError, "retry: giving up", n + "reason=String(stop) attempts=Int64(3) error=Any(boom) delay=Duration(1s) elapsed=Duration(2s)"},
+					{slog.LevelError, "retry: gave up", n + "reason=String(stop) attempts=Int64(3) error=Any(boom) delay=Duration(1s) elapsed=Duration(2s)"},
 				}
 				if got := rec.take(); !slices.Equal(got, want) {
 					t.Errorf("got records\n%v\nwant\n%v", got, want)
@@ -161,7 +161,7 @@ func TestLogEndWithPolicy(t *testing.T) {
 				p.Stop = stop.AfterAttempts(2)
 				return context.Background(), func(int) error { return errBoom }
 			},
-			want: []entry{{slog.LevelError, "retry: giving up",
+			want: []entry{{slog.LevelError, "retry: gave up",
 				"name=String(GET example.com) reason=String(stop) attempts=Int64(2) error=Any(boom) delay=Duration(1s) elapsed=Duration(1s)"}},
 		},
 		{
@@ -172,7 +172,7 @@ func TestLogEndWithPolicy(t *testing.T) {
 				t.Cleanup(cancel)
 				return ctx, func(int) error { return errBoom }
 			},
-			want: []entry{{slog.LevelError, "retry: giving up",
+			want: []entry{{slog.LevelError, "retry: gave up",
 				"name=String(GET example.com) reason=String(deadline) attempts=Int64(2) error=Any(boom) delay=Duration(1s) elapsed=Duration(1s)"}},
 		},
 		{
@@ -181,7 +181,7 @@ func TestLogEndWithPolicy(t *testing.T) {
 				p.Budget = refuseBudget{}
 				return context.Background(), func(int) error { return errBoom }
 			},
-			want: []entry{{slog.LevelError, "retry: giving up",
+			want: []entry{{slog.LevelError, "retry: retry refused",
 				"name=String(GET example.com) reason=String(budget) attempts=Int64(1) error=Any(boom) delay=Duration(1s) elapsed=Duration(0s)"}},
 		},
 		{
@@ -197,8 +197,28 @@ func TestLogEndWithPolicy(t *testing.T) {
 					return errBoom
 				}
 			},
-			want: []entry{{slog.LevelError, "retry: giving up",
+			want: []entry{{slog.LevelError, "retry: gave up",
 				"name=String(GET example.com) reason=String(context) attempts=Int64(2) error=Any(boom) elapsed=Duration(1s)"}},
+		}, {
+			// Wait's pause and the time elapsed are logged rounded.
+			name: "rounded durations",
+			setup: func(_ *testing.T, p *retry.Policy) (context.Context, func(int) error) {
+				p.Stop = stop.AfterAttempts(2)
+				p.Wait = func(retry.Attempt) time.Duration { return 1234567891 * time.Nanosecond }
+				return context.Background(), func(int) error { return errBoom }
+			},
+			want: []entry{{slog.LevelError, "retry: gave up",
+				"name=String(GET example.com) reason=String(stop) attempts=Int64(2) error=Any(boom) delay=Duration(1.235s) elapsed=Duration(1.235s)"}},
+		},
+		{
+			// A call inside the attempt, of two attempts a second apart, gives up; this one refuses
+			// to retry what that layer decided.
+			name: "layer below",
+			setup: func(_ *testing.T, _ *retry.Policy) (context.Context, func(int) error) {
+				return context.Background(), nil
+			},
+			want: []entry{{slog.LevelError, "retry: retry refused",
+				"name=String(GET example.com) reason=String(layer_below) attempts=Int64(1) error=Any(retry: gave up after 2 attempts: boom) elapsed=Duration(1s)"}},
 		},
 	}
 	for _, tt := range tests {
@@ -212,8 +232,15 @@ func TestLogEndWithPolicy(t *testing.T) {
 					OnEnd: hooks.LogEnd(slog.New(rec), slog.LevelError),
 				}
 				ctx, fail := tt.setup(t, &p)
+				var actx context.Context // the attempt's
+				if fail == nil {         // the layer below: a call of two attempts, not logged
+					inner := retry.Policy{Stop: stop.AfterAttempts(2), Wait: p.Wait}
+					fail = func(int) error {
+						return inner.Run(actx, func(context.Context) error { return errBoom })
+					}
+				}
 				n := 0
-				_ = p.Run(ctx, func(context.Context) error { n++; return fail(n) })
+				_ = p.Run(ctx, func(ctx context.Context) error { n++; actx = ctx; return fail(n) })
 				if got := rec.take(); !slices.Equal(got, tt.want) {
 					t.Errorf("got records\n%v\nwant\n%v", got, tt.want)
 				}
@@ -224,7 +251,7 @@ func TestLogEndWithPolicy(t *testing.T) {
 
 // TestLogEndNotFound: a lookup whose not-found is never retried, logged by LogEnd at
 // Warn to a handler at Info, as in production, writes no record at all, and in
-// particular no "retry: giving up"; the caller gets the not-found itself.
+// particular no "retry: gave up"; the caller gets the not-found itself.
 func TestLogEndNotFound(t *testing.T) {
 	rec := &recorder{min: slog.LevelInfo}
 	p := retry.Policy{
@@ -246,11 +273,29 @@ func TestLogEndNotFound(t *testing.T) {
 		t.Errorf("got record %v, want none", e)
 	}
 
-	// With Debug enabled, the one record says "not retried", never "giving up".
+	// With Debug enabled, the one record says "not retried", never "gave up".
 	rec.min = slog.LevelDebug
 	_, _ = retry.Do(context.Background(), &p, func(context.Context) (string, error) { return "", errNotFound })
 	got := rec.take()
 	if len(got) != 1 || got[0].msg != "retry: not retried" || got[0].level != slog.LevelDebug {
 		t.Errorf("got records %v, want one Debug record \"retry: not retried\"", got)
+	}
+}
+
+// TestNoHooksLogNothing checks that a Policy without hooks logs nothing, to
+// slog's default logger or to package log's, however its calls end.
+func TestNoHooksLogNothing(t *testing.T) {
+	rec := &recorder{min: slog.LevelDebug - 8}
+	prev := slog.Default()
+	slog.SetDefault(slog.New(rec)) // also package log's output
+	t.Cleanup(func() { slog.SetDefault(prev) })
+	synctest.Test(t, func(t *testing.T) {
+		var p retry.Policy
+		_ = p.Run(context.Background(), func(context.Context) error { return errBoom })                      // stop
+		_ = p.Run(context.Background(), func(context.Context) error { return retry.Permanent(errNotFound) }) // not retried
+		_ = p.Run(context.Background(), func(context.Context) error { return nil })                          // success
+	})
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("got records %v, want none", got)
 	}
 }

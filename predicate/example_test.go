@@ -77,11 +77,9 @@ func ExampleStatus() {
 	conflict := predicate.Status(409, 423)
 	fmt.Println(decide(conflict, fmt.Errorf("update: %w", &HTTPError{409})))
 	fmt.Println(decide(conflict, &HTTPError{503}))
-	fmt.Println(predicate.TransientStatus(503))
 	// Output:
 	// true
 	// false
-	// true
 }
 
 func ExampleErrorIs() {

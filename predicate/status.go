@@ -18,8 +18,8 @@ type statusCoder interface{ StatusCode() int }
 // Attempt.Err, or one without a status, matches nothing. It allocates nothing.
 //
 // tenacity knows nothing of HTTP; Status is what its users write with
-// retry_if_exception and a status check. See TransientStatus for the codes Transient
-// retries. Status panics if codes is empty or holds a code outside 100..599.
+// retry_if_exception and a status check. [Transient] retries 408, 429, 500, 502,
+// 503 and 504. Status panics if codes is empty or holds a code outside 100..599.
 func Status(codes ...int) retry.Predicate {
 	if len(codes) == 0 {
 		panic("predicate: Status: no codes")
@@ -37,11 +37,10 @@ func Status(codes ...int) retry.Predicate {
 	}
 }
 
-// TransientStatus reports whether code is one of the status codes Transient
+// transientStatus reports whether code is one of the status codes Transient
 // retries: 408 Request Timeout, 429 Too Many Requests, 500 Internal Server Error,
-// 502 Bad Gateway, 503 Service Unavailable and 504 Gateway Timeout. Other packages
-// use it to agree with Transient; Status(codes...) retries a set of one's own.
-func TransientStatus(code int) bool {
+// 502 Bad Gateway, 503 Service Unavailable and 504 Gateway Timeout.
+func transientStatus(code int) bool {
 	switch code {
 	case 408, 429, 500, 502, 503, 504:
 		return true

@@ -66,11 +66,11 @@ func TestStatusSet(t *testing.T) {
 	}
 }
 
-func TestTransientStatus(t *testing.T) {
+func TestTransientStatusCodes(t *testing.T) {
 	want := map[int]bool{408: true, 429: true, 500: true, 502: true, 503: true, 504: true}
 	for code := -1; code <= 1000; code++ {
-		if got := TransientStatus(code); got != want[code] {
-			t.Errorf("TransientStatus(%d): got %v, want %v", code, got, want[code])
+		if got := transientStatus(code); got != want[code] {
+			t.Errorf("transientStatus(%d): got %v, want %v", code, got, want[code])
 		}
 	}
 }

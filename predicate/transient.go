@@ -15,8 +15,9 @@ import (
 
 // Transient returns a Predicate that retries the failures that usually pass on their
 // own: timeouts, a lower layer's deadline, refused and dropped connections,
-// temporary DNS failures, and the status codes of TransientStatus. It is a
-// whitelist: an error it does not know is not retried.
+// temporary DNS failures, and the status codes of overload and passing trouble
+// (408, 429, 500, 502, 503, 504). It is a whitelist: an error it does not know is
+// not retried.
 //
 // The rules are tried in this order on the whole error tree, and the first that
 // applies decides:
@@ -28,8 +29,10 @@ import (
 //  4. A cancellation is not retried: an error that errors.Is context.Canceled, even
 //     beside a failure that would be retried, for someone chose to stop.
 //  5. The first error with a StatusCode() int method decides alone: retried if
-//     TransientStatus(code), else not, whatever it wraps (a 404 wrapping a timeout
-//     is not retried).
+//     its code is 408 Request Timeout, 429 Too Many Requests, 500 Internal
+//     Server Error, 502 Bad Gateway, 503 Service Unavailable or 504 Gateway
+//     Timeout, else not, whatever it wraps (a 404 wrapping a timeout is not
+//     retried).
 //  6. A failed TLS handshake or certificate check is not retried:
 //     x509.UnknownAuthorityError, x509.HostnameError, x509.CertificateInvalidError,
 //     *tls.CertificateVerificationError or tls.RecordHeaderError in the tree.
@@ -73,7 +76,7 @@ func transient(err error) bool {
 		return false
 	}
 	if code, ok := statusOf(err); ok {
-		return TransientStatus(code)
+		return transientStatus(code)
 	}
 	if errchain.Any(err, isTLSFailure) {
 		return false

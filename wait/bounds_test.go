@@ -39,7 +39,7 @@ var boundsCases = []struct {
 	{"Exponential/zero floor", func(...wait.Option) retry.Wait {
 		return wait.Clamp(wait.Exponential(0, time.Minute, 10), time.Second, time.Minute)
 	}, time.Second, time.Second},
-	{"Exponential/base above ceiling", func(...wait.Option) retry.Wait { return wait.Exponential(time.Hour, time.Minute, 2) }, time.Minute, time.Minute},
+	{"Exponential/base above max", func(...wait.Option) retry.Wait { return wait.Exponential(time.Hour, time.Minute, 2) }, time.Minute, time.Minute},
 	{"ExponentialJitter", func(o ...wait.Option) retry.Wait {
 		return wait.ExponentialJitter(time.Second, time.Minute, 2, time.Second, o...)
 	}, time.Second, time.Minute},

@@ -20,22 +20,22 @@ func mustNonNegative(fn, name string, d time.Duration) {
 	}
 }
 
-// mustRange panics unless 0 <= floor <= ceiling.
-func mustRange(fn string, floor, ceiling time.Duration) {
+// mustRange panics unless 0 <= floor <= max.
+func mustRange(fn string, floor, max time.Duration) {
 	mustNonNegative(fn, "floor", floor)
-	if ceiling < floor {
-		fail(fn, "ceiling %v below floor %v", ceiling, floor)
+	if max < floor {
+		fail(fn, "max %v below floor %v", max, floor)
 	}
 }
 
 // mustJitter checks the arguments shared by the Brooker jitters:
-// 0 < base <= ceiling.
-func mustJitter(fn string, base, ceiling time.Duration) {
+// 0 < base <= max.
+func mustJitter(fn string, base, max time.Duration) {
 	if base <= 0 {
 		fail(fn, "base %v not positive", base)
 	}
-	if ceiling < base {
-		fail(fn, "ceiling %v below base %v", ceiling, base)
+	if max < base {
+		fail(fn, "max %v below base %v", max, base)
 	}
 }
 

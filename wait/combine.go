@@ -48,13 +48,13 @@ func Sum(waits ...retry.Wait) retry.Wait {
 	}
 }
 
-// Clamp returns a Wait whose pause is w's, kept within [floor, ceiling]: a pause
-// above ceiling becomes exactly ceiling, and a pause below floor (a negative one
+// Clamp returns a Wait whose pause is w's, kept within [floor, max]: a pause
+// above max becomes exactly max, and a pause below floor (a negative one
 // counts as 0) becomes exactly floor. It gives any Wait the bounds that tenacity's
 // wait_exponential takes as min and max, which clamp too: wait_exponential with a
-// min is Clamp(Exponential(base, ceiling, factor), floor, ceiling).
+// min is Clamp(Exponential(base, max, factor), floor, max).
 // wait_random_exponential's min does not clamp: it is [FullJitterFloor]'s floor.
-// Clamp(w, 0, ceiling) bounds w from above only.
+// Clamp(w, 0, max) bounds w from above only.
 //
 // Clamp clamps; it does not rescale or redraw. With a jittered w, every draw below
 // floor becomes floor, so many pauses come out exactly floor and clients that fail
@@ -66,13 +66,17 @@ func Sum(waits ...retry.Wait) retry.Wait {
 // Sum(Fixed(floor), FullJitter(...)), which shifts the whole window up by floor.
 //
 // w sees the Attempt unchanged. It panics if w is nil, floor is negative, or
-// ceiling is below floor.
-func Clamp(w retry.Wait, floor, ceiling time.Duration) retry.Wait {
+// max is below floor.
+func Clamp(w retry.Wait, floor, max time.Duration) retry.Wait {
 	if w == nil {
 		fail("Clamp", "nil strategy")
 	}
-	mustRange("Clamp", floor, ceiling)
+	mustRange("Clamp", floor, max)
 	return func(a retry.Attempt) time.Duration {
-		return min(max(w(a), floor), ceiling) // floor >= 0 also lifts a negative pause
+		d := w(a)
+		if d < floor { // floor >= 0, so this also lifts a negative pause
+			d = floor
+		}
+		return min(d, max)
 	}
 }

@@ -72,16 +72,16 @@ func TestSumClampSeeAttempt(t *testing.T) {
 func TestClamp(t *testing.T) {
 	s := time.Second
 	tests := []struct {
-		name           string
-		w              retry.Wait
-		floor, ceiling time.Duration
-		ns             []int
-		want           []time.Duration
-		wantPanic      string // "" for none
+		name            string
+		w               retry.Wait
+		floor, maxPause time.Duration
+		ns              []int
+		want            []time.Duration
+		wantPanic       string // "" for none
 	}{
 		{"within", wait.Incrementing(0, time.Minute, s), 2 * s, 4 * s, []int{1, 2, 3, 4, 5, 6, math.MaxInt},
 			[]time.Duration{2 * s, 2 * s, 2 * s, 3 * s, 4 * s, 4 * s, 4 * s}, ""},
-		{"ceiling only", wait.Fixed(time.Hour), 0, time.Minute, []int{1, math.MaxInt}, []time.Duration{time.Minute, time.Minute}, ""},
+		{"max only", wait.Fixed(time.Hour), 0, time.Minute, []int{1, math.MaxInt}, []time.Duration{time.Minute, time.Minute}, ""},
 		{"floor only", wait.Fixed(s), 5 * s, maxDur, []int{1, math.MaxInt}, []time.Duration{5 * s, 5 * s}, ""},
 		{"unchanged", wait.Fixed(3 * s), s, 5 * s, []int{1}, []time.Duration{3 * s}, ""},
 		{"at the ends", wait.Chain(wait.Fixed(s), wait.Fixed(5*s)), s, 5 * s, []int{1, 2}, []time.Duration{s, 5 * s}, ""},
@@ -101,13 +101,13 @@ func TestClamp(t *testing.T) {
 		{"nil and bad bounds", nil, -s, -2 * s, nil, nil, "wait: Clamp: nil strategy"},
 		{"negative floor", wait.None(), -s, s, nil, nil, "wait: Clamp: negative floor -1s"},
 		{"negative floor/min", wait.None(), minDur, 0, nil, nil, "wait: Clamp: negative floor -2562047h47m16.854775808s"},
-		{"ceiling below floor", wait.None(), 2 * s, s, nil, nil, "wait: Clamp: ceiling 1s below floor 2s"},
-		{"negative ceiling", wait.None(), 0, -1, nil, nil, "wait: Clamp: ceiling -1ns below floor 0s"},
+		{"max below floor", wait.None(), 2 * s, s, nil, nil, "wait: Clamp: max 1s below floor 2s"},
+		{"negative max", wait.None(), 0, -1, nil, nil, "wait: Clamp: max -1ns below floor 0s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var w retry.Wait
-			msg, panicked := panicMessage(func() { w = wait.Clamp(tt.w, tt.floor, tt.ceiling) })
+			msg, panicked := panicMessage(func() { w = wait.Clamp(tt.w, tt.floor, tt.maxPause) })
 			switch {
 			case tt.wantPanic == "" && panicked:
 				t.Fatalf("got panic %q, want none", msg)
@@ -153,9 +153,9 @@ func FuzzSum(f *testing.F) {
 	})
 }
 
-// FuzzClamp checks that every pause of Clamp lies within [floor, ceiling] and is
+// FuzzClamp checks that every pause of Clamp lies within [floor, max] and is
 // w's pause, a negative one counted as 0, moved to the nearer end when outside,
-// whatever w returns; that a ceiling alone (floor 0) and a floor alone (ceiling
+// whatever w returns; that a max alone (floor 0) and a floor alone (max
 // the largest duration) keep their bound; and that invalid bounds panic at
 // construction.
 func FuzzClamp(f *testing.F) {
@@ -166,10 +166,10 @@ func FuzzClamp(f *testing.F) {
 	f.Add(int64(time.Hour), int64(time.Second), int64(time.Minute))
 	f.Add(int64(time.Second), int64(-1), int64(time.Minute))
 	f.Add(int64(time.Second), int64(time.Minute), int64(time.Second))
-	f.Fuzz(func(t *testing.T, x, floor, ceiling int64) {
-		d, fl, c := time.Duration(x), time.Duration(floor), time.Duration(ceiling)
+	f.Fuzz(func(t *testing.T, x, floor, maxPause int64) {
+		d, fl, c := time.Duration(x), time.Duration(floor), time.Duration(maxPause)
 		w := constWait(d)
-		if ceiling >= 0 { // a ceiling alone, tenacity's max
+		if maxPause >= 0 { // a max alone, tenacity's max
 			if got := wait.Clamp(w, 0, c)(at(1)); got < 0 || got > c {
 				t.Fatalf("Clamp(%v, 0, %v): got %v, want within [0, %v]", d, c, got, c)
 			}
@@ -180,7 +180,7 @@ func FuzzClamp(f *testing.F) {
 			}
 		}
 		mk := func() { wait.Clamp(w, fl, c) }
-		if floor < 0 || ceiling < floor {
+		if floor < 0 || maxPause < floor {
 			mustPanic(t, "wait: Clamp: ", mk)
 			return
 		}

@@ -9,10 +9,10 @@
 // independent of the attempt number and allocates nothing. Bad arguments panic at
 // construction, never at retry time, with a message that begins "wait: ".
 //
-// The arguments speak one vocabulary: base is the first pause, ceiling the largest,
+// The arguments speak one vocabulary: base is the first pause, max the largest,
 // floor the smallest, factor the growth per attempt. A constructor takes base (or
-// floor) first, then ceiling, then anything else, then options, as in
-// Exponential(base, ceiling, factor) and FullJitterFloor(base, ceiling, floor).
+// floor) first, then max, then anything else, then options, as in
+// Exponential(base, max, factor) and FullJitterFloor(base, max, floor).
 // [Sum], [Chain] and [Clamp] combine Waits.
 //
 // A typical Wait backs off with full jitter from one second to thirty:

@@ -9,58 +9,58 @@ import (
 )
 
 // Exponential returns a Wait whose pause after attempt n is base·factor^(n-1),
-// capped at ceiling. It is tenacity's wait_exponential, whose multiplier, max and
-// exp_base are base, ceiling and factor; its min is a floor, which [Clamp] adds:
-// Clamp(Exponential(base, ceiling, factor), floor, ceiling).
+// capped at max. It is tenacity's wait_exponential, whose multiplier, max and
+// exp_base are base, max and factor; its min is a floor, which [Clamp] adds:
+// Clamp(Exponential(base, max, factor), floor, max).
 //
-// An Attempt.Number below 1 counts as 1, so the first pause is base (or ceiling, if
+// An Attempt.Number below 1 counts as 1, so the first pause is base (or max, if
 // smaller); factor 1 makes every pause base. With a whole-number factor the pause is
 // exact to the nanosecond: the power is computed in integers, by squaring, and the
-// product saturates at ceiling, for every n up to math.MaxInt. With any other factor
-// the pause is computed in floating point: below ceiling it is within 10^-13 of
+// product saturates at max, for every n up to math.MaxInt. With any other factor
+// the pause is computed in floating point: below max it is within 10^-13 of
 // base·factor^(n-1), relatively, before the fraction of a nanosecond is dropped
-// (about 9ns on a day-long pause), and it saturates at ceiling, never overflowing,
-// for every n up to math.MaxInt. A base above ceiling is allowed: every pause is
-// then ceiling. It panics if base or ceiling is negative, or if factor is NaN,
+// (about 9ns on a day-long pause), and it saturates at max, never overflowing,
+// for every n up to math.MaxInt. A base above max is allowed: every pause is
+// then max. It panics if base or max is negative, or if factor is NaN,
 // infinite or below 1.
 //
 // Clients that fail together back off together, in step; prefer [FullJitter] when
 // many of them share a server, and [ExponentialJitter] for tenacity's additive jitter.
-func Exponential(base, ceiling time.Duration, factor float64) retry.Wait {
+func Exponential(base, max time.Duration, factor float64) retry.Wait {
 	mustNonNegative("Exponential", "base", base)
-	mustNonNegative("Exponential", "ceiling", ceiling)
+	mustNonNegative("Exponential", "max", max)
 	mustGrowth("Exponential", "factor", factor)
 	g := newGrowth(factor)
 	return func(a retry.Attempt) time.Duration {
-		return min(g.grow(base, a.Number), ceiling)
+		return min(g.grow(base, a.Number), max)
 	}
 }
 
 // ExponentialJitter returns a Wait whose pause after attempt n is base·factor^(n-1)
-// plus a random duration drawn uniformly from [0, jitter], capped at ceiling. It is
+// plus a random duration drawn uniformly from [0, jitter], capped at max. It is
 // tenacity's wait_exponential_jitter, whose initial, max, exp_base and jitter are
-// base, ceiling, factor and jitter, in the same order.
+// base, max, factor and jitter, in the same order.
 //
 // An Attempt.Number below 1 counts as 1. The exponential part is computed as in
 // [Exponential], exactly for a whole-number factor, and the sum saturates at
-// ceiling, never overflowing, for every n up to math.MaxInt. A base above ceiling is
-// allowed: every pause is then ceiling. The values come from math/rand/v2's global
-// generator unless [WithSource] says otherwise. It panics if base, ceiling or jitter
+// max, never overflowing, for every n up to math.MaxInt. A base above max is
+// allowed: every pause is then max. The values come from math/rand/v2's global
+// generator unless [WithSource] says otherwise. It panics if base, max or jitter
 // is negative, or if factor is NaN, infinite or below 1.
 //
 // The jitter is additive, so pauses of clients that fail together stay close while
 // the exponential part dominates; prefer [FullJitter] to spread them over the whole
 // window.
-func ExponentialJitter(base, ceiling time.Duration, factor float64, jitter time.Duration, opts ...Option) retry.Wait {
+func ExponentialJitter(base, max time.Duration, factor float64, jitter time.Duration, opts ...Option) retry.Wait {
 	mustNonNegative("ExponentialJitter", "base", base)
-	mustNonNegative("ExponentialJitter", "ceiling", ceiling)
+	mustNonNegative("ExponentialJitter", "max", max)
 	mustGrowth("ExponentialJitter", "factor", factor)
 	mustNonNegative("ExponentialJitter", "jitter", jitter)
 	g := newGrowth(factor)
 	src := configure(opts).src
 	return func(a retry.Attempt) time.Duration {
 		d := backoff.Add(g.grow(base, a.Number), backoff.Uniform(src, 0, jitter))
-		return min(d, ceiling)
+		return min(d, max)
 	}
 }
 

@@ -26,9 +26,9 @@ func TestExponential(t *testing.T) {
 		{"zero base", wait.Exponential(0, time.Minute, 10), []int{1, 2, math.MaxInt}, []time.Duration{0, 0, 0}},
 		{"zero base, floor", wait.Clamp(wait.Exponential(0, time.Minute, 10), s, time.Minute),
 			[]int{1, 2, math.MaxInt}, []time.Duration{s, s, s}},
-		{"floor equals ceiling", wait.Clamp(wait.Exponential(s, 3*s, 2), 3*s, 3*s), []int{1, 2, 3}, []time.Duration{3 * s, 3 * s, 3 * s}},
-		{"base above ceiling", wait.Exponential(2*s, s, 2), []int{1, 2, math.MaxInt}, []time.Duration{s, s, s}},
-		{"zero ceiling", wait.Exponential(s, 0, 2), []int{1, 2}, []time.Duration{0, 0}},
+		{"floor equals max", wait.Clamp(wait.Exponential(s, 3*s, 2), 3*s, 3*s), []int{1, 2, 3}, []time.Duration{3 * s, 3 * s, 3 * s}},
+		{"base above max", wait.Exponential(2*s, s, 2), []int{1, 2, math.MaxInt}, []time.Duration{s, s, s}},
+		{"zero max", wait.Exponential(s, 0, 2), []int{1, 2}, []time.Duration{0, 0}},
 		{"saturates at 2^63", wait.Exponential(1, maxDur, 2),
 			[]int{63, 64, 65, math.MaxInt}, []time.Duration{1 << 62, maxDur, maxDur, maxDur}},
 		{"exact above 2^53", wait.Exponential(1<<53+1, maxDur, 2),
@@ -48,7 +48,7 @@ func TestExponentialJitterEnds(t *testing.T) {
 		{"highest", wait.ExponentialJitter(s, time.Minute, 2, 500*ms, highest),
 			[]int{1, 2, 3, 6, 7, math.MaxInt}, []time.Duration{1500 * ms, 2500 * ms, 4500 * ms, 32500 * ms, time.Minute, time.Minute}},
 		{"no jitter", wait.ExponentialJitter(s, time.Minute, 3, 0), []int{1, 2, 3}, []time.Duration{s, 3 * s, 9 * s}},
-		{"base above ceiling", wait.ExponentialJitter(2*s, s, 2, s, highest), []int{1, 2}, []time.Duration{s, s}},
+		{"base above max", wait.ExponentialJitter(2*s, s, 2, s, highest), []int{1, 2}, []time.Duration{s, s}},
 		{"saturates", wait.ExponentialJitter(maxDur, maxDur, 2, maxDur, highest), []int{1, math.MaxInt}, []time.Duration{maxDur, maxDur}},
 	})
 }
@@ -96,7 +96,7 @@ func mustPanic(t *testing.T, prefix string, mk func()) {
 
 // bigPause returns base·factor^(n-1), n below 1 counting as 1, computed with
 // math/big to 256 bits, which is exact for a whole-number factor and within 2^-240
-// of the exact value otherwise; or nil if it is 2^64 or more, where every ceiling
+// of the exact value otherwise; or nil if it is 2^64 or more, where every max
 // caps it.
 func bigPause(base time.Duration, factor float64, n int) *big.Float {
 	p := new(big.Float).SetPrec(256).SetInt64(int64(base))
@@ -120,10 +120,10 @@ func bigPause(base time.Duration, factor float64, n int) *big.Float {
 	return p
 }
 
-// cappedPause returns bigPause(base, factor, n) capped at ceiling, and whether it
+// cappedPause returns bigPause(base, factor, n) capped at maxPause, and whether it
 // is a whole number of nanoseconds.
-func cappedPause(base, ceiling time.Duration, factor float64, n int) (*big.Float, bool) {
-	c := new(big.Float).SetPrec(256).SetInt64(int64(ceiling))
+func cappedPause(base, maxPause time.Duration, factor float64, n int) (*big.Float, bool) {
+	c := new(big.Float).SetPrec(256).SetInt64(int64(maxPause))
 	p := bigPause(base, factor, n)
 	if p == nil || p.Cmp(c) > 0 {
 		return c, true
@@ -163,18 +163,18 @@ func FuzzExponential(f *testing.F) {
 	f.Add(int64(1), int64(1), 2.0, int64(2), math.MinInt)
 	f.Add(int64(-1), int64(1), 2.0, int64(0), 1)
 	f.Add(int64(1), int64(-1), 2.0, int64(0), 1)
-	f.Fuzz(func(t *testing.T, base, ceiling int64, factor float64, floor int64, n int) {
-		b, c, fl := time.Duration(base), time.Duration(ceiling), time.Duration(floor)
+	f.Fuzz(func(t *testing.T, base, maxPause int64, factor float64, floor int64, n int) {
+		b, c, fl := time.Duration(base), time.Duration(maxPause), time.Duration(floor)
 		mk := func() { wait.Exponential(b, c, factor) }
-		if base < 0 || ceiling < 0 || !validGrowth(factor) {
+		if base < 0 || maxPause < 0 || !validGrowth(factor) {
 			mustPanic(t, "wait: Exponential: ", mk)
 			return
 		}
 		w := wait.Exponential(b, c, factor)
 		got := w(at(n))
-		name := fmt.Sprintf("Exponential(%d, %d, %g) at %d", base, ceiling, factor, n)
+		name := fmt.Sprintf("Exponential(%d, %d, %g) at %d", base, maxPause, factor, n)
 		if got < 0 || got > c {
-			t.Fatalf("%s: got %d, want within [0, %d]", name, got, ceiling)
+			t.Fatalf("%s: got %d, want within [0, %d]", name, got, maxPause)
 		}
 		want, whole := cappedPause(b, c, factor, n)
 		if !nearPause(got, want, whole) {
@@ -183,14 +183,14 @@ func FuzzExponential(f *testing.F) {
 
 		// tenacity's min: a floor added by Clamp.
 		mkFloor := func() { wait.Clamp(w, fl, c) }
-		if floor < 0 || ceiling < floor {
+		if floor < 0 || maxPause < floor {
 			mustPanic(t, "wait: Clamp: ", mkFloor)
 			return
 		}
 		clamped := wait.Clamp(w, fl, c)(at(n))
-		name = fmt.Sprintf("Clamp(Exponential(%d, %d, %g), %d, %d) at %d", base, ceiling, factor, floor, ceiling, n)
+		name = fmt.Sprintf("Clamp(Exponential(%d, %d, %g), %d, %d) at %d", base, maxPause, factor, floor, maxPause, n)
 		if clamped < fl || clamped > c {
-			t.Fatalf("%s: got %d, want within [%d, %d]", name, clamped, floor, ceiling)
+			t.Fatalf("%s: got %d, want within [%d, %d]", name, clamped, floor, maxPause)
 		}
 		if wantClamped := max(got, fl); clamped != wantClamped {
 			t.Fatalf("%s: got %d, want %d", name, clamped, wantClamped)
@@ -255,7 +255,7 @@ func TestExponentialExact(t *testing.T) {
 			if got, want := wait.ExponentialJitter(tt.base, maxDur, tt.factor, 7, highest)(at(tt.n)), min(w, math.MaxInt64-7)+7; got != time.Duration(want) {
 				t.Errorf("ExponentialJitter, highest of 7ns: got %d, want %d", got, want)
 			}
-			// Below the pause, the ceiling caps it exactly.
+			// Below the pause, the maximum caps it exactly.
 			if w > 0 {
 				c := time.Duration(w - 1)
 				if got := wait.Exponential(tt.base, c, tt.factor)(at(tt.n)); got != c {
@@ -276,8 +276,8 @@ func FuzzExponentialExact(f *testing.F) {
 	f.Add(int64(1), int64(math.MaxInt64), uint64(3037000499), 3, int64(0), uint64(0))
 	f.Add(int64(math.MaxInt64), int64(math.MaxInt64), uint64(math.MaxUint64), math.MaxInt, int64(math.MaxInt64), uint64(7))
 	f.Add(int64(12345), int64(math.MaxInt64), uint64(1), math.MinInt, int64(0), uint64(0))
-	f.Fuzz(func(t *testing.T, base, ceiling int64, factor uint64, n int, jitter int64, x uint64) {
-		b, c, j := time.Duration(base&math.MaxInt64), time.Duration(ceiling&math.MaxInt64), time.Duration(jitter&math.MaxInt64)
+	f.Fuzz(func(t *testing.T, base, maxPause int64, factor uint64, n int, jitter int64, x uint64) {
+		b, c, j := time.Duration(base&math.MaxInt64), time.Duration(maxPause&math.MaxInt64), time.Duration(jitter&math.MaxInt64)
 		k := float64(max(factor, 1)) // a whole number, rounded to float64 if above 2^53
 		want, whole := cappedPause(b, c, k, n)
 		if !whole {
@@ -313,25 +313,25 @@ func FuzzExponentialJitter(f *testing.F) {
 	f.Add(int64(0), int64(0), 1.0, int64(0), math.MinInt, uint64(7))
 	f.Add(int64(1), int64(1), math.NaN(), int64(1), 1, uint64(7))
 	f.Add(int64(1), int64(1), 2.0, int64(-1), 1, uint64(7))
-	f.Fuzz(func(t *testing.T, base, ceiling int64, factor float64, jitter int64, n int, x uint64) {
+	f.Fuzz(func(t *testing.T, base, maxPause int64, factor float64, jitter int64, n int, x uint64) {
 		mk := func() {
-			wait.ExponentialJitter(time.Duration(base), time.Duration(ceiling), factor, time.Duration(jitter))
+			wait.ExponentialJitter(time.Duration(base), time.Duration(maxPause), factor, time.Duration(jitter))
 		}
-		if base < 0 || ceiling < 0 || jitter < 0 || !validGrowth(factor) {
+		if base < 0 || maxPause < 0 || jitter < 0 || !validGrowth(factor) {
 			mustPanic(t, "wait: ExponentialJitter: ", mk)
 			return
 		}
-		w := wait.ExponentialJitter(time.Duration(base), time.Duration(ceiling), factor, time.Duration(jitter),
+		w := wait.ExponentialJitter(time.Duration(base), time.Duration(maxPause), factor, time.Duration(jitter),
 			wait.WithSource(constSource(x)))
 		got := w(at(n))
-		// The exponential part is Exponential's, with no ceiling of its own.
+		// The exponential part is Exponential's, with no max of its own.
 		exp := wait.Exponential(time.Duration(base), maxDur, factor)(at(n))
-		lo, hi := min(exp, time.Duration(ceiling)), min(time.Duration(ceiling), exp+time.Duration(jitter))
+		lo, hi := min(exp, time.Duration(maxPause)), min(time.Duration(maxPause), exp+time.Duration(jitter))
 		if exp+time.Duration(jitter) < exp { // overflow: saturate
-			hi = time.Duration(ceiling)
+			hi = time.Duration(maxPause)
 		}
 		if got < lo || got > hi {
-			t.Fatalf("ExponentialJitter(%d, %d, %g, %d) at %d: got %d, want within [%d, %d]", base, ceiling, factor, jitter, n, got, lo, hi)
+			t.Fatalf("ExponentialJitter(%d, %d, %g, %d) at %d: got %d, want within [%d, %d]", base, maxPause, factor, jitter, n, got, lo, hi)
 		}
 	})
 }

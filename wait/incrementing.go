@@ -8,18 +8,18 @@ import (
 )
 
 // Incrementing returns a Wait whose pause after attempt n is base + step·(n-1),
-// kept within [0, ceiling]. It is tenacity's wait_incrementing, whose start,
-// max and increment are base, ceiling and step: like every constructor of this
-// package, it takes base and ceiling first.
+// kept within [0, max]. It is tenacity's wait_incrementing, whose start,
+// max and increment are base, max and step: like every constructor of this
+// package, it takes base and max first.
 //
-// An Attempt.Number below 1 counts as 1, so the first pause is base (or ceiling, if
+// An Attempt.Number below 1 counts as 1, so the first pause is base (or max, if
 // smaller). A negative step makes the pauses shrink until they reach 0, where they
 // stay. The arithmetic saturates instead of overflowing, for every n up to
-// math.MaxInt. It panics if base or ceiling is negative. Prefer [Exponential] when
+// math.MaxInt. It panics if base or max is negative. Prefer [Exponential] when
 // the pause should double rather than grow by a constant.
-func Incrementing(base, ceiling, step time.Duration) retry.Wait {
+func Incrementing(base, max, step time.Duration) retry.Wait {
 	mustNonNegative("Incrementing", "base", base)
-	mustNonNegative("Incrementing", "ceiling", ceiling)
+	mustNonNegative("Incrementing", "max", max)
 	return func(a retry.Attempt) time.Duration {
 		k := a.Number - 1
 		if a.Number < 1 {
@@ -31,6 +31,6 @@ func Incrementing(base, ceiling, step time.Duration) retry.Wait {
 		} else if dec := backoff.Mul(step, -k); dec < base { // |step|·k, saturated
 			d = base - dec
 		}
-		return min(d, ceiling)
+		return min(d, max)
 	}
 }

@@ -18,8 +18,8 @@ func TestIncrementing(t *testing.T) {
 		{"down", wait.Incrementing(5*s, 10*s, -2*s), firstFive, []time.Duration{5 * s, 3 * s, s, 0, 0}},
 		{"down/edges", wait.Incrementing(5*s, 10*s, -2*s), edges, []time.Duration{5 * s, 5 * s, 5 * s, 0, 0}},
 		{"flat", wait.Incrementing(s, time.Minute, 0), []int{1, 2, math.MaxInt}, []time.Duration{s, s, s}},
-		{"base above ceiling", wait.Incrementing(20*s, 10*s, s), []int{1, 2}, []time.Duration{10 * s, 10 * s}},
-		{"zero ceiling", wait.Incrementing(s, 0, s), []int{1, 2}, []time.Duration{0, 0}},
+		{"base above max", wait.Incrementing(20*s, 10*s, s), []int{1, 2}, []time.Duration{10 * s, 10 * s}},
+		{"zero max", wait.Incrementing(s, 0, s), []int{1, 2}, []time.Duration{0, 0}},
 		{"saturates", wait.Incrementing(0, maxDur, maxDur), []int{1, 2, 3, math.MaxInt}, []time.Duration{0, maxDur, maxDur, maxDur}},
 		{"step 1ns", wait.Incrementing(0, maxDur, 1), []int{math.MaxInt}, []time.Duration{math.MaxInt - 1}},
 		{"down 1ns", wait.Incrementing(maxDur, maxDur, -1), []int{2, math.MaxInt}, []time.Duration{maxDur - 1, 1}},
@@ -28,15 +28,15 @@ func TestIncrementing(t *testing.T) {
 }
 
 // wantIncrementing computes tenacity's formula exactly, with big integers.
-func wantIncrementing(base, step, ceiling int64, n int) time.Duration {
+func wantIncrementing(base, step, maxPause int64, n int) time.Duration {
 	k := big.NewInt(int64(max(n, 1)) - 1)
 	d := k.Mul(k, big.NewInt(step))
 	d.Add(d, big.NewInt(base))
 	switch {
 	case d.Sign() < 0:
 		return 0
-	case d.Cmp(big.NewInt(ceiling)) > 0:
-		return time.Duration(ceiling)
+	case d.Cmp(big.NewInt(maxPause)) > 0:
+		return time.Duration(maxPause)
 	}
 	return time.Duration(d.Int64())
 }
@@ -48,15 +48,15 @@ func FuzzIncrementing(f *testing.F) {
 	f.Add(int64(0), int64(math.MaxInt64), int64(math.MaxInt64), math.MinInt)
 	f.Add(int64(-1), int64(1), int64(1), 1)
 	f.Add(int64(1), int64(1), int64(-1), 1)
-	f.Fuzz(func(t *testing.T, base, step, ceiling int64, n int) {
-		mk := func() { wait.Incrementing(time.Duration(base), time.Duration(ceiling), time.Duration(step)) }
-		if base < 0 || ceiling < 0 {
+	f.Fuzz(func(t *testing.T, base, step, maxPause int64, n int) {
+		mk := func() { wait.Incrementing(time.Duration(base), time.Duration(maxPause), time.Duration(step)) }
+		if base < 0 || maxPause < 0 {
 			mustPanic(t, "wait: Incrementing: ", mk)
 			return
 		}
-		w := wait.Incrementing(time.Duration(base), time.Duration(ceiling), time.Duration(step))
-		if got, want := w(at(n)), wantIncrementing(base, step, ceiling, n); got != want {
-			t.Fatalf("Incrementing(%d, %d, %d) at %d: got %d, want %d", base, step, ceiling, n, got, want)
+		w := wait.Incrementing(time.Duration(base), time.Duration(maxPause), time.Duration(step))
+		if got, want := w(at(n)), wantIncrementing(base, step, maxPause, n); got != want {
+			t.Fatalf("Incrementing(%d, %d, %d) at %d: got %d, want %d", base, step, maxPause, n, got, want)
 		}
 	})
 }

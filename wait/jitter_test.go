@@ -35,7 +35,7 @@ func TestJitterEnds(t *testing.T) {
 }
 
 // TestFullJitterFloorEnds pins FullJitterFloor's exact window, [floor,
-// max(floor, min(ceiling, base·2^(n-1)))], by drawing its lowest and highest values.
+// max(floor, min(max, base·2^(n-1)))], by drawing its lowest and highest values.
 func TestFullJitterFloorEnds(t *testing.T) {
 	s := time.Second
 	ns := []int{1, 2, 3, 4, 5, 6, math.MaxInt, 0, math.MinInt}
@@ -49,7 +49,7 @@ func TestFullJitterFloorEnds(t *testing.T) {
 		{"floor below base/lowest", wait.FullJitterFloor(2*s, 10*s, s, lowest), []int{1, 2, 3},
 			[]time.Duration{s, s, s}},
 		{"zero floor/lowest", wait.FullJitterFloor(s, 10*s, 0, lowest), []int{1, math.MaxInt}, []time.Duration{0, 0}},
-		{"floor at ceiling", wait.FullJitterFloor(s, 10*s, 10*s, lowest), []int{1, 5, math.MaxInt},
+		{"floor at max", wait.FullJitterFloor(s, 10*s, 10*s, lowest), []int{1, 5, math.MaxInt},
 			[]time.Duration{10 * s, 10 * s, 10 * s}},
 		{"max/highest", wait.FullJitterFloor(1, maxDur, maxDur-1, highest), []int{1, 63, 64, math.MaxInt},
 			[]time.Duration{maxDur - 1, maxDur - 1, maxDur, maxDur}},
@@ -94,7 +94,7 @@ func TestFullJitterFloorDistribution(t *testing.T) {
 		checkMean(t, "FullJitterFloor at 5", mean, 10500*time.Millisecond)
 		checkFlat(t, "FullJitterFloor at 5", hist, n)
 
-		// Past the ceiling: [5s, 30s].
+		// Past the maximum: [5s, 30s].
 		mean, hist = stats(t, w, at(40), 5*s, 30*s, n)
 		checkMean(t, "FullJitterFloor at 40", mean, 17500*time.Millisecond)
 		checkFlat(t, "FullJitterFloor at 40", hist, n)
@@ -127,7 +127,7 @@ func TestDecorrelatedEnds(t *testing.T) {
 		{334 * ms, s, s + 2*ms},
 		{2 * s, s, 6 * s},
 		{3 * s, s, 9 * s},
-		{4 * s, s, 10 * s}, // at the ceiling
+		{4 * s, s, 10 * s}, // at the maximum
 		{maxDur/3 + 1, s, 10 * s},
 		{maxDur, s, 10 * s},
 	}
@@ -251,25 +251,25 @@ func TestJitterDistribution(t *testing.T) {
 }
 
 // TestDecorrelatedWalk feeds Decorrelated its own pauses, as a call does, and
-// checks that they never leave [base, ceiling] and do reach both ends' neighbourhoods.
+// checks that they never leave [base, max] and do reach both ends' neighbourhoods.
 func TestDecorrelatedWalk(t *testing.T) {
-	const base, ceiling = 10 * time.Millisecond, time.Second
-	w := wait.Decorrelated(base, ceiling, seeded())
-	var prev, lo, hi time.Duration = 0, ceiling, 0
+	const base, maxPause = 10 * time.Millisecond, time.Second
+	w := wait.Decorrelated(base, maxPause, seeded())
+	var prev, lo, hi time.Duration = 0, maxPause, 0
 	for n := 1; n <= 10_000; n++ {
 		d := w(after(n, prev))
-		if d < base || d > ceiling {
-			t.Fatalf("attempt %d after %v: got %v, want within [%v, %v]", n, prev, d, base, ceiling)
+		if d < base || d > maxPause {
+			t.Fatalf("attempt %d after %v: got %v, want within [%v, %v]", n, prev, d, base, maxPause)
 		}
 		lo, hi, prev = min(lo, d), max(hi, d), d
 	}
-	if lo > 2*base || hi < ceiling {
-		t.Errorf("pauses spanned [%v, %v], want about [%v, %v]", lo, hi, base, ceiling)
+	if lo > 2*base || hi < maxPause {
+		t.Errorf("pauses spanned [%v, %v], want about [%v, %v]", lo, hi, base, maxPause)
 	}
 }
 
 // FuzzJitters checks every Brooker jitter against its formula, computed exactly,
-// for every base, ceiling, attempt number, previous pause and random draw; and that
+// for every base, max, attempt number, previous pause and random draw; and that
 // invalid arguments panic at construction.
 func FuzzJitters(f *testing.F) {
 	f.Add(int64(time.Second), int64(time.Minute), 3, int64(0), uint64(0))
@@ -278,10 +278,10 @@ func FuzzJitters(f *testing.F) {
 	f.Add(int64(math.MaxInt64), int64(math.MaxInt64), math.MinInt, int64(math.MinInt64), uint64(12345))
 	f.Add(int64(0), int64(1), 1, int64(0), uint64(0))
 	f.Add(int64(2), int64(1), 1, int64(0), uint64(0))
-	f.Fuzz(func(t *testing.T, base, ceiling int64, n int, prev int64, x uint64) {
-		b, c, p := time.Duration(base), time.Duration(ceiling), time.Duration(prev)
+	f.Fuzz(func(t *testing.T, base, maxPause int64, n int, prev int64, x uint64) {
+		b, c, p := time.Duration(base), time.Duration(maxPause), time.Duration(prev)
 		src := wait.WithSource(constSource(x))
-		if base <= 0 || ceiling < base {
+		if base <= 0 || maxPause < base {
 			mustPanic(t, "wait: FullJitter: ", func() { wait.FullJitter(b, c, src) })
 			mustPanic(t, "wait: EqualJitter: ", func() { wait.EqualJitter(b, c, src) })
 			mustPanic(t, "wait: Decorrelated: ", func() { wait.Decorrelated(b, c, src) })
@@ -307,7 +307,7 @@ func FuzzJitters(f *testing.F) {
 }
 
 // FuzzFullJitterFloor checks FullJitterFloor against its formula for every base,
-// ceiling, floor, attempt number and random draw, the lowest and highest draws
+// max, floor, attempt number and random draw, the lowest and highest draws
 // exactly; and that invalid arguments panic at construction.
 func FuzzFullJitterFloor(f *testing.F) {
 	f.Add(int64(time.Second), int64(time.Minute), int64(5*time.Second), 3, uint64(0))
@@ -318,10 +318,10 @@ func FuzzFullJitterFloor(f *testing.F) {
 	f.Add(int64(2), int64(1), int64(0), 1, uint64(0))
 	f.Add(int64(1), int64(2), int64(-1), 1, uint64(0))
 	f.Add(int64(1), int64(2), int64(3), 1, uint64(0))
-	f.Fuzz(func(t *testing.T, base, ceiling, floor int64, n int, x uint64) {
-		b, c, fl := time.Duration(base), time.Duration(ceiling), time.Duration(floor)
+	f.Fuzz(func(t *testing.T, base, maxPause, floor int64, n int, x uint64) {
+		b, c, fl := time.Duration(base), time.Duration(maxPause), time.Duration(floor)
 		src := wait.WithSource(constSource(x))
-		if base <= 0 || ceiling < base || floor < 0 || ceiling < floor {
+		if base <= 0 || maxPause < base || floor < 0 || maxPause < floor {
 			mustPanic(t, "wait: FullJitterFloor: ", func() { wait.FullJitterFloor(b, c, fl, src) })
 			return
 		}

@@ -7,15 +7,15 @@ import (
 	"github.com/tenacious-go/tenacious/retry"
 )
 
-// Random returns a Wait whose pause is drawn uniformly from [floor, ceiling], both
+// Random returns a Wait whose pause is drawn uniformly from [floor, max], both
 // ends included, afresh for every retry. It is tenacity's wait_random.
 //
 // Random(d, d) always pauses for d. The values come from math/rand/v2's global
 // generator unless [WithSource] says otherwise. It panics if floor is negative or
-// ceiling is below floor. Random does not grow with the attempt number; prefer
+// max is below floor. Random does not grow with the attempt number; prefer
 // [FullJitter] for a spread that also backs off.
-func Random(floor, ceiling time.Duration, opts ...Option) retry.Wait {
-	mustRange("Random", floor, ceiling)
+func Random(floor, max time.Duration, opts ...Option) retry.Wait {
+	mustRange("Random", floor, max)
 	src := configure(opts).src
-	return func(retry.Attempt) time.Duration { return backoff.Uniform(src, floor, ceiling) }
+	return func(retry.Attempt) time.Duration { return backoff.Uniform(src, floor, max) }
 }

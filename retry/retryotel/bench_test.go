@@ -36,8 +36,8 @@ func bench(b *testing.B, op func(context.Context) error, parallel bool) {
 	hooked.Before, hooked.BeforeSleep, hooked.OnEnd = nothing, nothing, nothing
 	policies := []struct {
 		name string
-		p    retry.Policy
-	}{{"plain", plain}, {"hooked", hooked}}
+		p    *retry.Policy
+	}{{"plain", &plain}, {"hooked", &hooked}}
 	for _, pr := range providers() {
 		tel, err := retryotel.New(retryotel.WithMeterProvider(pr.mp))
 		if err != nil {
@@ -45,8 +45,8 @@ func bench(b *testing.B, op func(context.Context) error, parallel bool) {
 		}
 		policies = append(policies, struct {
 			name string
-			p    retry.Policy
-		}{pr.name, tel.Instrument(plain)})
+			p    *retry.Policy
+		}{pr.name, tel.Instrument(&plain)})
 	}
 	for _, c := range policies {
 		b.Run(c.name, func(b *testing.B) {

@@ -28,10 +28,10 @@ func TestConcurrentCalls(t *testing.T) {
 	tracer, sr, _ := newTracer(t)
 	// One Policy without a name, named per call as an adapter does, and one per
 	// name.
-	shared := tel.Instrument(retry.Policy{Wait: wait.None()})
-	own := make([]retry.Policy, names)
+	shared := tel.Instrument(&retry.Policy{Wait: wait.None()})
+	own := make([]*retry.Policy, names)
 	for i := range own {
-		own[i] = tel.Instrument(retry.Policy{Name: "op" + strconv.Itoa(i), Wait: wait.None()})
+		own[i] = tel.Instrument(&retry.Policy{Name: "op" + strconv.Itoa(i), Wait: wait.None()})
 	}
 	var retries atomic.Int64
 	var wg sync.WaitGroup
@@ -39,15 +39,15 @@ func TestConcurrentCalls(t *testing.T) {
 		wg.Go(func() {
 			for i := range calls {
 				n := (g + i) % names
-				p := &own[n]
+				p := own[n]
 				if i%2 == 0 {
-					named := shared
+					named := *shared
 					named.Name = "op" + strconv.Itoa(n) // a fresh string, as an adapter builds
 					p = &named
 				}
 				ctx, span := tracer.Start(context.Background(), "caller")
 				fails := [3]int{0, 1, 5}[i%3] // success, retried success, stop
-				retries.Add(int64(min(fails, 2)))
+				retries.Add(int64(min(fails, retry.DefaultAttempts-1)))
 				_ = p.Run(ctx, failing(fails))
 				span.End()
 			}
@@ -82,11 +82,11 @@ func TestConcurrentCalls(t *testing.T) {
 	for _, s := range sr.Ended() {
 		events += len(s.Events())
 	}
-	// Each call of i%3 == 1 retries once; each of i%3 == 2 retries twice, then
-	// gives up (the default Stop allows 3 attempts): 3 events.
+	// Each call of i%3 == 1 retries once; each of i%3 == 2 retries
+	// DefaultAttempts-1 times, then gives up: DefaultAttempts events.
 	var want int
 	for i := range calls {
-		want += [3]int{0, 1, 3}[i%3]
+		want += [3]int{0, 1, retry.DefaultAttempts}[i%3]
 	}
 	if events != want*goroutines {
 		t.Errorf("%d span events, want %d", events, want*goroutines)

@@ -7,12 +7,13 @@
 //
 //	tel, err := retryotel.New() // the global MeterProvider, or WithMeterProvider(mp)
 //	if err != nil { ... }
-//	svc := tel.Instrument(retry.Policy{Budget: budget.Default()})
-//	user, err := retry.Do(ctx, &svc, fetchUser)
-//	client := retryhttp.NewClient(&retryhttp.Transport{Policy: &svc})
+//	svc := tel.Instrument(&retry.Policy{Budget: budget.Default()})
+//	user, err := retry.Do(ctx, svc, fetchUser)
+//	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
 //
-// Instrument returns a copy of the Policy whose Before, BeforeSleep and OnEnd
-// hooks run the Policy's own hooks first and then the Telemetry's, so every call
+// Instrument takes a *retry.Policy and returns a new one, a copy whose Before,
+// BeforeSleep and OnEnd hooks run the Policy's own hooks first and then the
+// Telemetry's, leaving the one it was given as it was, so every call
 // shape and adapter that runs the copy is recorded: retry.Do, Policy.Run, the loop
 // form, Group and Map, retryhttp's Transport, the gRPC interceptors. A Policy that
 // is not instrumented pays nothing. An instrumented one allocates nothing of this
@@ -39,15 +40,19 @@
 //     the name an adapter gives each call (retryhttp's Transport: the method and
 //     host, "GET example.com"; the gRPC interceptors: the full method name,
 //     "/pkg.Service/Method"). It is left out
-//     when the name is empty. A Telemetry keeps the first 256 names it sees
+//     when the name is empty. A Telemetry keeps the first 200 names it sees
 //     (WithMaxOperations changes that) and records later ones as "_OTHER".
 //   - tenacious.outcome: "success" if the call returned no error, else "failure".
-//   - tenacious.ending: how the call ended, retry.Reason.String(): "success",
-//     "not_retried" (an error the Policy does not retry, such as a not-found),
-//     "stop", "deadline", "budget" or "context".
+//   - tenacious.ending: how the call ended, retry.Reason.String(): "success";
+//     "not_retried" (an error the Policy's Retry does not retry, such as a
+//     not-found); a give-up, "stop", "deadline" or "context"; or a retry that
+//     Retry wanted and something else refused (retry.Reason.Refused):
+//     "not_idempotent" and "not_replayable" (an adapter's rule of safety),
+//     "layer_below" (a call inside the attempt decided) or "budget".
 //
-// There is no metric of its own for budget refusals: a refusal ends the call, so
-// they are the calls with tenacious.ending = "budget". A hedge that the budget
+// There is no metric of its own for refusals: a refusal ends the call, so they
+// are the calls with tenacious.ending = "budget", "not_idempotent",
+// "not_replayable" or "layer_below". A hedge that the budget
 // refuses is not started, and is not seen by the hooks. Summed over calls, the
 // attempts started are tenacious.calls plus tenacious.retries plus
 // tenacious.hedge.started.
@@ -71,12 +76,12 @@
 //     error.type (the type of its error, as semconv.ErrorType gives it, never its
 //     message; left out when a rejected result failed the attempt) and
 //     tenacious.pause (float64, the pause in seconds).
-//   - tenacious.give_up, when a call gives up (ending stop, deadline, budget or
-//     context): tenacious.operation (if any), tenacious.ending, tenacious.attempts
-//     (int), error.type (as above) and tenacious.pause (in seconds, the pause
-//     that was chosen and then refused, or cut short by the context's end; left
-//     out when none was chosen). A success or an error that is not
-//     retried adds no event.
+//   - tenacious.give_up, when a call gives up or a retry is refused (every
+//     ending but success and not_retried): tenacious.operation (if any),
+//     tenacious.ending, tenacious.attempts (int), error.type (as above) and
+//     tenacious.pause (in seconds, the pause that was chosen and then refused,
+//     or cut short by the context's end; left out when none was chosen). A
+//     success or an error that Retry does not retry adds no event.
 //
 // # HTTP attempts
 //
@@ -87,7 +92,7 @@
 //
 //	tr := &retryhttp.Transport{
 //		Base:   otelhttp.NewTransport(retryotel.ResendCount(http.DefaultTransport)),
-//		Policy: &svc,
+//		Policy: svc,
 //	}
 //
 // The runnable program in the example directory shows it all, exported to

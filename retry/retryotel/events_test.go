@@ -23,7 +23,7 @@ func TestEvents(t *testing.T) {
 				tracer, sr, _ := newTracer(t)
 				ctx, span := tracer.Start(t.Context(), "caller")
 				p := tel.Instrument(s.policy)
-				_ = s.run(ctx, &p)
+				_ = s.run(ctx, p)
 				span.End()
 				spans := sr.Ended()
 				if len(spans) != 1 {
@@ -46,7 +46,7 @@ func TestEventsNeedARecordingSpan(t *testing.T) {
 		_, recording := tracer.Start(t.Context(), "recording")
 		notRecording := trace.SpanFromContext(trace.ContextWithSpanContext(t.Context(), recording.SpanContext()))
 		recording.End()
-		p := tel.Instrument(retry.Policy{Name: op, Wait: func(retry.Attempt) time.Duration { return time.Millisecond }})
+		p := tel.Instrument(&retry.Policy{Name: op, Wait: func(retry.Attempt) time.Duration { return time.Millisecond }})
 		for _, ctx := range []context.Context{t.Context(), trace.ContextWithSpan(t.Context(), notRecording)} {
 			if err := p.Run(ctx, failing(5)); err == nil {
 				t.Fatal("Run succeeded, want a give-up")
@@ -65,7 +65,7 @@ func TestEventsNeedARecordingSpan(t *testing.T) {
 // no Context, as the hooks package's do.
 func TestHandMadeAttempt(t *testing.T) {
 	tel, reader := newTelemetry(t)
-	p := tel.Instrument(retry.Policy{})
+	p := tel.Instrument(&retry.Policy{})
 	p.Before(retry.Attempt{Number: 2})
 	p.BeforeSleep(retry.Attempt{Number: 2, Err: errFlaky, Delay: time.Second})
 	p.OnEnd(retry.Attempt{Number: 3, Err: errFlaky, Reason: retry.ReasonStop})
@@ -97,7 +97,7 @@ func TestInstrumentKeepsHooks(t *testing.T) {
 	}
 	wait := func(retry.Attempt) time.Duration { return 0 }
 	p := retry.Policy{Name: "x", Wait: wait, Before: mark("before"), After: mark("after"), BeforeSleep: mark("sleep"), OnEnd: mark("end")}
-	ip := tel.Instrument(p)
+	ip := tel.Instrument(&p)
 	if ip.Name != "x" || ip.Wait == nil || ip.After == nil {
 		t.Errorf("Instrument lost fields: %+v", ip)
 	}
@@ -107,21 +107,93 @@ func TestInstrumentKeepsHooks(t *testing.T) {
 	span.End()
 	want := []string{
 		"before ", "after ", "sleep ", "before ", "after ", "end ",
-		"before ", "after ", "sleep ", "before ", "after ", "sleep ", "before ", "after ", "end ",
+		"before ", "after ", "sleep ", "before ", "after ", "sleep ", "before ", "after ", "sleep ", "before ", "after ", "end ",
 	}
 	if diff := cmp.Diff(want, log); diff != "" {
 		t.Errorf("hooks (-want +got):\n%s", diff)
 	}
-	if n := len(sr.Ended()[0].Events()); n != 4 {
-		t.Errorf("%d events, want 4 (3 retries, 1 give-up)", n)
+	if n := len(sr.Ended()[0].Events()); n != 5 {
+		t.Errorf("%d events, want 5 (4 retries, 1 give-up)", n)
 	}
 }
 
-// TestNilTelemetry checks that a nil *Telemetry leaves a Policy as it is.
+// TestNilTelemetry checks that a nil *Telemetry returns a plain copy of the
+// Policy: a new one, with no hook added.
 func TestNilTelemetry(t *testing.T) {
 	var tel *retryotel.Telemetry
-	p := tel.Instrument(retry.Policy{Name: "x"})
+	in := &retry.Policy{Name: "x"}
+	p := tel.Instrument(in)
+	if p == in {
+		t.Errorf("nil Telemetry returned its argument, want a new Policy")
+	}
 	if p.Before != nil || p.BeforeSleep != nil || p.OnEnd != nil || p.Name != "x" {
 		t.Errorf("nil Telemetry changed the Policy: %+v", p)
+	}
+	if p := tel.Instrument(nil); p == nil || p.Name != "" || p.OnEnd != nil {
+		t.Errorf("Instrument(nil) by a nil Telemetry: got %+v, want a zero Policy", p)
+	}
+}
+
+// TestInstrumentCopies checks that Instrument returns a new Policy, leaves its
+// argument untouched, and reads a nil argument as the zero Policy.
+func TestInstrumentCopies(t *testing.T) {
+	tel, reader := newTelemetry(t)
+	endsRun := 0
+	in := &retry.Policy{Name: "x", OnEnd: func(retry.Attempt) { endsRun++ }}
+	p := tel.Instrument(in)
+	if p == in {
+		t.Fatal("Instrument returned its argument, want a new Policy")
+	}
+	if in.Before != nil || in.BeforeSleep != nil || in.Name != "x" {
+		t.Errorf("Instrument changed its argument: %+v", in)
+	}
+	// The argument's OnEnd is its own still: a call of it records nothing.
+	_ = in.Run(context.Background(), failing(0))
+	if got := points(t, reader); len(got) != 0 {
+		t.Errorf("a call of the argument recorded %v, want nothing", got)
+	}
+	_ = p.Run(context.Background(), failing(0))
+	if endsRun != 2 {
+		t.Errorf("the Policy's own OnEnd ran %d times, want 2", endsRun)
+	}
+	want := ends("x", "success", 1, 1, "0")
+	if diff := cmp.Diff(want, points(t, reader)); diff != "" {
+		t.Errorf("data points (-want +got):\n%s", diff)
+	}
+
+	// A nil Policy is the zero Policy, instrumented.
+	z := tel.Instrument(nil)
+	if z == nil || z.Name != "" || z.OnEnd == nil || z.Stop != nil {
+		t.Fatalf("Instrument(nil): got %+v, want the zero Policy with hooks", z)
+	}
+	_ = z.Run(context.Background(), failing(0))
+	want = with(want, "tenacious.calls{tenacious.ending=success,tenacious.outcome=success}", "1",
+		"tenacious.call.attempts{tenacious.ending=success,tenacious.outcome=success}", "count=1 sum=1",
+		"tenacious.call.pause_time{tenacious.ending=success,tenacious.outcome=success}", "count=1 sum=0")
+	if diff := cmp.Diff(want, points(t, reader)); diff != "" {
+		t.Errorf("after a call of Instrument(nil), data points (-want +got):\n%s", diff)
+	}
+}
+
+// TestRefusedEndings checks that each ending of a retry refused is recorded under
+// its own tenacious.ending, as a failure, and adds a give-up event to the span.
+func TestRefusedEndings(t *testing.T) {
+	for _, r := range []retry.Reason{retry.ReasonNotIdempotent, retry.ReasonNotReplayable, retry.ReasonLayerBelow, retry.ReasonBudget} {
+		t.Run(r.String(), func(t *testing.T) {
+			tel, reader := newTelemetry(t)
+			tracer, sr, _ := newTracer(t)
+			ctx, span := tracer.Start(context.Background(), "caller")
+			p := tel.Instrument(&retry.Policy{Name: "POST x"})
+			p.OnEnd(retry.Attempt{Context: ctx, Name: "POST x", Number: 1, Err: errFlaky, Reason: r})
+			span.End()
+			want := ends("POST x", r.String(), 1, 1, "0")
+			if diff := cmp.Diff(want, points(t, reader)); diff != "" {
+				t.Errorf("data points (-want +got):\n%s", diff)
+			}
+			wantEvents := []string{"tenacious.give_up error.type=*errors.errorString,tenacious.attempts=1,tenacious.ending=" + r.String() + ",tenacious.operation=POST x"}
+			if diff := cmp.Diff(wantEvents, events(sr.Ended()[0])); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -40,10 +40,10 @@ func ExampleResendCount() {
 		log.Fatal(err)
 	}
 
-	svc := tel.Instrument(retry.Policy{Wait: wait.None()})
+	svc := tel.Instrument(&retry.Policy{Wait: wait.None()})
 	client := retryhttp.NewClient(&retryhttp.Transport{
 		Base:   otelhttp.NewTransport(retryotel.ResendCount(http.DefaultTransport), otelhttp.WithTracerProvider(tp)),
-		Policy: &svc,
+		Policy: svc,
 	})
 	resp, err := client.Get(srv.URL)
 	if err != nil {

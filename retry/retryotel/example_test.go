@@ -60,7 +60,7 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	svc := tel.Instrument(retry.Policy{Name: "GetUser", Wait: wait.None()})
+	svc := tel.Instrument(&retry.Policy{Name: "GetUser", Wait: wait.None()})
 
 	failures := 1
 	_ = svc.Run(context.Background(), func(context.Context) error {
@@ -89,9 +89,9 @@ func ExampleTelemetry_Instrument() {
 		log.Fatal(err)
 	}
 
-	svc := tel.Instrument(retry.Policy{Name: "SELECT users", Wait: wait.None()})
+	svc := tel.Instrument(&retry.Policy{Name: "SELECT users", Wait: wait.None()})
 	ctx, span := tp.Tracer("example").Start(context.Background(), "handle request")
-	_, err = retry.Do(ctx, &svc, func(context.Context) (string, error) {
+	_, err = retry.Do(ctx, svc, func(context.Context) (string, error) {
 		return "", errors.New("connection reset")
 	})
 	span.End()
@@ -104,7 +104,7 @@ func ExampleTelemetry_Instrument() {
 		}
 	}
 	// Output:
-	// retry: gave up after 3 attempts: connection reset
+	// retry: gave up after 4 attempts: connection reset
 	// tenacious.retry
 	//   tenacious.operation: SELECT users
 	//   tenacious.attempt: 1
@@ -115,9 +115,14 @@ func ExampleTelemetry_Instrument() {
 	//   tenacious.attempt: 2
 	//   error.type: *errors.errorString
 	//   tenacious.pause: 0
+	// tenacious.retry
+	//   tenacious.operation: SELECT users
+	//   tenacious.attempt: 3
+	//   error.type: *errors.errorString
+	//   tenacious.pause: 0
 	// tenacious.give_up
 	//   tenacious.operation: SELECT users
 	//   tenacious.ending: stop
-	//   tenacious.attempts: 3
+	//   tenacious.attempts: 4
 	//   error.type: *errors.errorString
 }

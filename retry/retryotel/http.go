@@ -19,7 +19,7 @@ import (
 //
 //	rt := &retryhttp.Transport{
 //		Base:   otelhttp.NewTransport(retryotel.ResendCount(http.DefaultTransport)),
-//		Policy: &svc, // tel.Instrument(...)
+//		Policy: svc, // tel.Instrument(&retry.Policy{...})
 //	}
 //
 // A first attempt, a request that no retryhttp.Transport sent, and a span that

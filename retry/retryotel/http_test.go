@@ -67,10 +67,10 @@ func TestResendCount(t *testing.T) {
 	srv := flakyServer(t, 2)
 	tel, reader := newTelemetry(t)
 	tracer, sr, tp := newTracer(t)
-	svc := tel.Instrument(retry.Policy{Wait: wait.None()})
+	svc := tel.Instrument(&retry.Policy{Wait: wait.None()})
 	client := retryhttp.NewClient(&retryhttp.Transport{
 		Base:   otelhttp.NewTransport(retryotel.ResendCount(http.DefaultTransport), otelhttp.WithTracerProvider(tp)),
-		Policy: &svc,
+		Policy: svc,
 	})
 	ctx, span := tracer.Start(context.Background(), "caller")
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
@@ -165,10 +165,10 @@ func TestResendCountHedge(t *testing.T) {
 	t.Cleanup(srv.Close)
 	tel, reader := newTelemetry(t)
 	_, sr, tp := newTracer(t)
-	svc := tel.Instrument(retry.Policy{Hedger: hedge.Fixed(20*time.Millisecond, 1)})
+	svc := tel.Instrument(&retry.Policy{Hedger: hedge.Fixed(20*time.Millisecond, 1)})
 	client := retryhttp.NewClient(&retryhttp.Transport{
 		Base:   otelhttp.NewTransport(retryotel.ResendCount(http.DefaultTransport), otelhttp.WithTracerProvider(tp)),
-		Policy: &svc,
+		Policy: svc,
 	})
 	resp, err := client.Get(srv.URL)
 	if err != nil {

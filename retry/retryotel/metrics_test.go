@@ -17,6 +17,7 @@ import (
 	"github.com/tenacious-go/tenacious/budget"
 	"github.com/tenacious-go/tenacious/hedge"
 	"github.com/tenacious-go/tenacious/retry"
+	"github.com/tenacious-go/tenacious/stop"
 	"github.com/tenacious-go/tenacious/wait"
 )
 
@@ -38,7 +39,7 @@ func failing(n int) func(context.Context) error {
 // metrics and the span events say of it.
 type script struct {
 	name   string
-	policy retry.Policy
+	policy *retry.Policy
 	// run makes the call with ctx and the instrumented Policy.
 	run    func(ctx context.Context, p *retry.Policy) error
 	points map[string]string
@@ -53,13 +54,13 @@ func scripts() []script {
 	return []script{
 		{
 			name:   "success",
-			policy: retry.Policy{Name: op, Wait: fixed},
+			policy: &retry.Policy{Name: op, Wait: fixed},
 			run:    func(ctx context.Context, p *retry.Policy) error { return p.Run(ctx, failing(0)) },
 			points: ends(op, "success", 1, 1, "0"),
 		},
 		{
 			name:   "retried success",
-			policy: retry.Policy{Name: op, Wait: fixed},
+			policy: &retry.Policy{Name: op, Wait: fixed},
 			run:    func(ctx context.Context, p *retry.Policy) error { return p.Run(ctx, failing(2)) },
 			points: with(ends(op, "success", 1, 3, "0.2"), "tenacious.retries{tenacious.operation="+op+"}", "2"),
 			events: []string{
@@ -69,7 +70,7 @@ func scripts() []script {
 		},
 		{
 			name:   "not retried",
-			policy: retry.Policy{Name: op, Wait: fixed},
+			policy: &retry.Policy{Name: op, Wait: fixed},
 			run: func(ctx context.Context, p *retry.Policy) error {
 				return p.Run(ctx, func(context.Context) error { return retry.Permanent(errFlaky) })
 			},
@@ -77,18 +78,19 @@ func scripts() []script {
 		},
 		{
 			name:   "stop",
-			policy: retry.Policy{Name: op, Wait: fixed},
+			policy: &retry.Policy{Name: op, Wait: fixed},
 			run:    func(ctx context.Context, p *retry.Policy) error { return p.Run(ctx, failing(5)) },
-			points: with(ends(op, "stop", 1, 3, "0.2"), "tenacious.retries{tenacious.operation="+op+"}", "2"),
+			points: with(ends(op, "stop", 1, 4, "0.3"), "tenacious.retries{tenacious.operation="+op+"}", "3"),
 			events: []string{
 				"tenacious.retry error.type=*errors.errorString,tenacious.attempt=1,tenacious.operation=" + op + ",tenacious.pause=0.1",
 				"tenacious.retry error.type=*errors.errorString,tenacious.attempt=2,tenacious.operation=" + op + ",tenacious.pause=0.1",
-				"tenacious.give_up error.type=*errors.errorString,tenacious.attempts=3,tenacious.ending=stop,tenacious.operation=" + op + ",tenacious.pause=0.1",
+				"tenacious.retry error.type=*errors.errorString,tenacious.attempt=3,tenacious.operation=" + op + ",tenacious.pause=0.1",
+				"tenacious.give_up error.type=*errors.errorString,tenacious.attempts=4,tenacious.ending=stop,tenacious.operation=" + op + ",tenacious.pause=0.1",
 			},
 		},
 		{
 			name:   "deadline",
-			policy: retry.Policy{Name: op, Wait: fixed},
+			policy: &retry.Policy{Name: op, Wait: fixed},
 			run: func(ctx context.Context, p *retry.Policy) error {
 				ctx, cancel := context.WithTimeout(ctx, 150*ms)
 				defer cancel()
@@ -103,7 +105,7 @@ func scripts() []script {
 		{
 			// 20 tokens pay for one retry after a transient failure (14), not two.
 			name:   "budget",
-			policy: retry.Policy{Name: op, Wait: fixed, Budget: budget.NewQuota(20, 14, 5)},
+			policy: &retry.Policy{Name: op, Wait: fixed, Budget: budget.NewQuota(20, 14, 5)},
 			run:    func(ctx context.Context, p *retry.Policy) error { return p.Run(ctx, failing(5)) },
 			points: with(ends(op, "budget", 1, 2, "0.1"), "tenacious.retries{tenacious.operation="+op+"}", "1"),
 			events: []string{
@@ -114,7 +116,7 @@ func scripts() []script {
 		{
 			// The context ends halfway through the first pause.
 			name:   "context",
-			policy: retry.Policy{Name: op, Wait: fixed},
+			policy: &retry.Policy{Name: op, Wait: fixed},
 			run: func(ctx context.Context, p *retry.Policy) error {
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
@@ -128,27 +130,42 @@ func scripts() []script {
 			},
 		},
 		{
+			// A call of two attempts inside the first attempt gives up: that layer
+			// decided, so this one refuses to retry.
+			name:   "layer below",
+			policy: &retry.Policy{Name: op, Wait: fixed},
+			run: func(ctx context.Context, p *retry.Policy) error {
+				inner := retry.Policy{Stop: stop.AfterAttempts(2), Wait: fixed}
+				return p.Run(ctx, func(ctx context.Context) error { return inner.Run(ctx, failing(5)) })
+			},
+			points: ends(op, "layer_below", 1, 1, "0"),
+			events: []string{
+				"tenacious.give_up error.type=*retry.Error,tenacious.attempts=1,tenacious.ending=layer_below,tenacious.operation=" + op,
+			},
+		},
+		{
 			// A rejected result fails the attempts: no error, so no error.type.
 			name:   "rejected result",
-			policy: retry.Policy{Name: op, Wait: fixed},
+			policy: &retry.Policy{Name: op, Wait: fixed},
 			run: func(ctx context.Context, p *retry.Policy) error {
-				r := retry.Retrier[int]{Policy: *p, RetryResult: func(int) bool { return true }}
+				r := retry.Retrier[int]{Policy: p, RetryResult: func(int) bool { return true }}
 				_, err := r.Do(ctx, func(context.Context) (int, error) { return 0, nil })
 				return err
 			},
-			points: with(ends(op, "stop", 1, 3, "0.2"), "tenacious.retries{tenacious.operation="+op+"}", "2"),
+			points: with(ends(op, "stop", 1, 4, "0.3"), "tenacious.retries{tenacious.operation="+op+"}", "3"),
 			events: []string{
 				"tenacious.retry tenacious.attempt=1,tenacious.operation=" + op + ",tenacious.pause=0.1",
 				"tenacious.retry tenacious.attempt=2,tenacious.operation=" + op + ",tenacious.pause=0.1",
-				"tenacious.give_up tenacious.attempts=3,tenacious.ending=stop,tenacious.operation=" + op + ",tenacious.pause=0.1",
+				"tenacious.retry tenacious.attempt=3,tenacious.operation=" + op + ",tenacious.pause=0.1",
+				"tenacious.give_up tenacious.attempts=4,tenacious.ending=stop,tenacious.operation=" + op + ",tenacious.pause=0.1",
 			},
 		},
 		{
 			// The first attempt hangs; the hedge started after 10ms answers 5ms later.
 			name:   "hedge won",
-			policy: retry.Policy{Name: op, Wait: fixed, Hedger: hedge.Fixed(10*ms, 1)},
+			policy: &retry.Policy{Name: op, Wait: fixed, Hedger: hedge.Fixed(10*ms, 1)},
 			run: func(ctx context.Context, p *retry.Policy) error {
-				r := retry.Retrier[int]{Policy: *p}
+				r := retry.Retrier[int]{Policy: p}
 				var n atomic.Int32 // the attempts run concurrently
 				_, err := r.Hedge(ctx, func(ctx context.Context) (int, error) {
 					if n.Add(1) == 1 {
@@ -167,9 +184,9 @@ func scripts() []script {
 		{
 			// The first attempt answers before the hedge does: the hedge lost.
 			name:   "hedge lost",
-			policy: retry.Policy{Name: op, Wait: fixed, Hedger: hedge.Fixed(10*ms, 1)},
+			policy: &retry.Policy{Name: op, Wait: fixed, Hedger: hedge.Fixed(10*ms, 1)},
 			run: func(ctx context.Context, p *retry.Policy) error {
-				r := retry.Retrier[int]{Policy: *p}
+				r := retry.Retrier[int]{Policy: p}
 				var n atomic.Int32 // the attempts run concurrently
 				_, err := r.Hedge(ctx, func(ctx context.Context) (int, error) {
 					if n.Add(1) == 1 {
@@ -185,7 +202,7 @@ func scripts() []script {
 		},
 		{
 			name:   "no name",
-			policy: retry.Policy{Wait: fixed},
+			policy: &retry.Policy{Wait: fixed},
 			run:    func(ctx context.Context, p *retry.Policy) error { return p.Run(ctx, failing(1)) },
 			points: map[string]string{
 				"tenacious.calls{tenacious.ending=success,tenacious.outcome=success}":           "1",
@@ -206,7 +223,7 @@ func TestMetrics(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				tel, reader := newTelemetry(t)
 				p := tel.Instrument(s.policy)
-				_ = s.run(t.Context(), &p)
+				_ = s.run(t.Context(), p)
 				if diff := cmp.Diff(s.points, points(t, reader)); diff != "" {
 					t.Errorf("data points (-want +got):\n%s", diff)
 				}
@@ -225,7 +242,7 @@ func TestMetricsAccumulate(t *testing.T) {
 		for range 3 {
 			for _, s := range scripts() {
 				p := tel.Instrument(s.policy)
-				_ = s.run(t.Context(), &p)
+				_ = s.run(t.Context(), p)
 				for k, v := range s.points {
 					w := want[k]
 					c, sum := parsePoint(t, v)
@@ -265,7 +282,7 @@ func TestInstruments(t *testing.T) {
 		tel, reader := newTelemetry(t)
 		for _, s := range scripts() {
 			p := tel.Instrument(s.policy)
-			_ = s.run(t.Context(), &p)
+			_ = s.run(t.Context(), p)
 		}
 		var rm metricdata.ResourceMetrics
 		if err := reader.Collect(context.Background(), &rm); err != nil {

@@ -22,7 +22,7 @@ const ScopeName = "github.com/tenacious-go/tenacious/retry/retryotel"
 
 // defaultMaxOperations is how many distinct operation names a Telemetry records
 // as values of tenacious.operation when WithMaxOperations is not given.
-const defaultMaxOperations = 256
+const defaultMaxOperations = 200
 
 // Names of the metrics, of their attributes and of the span events: the package
 // documentation says what each one means.
@@ -100,9 +100,10 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 // names (Attempt.Name) a Telemetry records as values of tenacious.operation: the
 // first n names it sees are kept, and later ones are recorded as "_OTHER", so
 // that names built from input (an HTTP host, say) cannot grow the number of time
-// series without bound. Each name makes at most 6 series of each per-call metric,
-// one per ending: the default, 256 names, keeps each metric within the SDK's
-// default cardinality limit of 2000 series. A value below 1 means the default.
+// series without bound. Each name makes at most 9 series of each per-call metric,
+// one per ending: the default, 200 names (202 with the calls without a name and
+// "_OTHER", 1818 series), keeps each metric within the SDK's default cardinality
+// limit of 2000 series. A value below 1 means the default.
 func WithMaxOperations(n int) Option {
 	return Option{apply: func(c *config) { c.maxOps = n }}
 }
@@ -158,28 +159,34 @@ func New(opts ...Option) (*Telemetry, error) {
 	return t, nil
 }
 
-// Instrument returns a copy of p whose Before, BeforeSleep and OnEnd hooks run
-// p's own, if any, then the Telemetry's (as hooks.All combines them): every call
-// that the copy runs, in any call shape or adapter (retry.Do, Policy.Run,
-// retryhttp's Transport, the gRPC interceptors), records the metrics and span
-// events this package describes, under the operation name that Attempt.Name
-// holds. Nothing changes at a call site: give the copy wherever the Policy went.
+// Instrument returns a new Policy, a copy of p whose Before, BeforeSleep and
+// OnEnd hooks run p's own, if any, then the Telemetry's (as hooks.All combines
+// them): every call that the copy runs, in any call shape or adapter (retry.Do,
+// Policy.Run, retryhttp's Transport, the gRPC interceptors), records the metrics
+// and span events this package describes, under the operation name that
+// Attempt.Name holds. Nothing changes at a call site: give the copy wherever p
+// went. p itself is left untouched; a nil p is the zero Policy. The copy shares
+// p's Budget and Hedger, as any copy of a Policy does.
 //
 // Instrument a Policy once; an instrumented copy instrumented again records
-// everything twice. A nil t returns p unchanged, so that telemetry that is
+// everything twice. A nil t returns a plain copy of p, so that telemetry that is
 // turned off costs nothing.
-func (t *Telemetry) Instrument(p retry.Policy) retry.Policy {
+func (t *Telemetry) Instrument(p *retry.Policy) *retry.Policy {
+	q := new(retry.Policy)
+	if p != nil {
+		*q = *p
+	}
 	if t == nil {
-		return p
+		return q
 	}
-	h := &instrumented{t: t, name: p.Name}
-	if p.Name != "" {
-		h.sets = t.sets(p.Name)
+	h := &instrumented{t: t, name: q.Name}
+	if q.Name != "" {
+		h.sets = t.sets(q.Name)
 	}
-	p.Before = hooks.All(p.Before, h.started)
-	p.BeforeSleep = hooks.All(p.BeforeSleep, retrying)
-	p.OnEnd = hooks.All(p.OnEnd, h.ended)
-	return p
+	q.Before = hooks.All(q.Before, h.started)
+	q.BeforeSleep = hooks.All(q.BeforeSleep, retrying)
+	q.OnEnd = hooks.All(q.OnEnd, h.ended)
+	return q
 }
 
 // instrumented holds the hooks of an instrumented Policy, with the attribute sets
@@ -217,8 +224,8 @@ func retrying(a retry.Attempt) {
 	span.AddEvent(eventRetry, trace.WithAttributes(retryEvent(a)...))
 }
 
-// ended is the OnEnd hook: it records the call's metrics and, for a give-up, adds
-// an event to the caller's span.
+// ended is the OnEnd hook: it records the call's metrics and, for a give-up or a
+// retry refused, adds an event to the caller's span.
 func (h *instrumented) ended(a retry.Attempt) {
 	t, ctx, s := h.t, contextOf(a), h.setsOf(a.Name)
 	add, rec := s.ending(a.Reason)

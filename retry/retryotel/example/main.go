@@ -88,10 +88,10 @@ func run(out io.Writer, raw bool) error {
 	if err != nil {
 		return err
 	}
-	svc := tel.Instrument(retry.Policy{Wait: wait.Exponential(10*time.Millisecond, 100*time.Millisecond, 2)})
+	svc := tel.Instrument(&retry.Policy{Wait: wait.Exponential(10*time.Millisecond, 100*time.Millisecond, 2)})
 	client := retryhttp.NewClient(&retryhttp.Transport{
 		Base:   otelhttp.NewTransport(retryotel.ResendCount(http.DefaultTransport), otelhttp.WithTracerProvider(tp)),
-		Policy: &svc,
+		Policy: svc,
 	})
 
 	tracer := tp.Tracer("example")
