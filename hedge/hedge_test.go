@@ -41,7 +41,7 @@ func TestQuantile(t *testing.T) {
 		h.Observe(2 * time.Second)
 	}
 	if d, _ := h.Delay(1); d != time.Second {
-		t.Errorf("Delay = %v after slow attempts, want the ceiling, 1s", d)
+		t.Errorf("Delay = %v after slow attempts, want the max, 1s", d)
 	}
 	for range hedge.Window {
 		h.Observe(0)
@@ -80,7 +80,7 @@ func TestPanics(t *testing.T) {
 		{"q of 1", "hedge: NewQuantile: q must be in (0, 1), got 1", func() { hedge.NewQuantile(1, 0, 1, 1) }},
 		{"NaN q", "hedge: NewQuantile: q must be in (0, 1), got NaN", func() { zero := 0.0; hedge.NewQuantile(zero/zero, 0, 1, 1) }},
 		{"negative floor", "hedge: NewQuantile: negative floor -1ns", func() { hedge.NewQuantile(0.5, -1, 1, 1) }},
-		{"ceiling below floor", "hedge: NewQuantile: ceiling 1ns below floor 2ns", func() { hedge.NewQuantile(0.5, 2, 1, 1) }},
+		{"ceiling below floor", "hedge: NewQuantile: max 1ns below floor 2ns", func() { hedge.NewQuantile(0.5, 2, 1, 1) }},
 		{"quantile without extra", "hedge: NewQuantile: maxExtra must be at least 1, got 0", func() { hedge.NewQuantile(0.5, 0, 1, 0) }},
 		{"valid", "", func() { hedge.Fixed(0, 1); hedge.NewQuantile(0.99, 0, 0, 5) }},
 	} {

@@ -23,7 +23,7 @@ const (
 
 // A Quantile is a Hedger whose delay follows the latencies of recent attempts: it
 // hedges a call once it has run longer than the q-quantile of the last Window
-// attempts, kept within [floor, ceiling], so that about the slowest 1-q of calls
+// attempts, kept within [floor, max], so that about the slowest 1-q of calls
 // hedge. It observes every attempt that ends, and counts one it canceled as taking
 // the time it ran, a lower bound, so that the winners of races alone do not drag
 // the delay down. It does not hedge until it has observed WarmUp attempts.
@@ -37,7 +37,7 @@ const (
 // durations). Share one by every call of a service.
 type Quantile struct {
 	q              float64
-	floor, ceiling time.Duration
+	floor, maxDelay time.Duration
 	maxExtra       int
 
 	delay atomic.Int64 // the current delay; negative while warming up
@@ -50,21 +50,21 @@ type Quantile struct {
 }
 
 // NewQuantile returns a Quantile that hedges at the q-quantile of recent latencies
-// (q in (0, 1), such as 0.95), never sooner than floor nor later than ceiling,
+// (q in (0, 1), such as 0.95), never sooner than floor nor later than max,
 // with at most maxExtra hedges in flight beside the first attempt. It panics if q
-// is not in (0, 1), floor is negative, ceiling is below floor, or maxExtra is
+// is not in (0, 1), floor is negative, max is below floor, or maxExtra is
 // below 1.
-func NewQuantile(q float64, floor, ceiling time.Duration, maxExtra int) *Quantile {
+func NewQuantile(q float64, floor, max time.Duration, maxExtra int) *Quantile {
 	switch {
 	case !(q > 0 && q < 1):
 		panic("hedge: NewQuantile: q must be in (0, 1), got " + strconv.FormatFloat(q, 'g', -1, 64))
 	case floor < 0:
 		panic("hedge: NewQuantile: negative floor " + floor.String())
-	case ceiling < floor:
-		panic("hedge: NewQuantile: ceiling " + ceiling.String() + " below floor " + floor.String())
+	case max < floor:
+		panic("hedge: NewQuantile: max " + max.String() + " below floor " + floor.String())
 	}
 	mustExtra("NewQuantile", maxExtra)
-	h := &Quantile{q: q, floor: floor, ceiling: ceiling, maxExtra: maxExtra}
+	h := &Quantile{q: q, floor: floor, maxDelay: max, maxExtra: maxExtra}
 	h.delay.Store(-1)
 	return h
 }
@@ -93,7 +93,7 @@ func (h *Quantile) Observe(d time.Duration) {
 	copy(s, h.samples[:k])
 	slices.Sort(s)
 	i := min(int(math.Ceil(h.q*float64(k)))-1, k-1)
-	h.delay.Store(int64(min(max(s[max(i, 0)], h.floor), h.ceiling)))
+	h.delay.Store(int64(min(max(s[max(i, 0)], h.floor), h.maxDelay)))
 }
 
 // Current returns the delay the Quantile hedges at now, and false while it warms up.
