@@ -36,9 +36,9 @@ const (
 // takes a lock, and every 16 observations sorts a copy of the window (256
 // durations). Share one by every call of a service.
 type Quantile struct {
-	q              float64
+	q               float64
 	floor, maxDelay time.Duration
-	maxExtra       int
+	maxExtra        int
 
 	delay atomic.Int64 // the current delay; negative while warming up
 
