@@ -1,117 +1,71 @@
-// Batch fetches 200 URLs from a flaky loopback server with a retry.Group: at most 16
-// requests in flight, one deadline for the whole batch, every transient failure
-// retried, and a summary at the end.
-//
-//	go run ./examples/batch
+// Batch fetches 100 items from a flaky loopback server with retry.Map: 8 at a time,
+// each retried on its own, one deadline for the batch. Give-ups are logged.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/tenacious-go/tenacious/hooks"
 	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
-	"github.com/tenacious-go/tenacious/stop"
 	"github.com/tenacious-go/tenacious/wait"
 )
 
-const items = 200
-
 func main() {
-	srv := flakyServer()
+	var seen sync.Map // the server fails the first request for every third item
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/"))
+		if _, again := seen.LoadOrStore(id, true); !again && id%3 == 0 {
+			http.Error(w, "overloaded", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintf(w, "item %d", id)
+	}))
 	defer srv.Close()
 
-	p := retry.Policy{
-		Stop:  stop.AfterAttempts(5),
-		Wait:  wait.FullJitter(10*time.Millisecond, 200*time.Millisecond),
-		Retry: predicate.Transient(),
+	logger := slog.New(slog.NewTextHandler(os.Stdout, nil))
+	items := &retry.Policy{
+		Name:  "items",
+		Wait:  wait.FullJitter(10*time.Millisecond, 100*time.Millisecond),
+		Retry: predicate.Transient(), // a 503 or a 429, not a 404
+		OnEnd: hooks.LogEnd(logger, slog.LevelError),
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ids := make([]int, 100)
+	for i := range ids {
+		ids[i] = i
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-
-	start := time.Now()
-	g, _ := retry.NewGroup(ctx, &p) // tasks receive the group's context
-	g.CollectAll()                  // one bad item must not cancel the other 199
-	g.SetLimit(16)
-	var retried atomic.Int64
-	for i := range items {
-		url := srv.URL + "/item/" + strconv.Itoa(i)
-		attempts := 0
-		g.Go(func(ctx context.Context) error {
-			if attempts++; attempts == 2 {
-				retried.Add(1)
-			}
-			return fetch(ctx, url)
-		})
-	}
-	err := g.Wait()
-
-	var be *retry.BatchError
-	failed := 0
-	if errors.As(err, &be) {
-		failed = len(be.Failures)
-	} else if err != nil {
-		fmt.Println("batch failed:", err)
-		os.Exit(1)
-	}
-	fmt.Printf("%d items in %v (at most 16 in flight): %d ok, %d of them after a retry; %d failed\n",
-		items, time.Since(start).Round(time.Millisecond), items-failed, retried.Load(), failed)
-	if be != nil {
-		for _, f := range be.Failures {
-			fmt.Printf("  item %d: %v\n", f.Index, f.Err) // tasks were started in item order
+	bodies, err := retry.Map(ctx, items, ids, 8, func(ctx context.Context, id int) (string, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/"+strconv.Itoa(id), nil)
+		if err != nil {
+			return "", retry.Permanent(err)
 		}
-	}
-}
-
-// flakyServer fails the first request for every third item with 503 and for every
-// seventh with 429, and answers 404 for items 49, 99, 149 and 199, which no retry can
-// fix.
-func flakyServer() *httptest.Server {
-	var mu sync.Mutex
-	seen := map[string]int{}
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n, _ := strconv.Atoi(r.URL.Path[len("/item/"):])
-		mu.Lock()
-		seen[r.URL.Path]++
-		first := seen[r.URL.Path] == 1
-		mu.Unlock()
-		switch {
-		case n%50 == 49:
-			http.NotFound(w, r)
-		case first && n%3 == 0:
-			http.Error(w, "overloaded", http.StatusServiceUnavailable)
-		case first && n%7 == 0:
-			http.Error(w, "slow down", http.StatusTooManyRequests)
-		default:
-			fmt.Fprintf(w, "item %d", n)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return "", err
 		}
-	}))
-}
-
-func fetch(ctx context.Context, url string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err == nil {
+			err = retryhttp.CheckResponse(resp) // a *retryhttp.StatusError for 4xx and 5xx
+		}
+		return string(body), err
+	})
 	if err != nil {
-		return retry.Permanent(err)
+		log.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return err
-	}
-	// A non-2xx status becomes a *retryhttp.StatusError, which predicate.Transient
-	// classifies: 503 and 429 are retried, 404 is not.
-	return retryhttp.CheckResponse(resp)
+	fmt.Printf("fetched %d items, from %q to %q\n", len(bodies), bodies[0], bodies[len(bodies)-1])
 }
