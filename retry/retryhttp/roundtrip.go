@@ -41,10 +41,10 @@ import (
 // req is never modified. The first attempt sends a shallow copy of req with the
 // attempt's context (which tells a retrying layer inside Base that it runs in
 // this round trip's attempt); each retry or hedge sends a clone with a fresh
-// body from req.GetBody. Every response that is not returned is drained and closed, before
-// the pause or, for a hedge that lost, before RoundTrip returns, so its
-// connection is reused: up to 64 KiB of its body, for at most 250ms, and no
-// longer than the request context lives; a body that is longer or slower is
+// body from req.GetBody. Every response that is not returned is drained and
+// closed, before the pause or, for a hedge that lost, before RoundTrip returns,
+// so its connection is reused: up to 64 KiB of its body, for at most 250ms, and
+// no longer than the request context lives; a body that is longer or slower is
 // closed unread.
 //
 // With a Hedger in the Policy, a request that is safe to send twice at once is
