@@ -17,7 +17,9 @@ import (
 // TestSuccessAllocatesOnlyTheLayerMark checks that a round trip that succeeds at
 // once adds two allocations to Base's, the engine's layer mark (the Frame in its
 // attempts' contexts) and the shallow copy of the request that carries it to
-// Base, for a retrying layer inside Base, whatever its Transport: the zero Transport, one with the
+// Base, for a retrying layer inside Base (a Base that is net/http's own Transport
+// gets the request itself: see TestFirstRequestCarriesTheAttempt), whatever its
+// Transport: the zero Transport, one with the
 // zero Policy, and one with every field set but AttemptTimeout (whose context
 // allocates by nature). A request made with retry.WithoutRetry costs nothing more;
 // one made with retry.WithPolicy costs the context the round trip passes the

@@ -19,7 +19,7 @@ var errNilResponse = errors.New("retryhttp: Base returned a nil *http.Response w
 // with its *StatusError.
 func (rt *roundTrip) attempt(ctx context.Context) (resp *http.Response, err error) {
 	if rt.timeout <= 0 {
-		resp, err = rt.classify(rt.send(ctx))
+		resp, err = rt.classify(rt.send(ctx, false))
 	} else {
 		actx, cancel := context.WithTimeout(ctx, rt.timeout)
 		resp, err = rt.own(ctx, actx, cancel, nil)
@@ -57,7 +57,7 @@ func (rt *roundTrip) hedgeAttempt(ctx context.Context) (*http.Response, error) {
 // while ctx lived fails with an *attemptTimeoutError; the body of a response
 // releases actx when it is closed.
 func (rt *roundTrip) own(ctx, actx context.Context, cancel context.CancelFunc, unfollow func() bool) (*http.Response, error) {
-	resp, err := rt.send(actx)
+	resp, err := rt.send(actx, true)
 	if unfollow != nil {
 		unfollow()
 	}
@@ -74,8 +74,8 @@ func (rt *roundTrip) own(ctx, actx context.Context, cancel context.CancelFunc, u
 
 // send sends one attempt with ctx through Base, and returns a response or an
 // error, never both.
-func (rt *roundTrip) send(ctx context.Context) (*http.Response, error) {
-	req, err := rt.request(ctx)
+func (rt *roundTrip) send(ctx context.Context, own bool) (*http.Response, error) {
+	req, err := rt.request(ctx, own)
 	if err != nil {
 		return nil, retry.Permanent(err)
 	}
@@ -94,13 +94,19 @@ func (rt *roundTrip) send(ctx context.Context) (*http.Response, error) {
 }
 
 // request returns the request for an attempt, sent with ctx, the attempt's
-// context (which carries its mark for a retrying layer inside Base): for the
-// first attempt sent, a shallow copy of the caller's request, then a clone with a
-// fresh body. Hedged attempts call it concurrently: each reads req, which no one
-// modifies, and only one of them gets its body.
-func (rt *roundTrip) request(ctx context.Context) (*http.Request, error) {
+// context (which carries its mark for a retrying layer inside Base), or with
+// own, a context of the attempt's own derived from it: for the first attempt
+// sent, a shallow copy of the caller's request, then a clone with a fresh body.
+// A first attempt under the engine's context through net/http's own Transport,
+// inside which no layer can run, sends the caller's request itself. Hedged
+// attempts call it concurrently: each reads req, which no one modifies, and only
+// one of them gets its body.
+func (rt *roundTrip) request(ctx context.Context, own bool) (*http.Request, error) {
 	n := rt.sent.Add(1)
 	if n == 1 {
+		if !own && rt.netBase {
+			return rt.req, nil
+		}
 		return rt.req.WithContext(ctx), nil
 	}
 	req := rt.req.Clone(context.WithValue(ctx, attemptKey{}, int(n)))

@@ -40,8 +40,9 @@ import (
 //
 // req is never modified. The first attempt sends a shallow copy of req with the
 // attempt's context (which tells a retrying layer inside Base that it runs in
-// this round trip's attempt); each retry or hedge sends a clone with a fresh
-// body from req.GetBody. Every response that is not returned is drained and
+// this round trip's attempt), or req itself when Base is net/http's
+// *http.Transport; each retry or hedge sends a clone with a fresh body from
+// req.GetBody. Every response that is not returned is drained and
 // closed, before the pause or, for a hedge that lost, before RoundTrip returns,
 // so its connection is reused: up to 64 KiB of its body, for at most 250ms, and
 // no longer than the request context lives; a body that is longer or slower is
@@ -98,10 +99,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // The engine passes its state to user functions (the strategies and hooks), so the
 // method values the Policy holds escape to the heap: made per request, they would
 // cost an allocation each. A roundTrip is therefore recycled through a pool, with
-// its method values made once: a request that succeeds at once allocates only
-// the shallow copy of the request that carries the attempt's context (the engine
-// allocates its layer mark), and one made with retry.WithPolicy also the context
-// of layer.WithoutPolicy.
+// its method values made once: a request that succeeds at once allocates nothing
+// here when Base is net/http's Transport, else the shallow copy of the request
+// that carries the attempt's context (the engine allocates its layer mark), and
+// one made with retry.WithPolicy also the context of layer.WithoutPolicy.
 //
 // A hedged round trip runs its attempts concurrently, on the engine's goroutines,
 // while the engine calls the Retry predicate, the hooks and the Budget from the
@@ -139,6 +140,7 @@ type roundTrip struct {
 	ctx        context.Context
 	req        *http.Request
 	base       http.RoundTripper
+	netBase    bool // base is net/http's *http.Transport, which runs no layer of ours
 	idempotent bool
 	replayable bool
 	noRetry    bool           // the request was made with retry.WithoutRetry
@@ -186,6 +188,7 @@ var roundTrips = sync.Pool{New: func() any {
 // the context it passes, so that the engine does not apply it again.
 func (rt *roundTrip) start(t *Transport, req *http.Request) {
 	rt.ctx, rt.req, rt.base = req.Context(), req, t.base()
+	_, rt.netBase = rt.base.(*http.Transport)
 	rt.idempotent = t.AssumeIdempotent || idempotent(req)
 	rt.replayable = replayable(req)
 	rt.max500 = t.max500Retries()
