@@ -3,6 +3,8 @@ package retry
 import (
 	"context"
 	"time"
+
+	"github.com/tenacious-go/tenacious/internal/layer"
 )
 
 // Attempt is what strategies and hooks know about a call in progress. It is a
@@ -70,12 +72,12 @@ type Stats struct {
 	Elapsed time.Duration
 }
 
-type statsKey struct{}
 
 // WithStats returns a context that makes every call made with it (Do, Run, the loop
 // form, the group's tasks, the HTTP transport) write its statistics to *s
 // just before it returns, on success and on failure alike. Like any variable, s must
-// not be written by two calls at once: give each concurrent call its own.
+// not be written by two calls at once: give each concurrent call its own. The
+// calls inside an attempt do not write it: an attempt's context hides it.
 //
 // Statistics live with the call, never on the Policy, so one Policy serves any
 // number of goroutines (tenacity's shared statistics attribute is a known trap).
@@ -83,10 +85,10 @@ func WithStats(ctx context.Context, s *Stats) context.Context {
 	if s == nil {
 		panic("retry: WithStats: nil *Stats")
 	}
-	return context.WithValue(ctx, statsKey{}, s)
+	return context.WithValue(ctx, layer.StatsKey{}, s)
 }
 
 func statsFrom(ctx context.Context) *Stats {
-	s, _ := ctx.Value(statsKey{}).(*Stats)
+	s, _ := ctx.Value(layer.StatsKey{}).(*Stats)
 	return s
 }

@@ -34,12 +34,11 @@ type call struct {
 	timer   *time.Timer   // of the pauses, and of a hedged call's delays
 
 	// The layers (see package internal/layer): frame is the call's mark in its
-	// attempts' contexts (a hedged call's current flight's); up, the frame of
-	// the attempt the call runs in, if any, and upN that attempt's number.
+	// attempts' contexts (a hedged call's current flight's); up, the attempt
+	// the call runs in, if any.
 	frame       *layer.Frame
-	up          *layer.Frame
-	upN         int
-	once        bool // WithoutRetry: one attempt
+	up          layer.Mark
+	once        bool // WithoutRetry, or inside a hedged call's attempt: one attempt
 	ignoreBelow bool // WithIgnoreLayers: retry what a layer below decided
 }
 
@@ -58,16 +57,14 @@ func (c *call) elapsed() time.Duration { return monotonic() - c.t0 }
 // overrides ctx carries for it (see WithPolicy). It reads the clock only if
 // something can observe it.
 func (c *call) init(ctx context.Context, p *Policy) {
-	up, o := layer.Lookup(ctx)
-	if o != nil {
+	if _, o := layer.Lookup(ctx); o != nil {
 		if o.HasPolicy {
 			p, _ = o.Policy.(*Policy)
 		}
 		c.once, c.ignoreBelow = o.NoRetry, o.IgnoreBelow
 	}
-	if up != nil {
-		c.up, c.upN = up, up.Attempt()
-	}
+	c.up = layer.Enclosing(ctx)
+	c.once = c.once || c.up.InFlight()
 	if p != nil {
 		c.p = *p
 	}
@@ -408,8 +405,8 @@ func (c *call) finish(reason Reason) {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	if c.up != nil && decides(reason, c.a.Number) {
-		c.up.Decide(c.upN)
+	if c.decides(reason) {
+		c.up.Decide()
 	}
 	if c.p.OnEnd != nil {
 		c.a.Reason = reason
@@ -420,19 +417,21 @@ func (c *call) finish(reason Reason) {
 	}
 }
 
-// decides reports whether a call that ended for reason after n attempts decided
-// for the layers above it (see ReasonLayerBelow): it gave up after retrying, its
-// Budget refused a retry, or a layer below it decided. A call that made one
-// attempt and stopped, as WithoutRetry or a Stop of one attempt makes it, left
-// the retrying to the layer above; one that ended with the caller's context or
-// its deadline (an outer attempt's timeout among them) leaves the outer layer
-// to judge its own attempt.
-func decides(reason Reason, n int) bool {
+// decides reports whether a call that ends for reason decided for the layers
+// above it (see ReasonLayerBelow): it gave up after retrying, by its Stop or by
+// the deadline of the call above too, its Budget refused a retry, or a layer
+// below it decided. A call that made one attempt and stopped, as WithoutRetry or
+// a Stop of one attempt makes it, left the retrying to the layer above; one that
+// ended with the caller's context, or with a deadline of the attempt above alone
+// (its AttemptTimeout), leaves the layer above to judge its own attempt.
+func (c *call) decides(reason Reason) bool {
 	switch reason {
 	case ReasonBudget, ReasonLayerBelow:
 		return true
 	case ReasonStop:
-		return n >= 2
+		return c.a.Number >= 2
+	case ReasonDeadline:
+		return c.a.Number >= 2 && c.up.SharesDeadline(c.ctx)
 	}
 	return false
 }

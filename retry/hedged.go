@@ -113,7 +113,7 @@ func (h *hedgeCall[T]) start(hedge bool) {
 		c.a.Elapsed = c.elapsed()
 		c.p.Before(c.a)
 	}
-	f.frame = layer.NewFrame(h.actx, f.n)
+	f.frame = layer.NewFlight(h.actx, f.n)
 	f.ctx = f.frame
 	if c.p.AttemptTimeout > 0 {
 		f.ctx, f.cancel = context.WithTimeout(f.frame, c.p.AttemptTimeout)

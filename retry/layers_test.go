@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -86,16 +87,24 @@ func TestLayersDoNotMultiply(t *testing.T) {
 							return errFlaky
 						})
 					})
-					if got := calls.Load(); got != DefaultAttempts {
-						t.Errorf("the operation ran %d times, want %d (the inner layer's attempts)", got, DefaultAttempts)
+					// The inner layer retries, and decides for the outer; inside
+					// a hedged call, the hedged call retries, each layer below
+					// making one attempt.
+					wantCalls, wantInner, wantOuter := DefaultAttempts, []Reason{ReasonStop}, []Reason{ReasonLayerBelow}
+					if outerName == "Retrier.Hedge" {
+						wantCalls, wantOuter = 3, []Reason{ReasonStop}
+						wantInner = []Reason{ReasonNotRetried, ReasonNotRetried, ReasonNotRetried}
+					}
+					if got := calls.Load(); got != int64(wantCalls) {
+						t.Errorf("the operation ran %d times, want %d", got, wantCalls)
 					}
 					if !errors.Is(err, errFlaky) {
 						t.Errorf("err = %v, want one that wraps errFlaky", err)
 					}
-					if diff := cmp.Diff([]Reason{ReasonStop}, innerEnds); diff != "" {
+					if diff := cmp.Diff(wantInner, innerEnds); diff != "" {
 						t.Errorf("inner OnEnd reasons (-want +got):\n%s", diff)
 					}
-					if diff := cmp.Diff([]Reason{ReasonLayerBelow}, outerEnds); diff != "" {
+					if diff := cmp.Diff(wantOuter, outerEnds); diff != "" {
 						t.Errorf("outer OnEnd reasons (-want +got):\n%s", diff)
 					}
 				})
@@ -247,42 +256,60 @@ func TestWithIgnoreLayersRetriesWhatALayerBelowDecided(t *testing.T) {
 	})
 }
 
-// TestHedgedFlightsCarryTheirOwnMark: in a hedged call, an inner layer's
-// decision concerns the attempt it ran in: that attempt's failure decides the
-// call, as an error not retried does, while the other attempt in flight, whose
-// inner call has decided nothing, is canceled.
-func TestHedgedFlightsCarryTheirOwnMark(t *testing.T) {
+// TestLayersInsideAHedgedCallMakeOneAttempt: a hedged call may run several
+// attempts at once, so the layers below it do not retry: the hedged call does,
+// and the service sees at most its attempts, hedges included.
+func TestLayersInsideAHedgedCallMakeOneAttempt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		inner := &Policy{Wait: zeroWait}
-		var ends []Reason
-		r := Retrier[int]{Policy: &Policy{
-			Wait:   zeroWait,
-			Hedger: &everyHedger{delay: 10 * time.Millisecond, max: 1},
-			OnEnd:  func(a Attempt) { ends = append(ends, a.Reason) },
-		}}
-		var flights atomic.Int64
-		start := time.Now()
+		var mu sync.Mutex // the flights' inner calls run concurrently
+		var innerEnds []Reason
+		inner.OnEnd = func(a Attempt) {
+			mu.Lock()
+			innerEnds = append(innerEnds, a.Reason)
+			mu.Unlock()
+		}
+		var served atomic.Int64
+		r := Retrier[int]{Policy: &Policy{Wait: zeroWait, Hedger: &everyHedger{delay: 10 * time.Millisecond, max: 1}}}
 		_, err := r.Hedge(t.Context(), func(ctx context.Context) (int, error) {
-			first := flights.Add(1) == 1
 			return Do(ctx, inner, func(ctx context.Context) (int, error) {
-				if first { // fails 4 times, 5ms each: gives up at 20ms
-					time.Sleep(5 * time.Millisecond)
-					return 0, errFlaky
-				}
-				select { // the hedge's inner call would answer at 40ms
-				case <-time.After(30 * time.Millisecond):
-					return 7, nil
-				case <-ctx.Done():
-					return 0, ctx.Err()
-				}
+				served.Add(1)
+				time.Sleep(20 * time.Millisecond) // a server that fails slowly
+				return 0, errFlaky
 			})
 		})
 		var re *Error
-		if !errors.As(err, &re) || re.Reason != ReasonStop || re.Attempts != 4 || time.Since(start) != 20*time.Millisecond {
-			t.Errorf("Hedge = %v after %v; want the first attempt's inner give-up after 4 attempts, at 20ms", err, time.Since(start))
+		if !errors.As(err, &re) || re.Reason != ReasonStop || re.Attempts != DefaultAttempts {
+			t.Errorf("Hedge = %v, want a give-up of the hedged call after %d attempts", err, DefaultAttempts)
 		}
-		if flights.Load() != 2 || !cmp.Equal(ends, []Reason{ReasonLayerBelow}) {
-			t.Errorf("%d attempts, OnEnd %v; want 2 and [layer_below]", flights.Load(), ends)
+		if served.Load() != DefaultAttempts {
+			t.Errorf("the service saw %d calls, want %d: the hedged call's attempts, hedges included", served.Load(), DefaultAttempts)
+		}
+		for _, reason := range innerEnds {
+			if reason != ReasonNotRetried {
+				t.Errorf("an inner call ended with %v, want not_retried", reason)
+			}
+		}
+	})
+}
+
+// TestInnerGiveUpAtTheCallersDeadlineDecides: an inner call that retried until
+// the caller's own deadline left no room for a pause decided; the outer one,
+// under the same deadline, does not start again with a shorter pause.
+func TestInnerGiveUpAtTheCallersDeadlineDecides(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		ten := func(a Attempt) bool { return a.Number >= 10 }
+		inner := &Policy{Stop: ten, Wait: func(Attempt) time.Duration { return 3 * time.Second }}
+		outer := &Policy{Stop: ten, Wait: func(Attempt) time.Duration { return 100 * time.Millisecond }}
+		calls := 0
+		err := outer.Run(ctx, func(ctx context.Context) error {
+			return inner.Run(ctx, func(context.Context) error { calls++; return errFlaky })
+		})
+		var re *Error
+		if calls != 4 || !errors.As(err, &re) || re.Reason != ReasonDeadline {
+			t.Errorf("calls = %d, err = %v; want 4 (at 0, 3, 6 and 9s) and the inner give-up before the deadline", calls, err)
 		}
 	})
 }
@@ -398,4 +425,23 @@ func ExampleWithIgnoreLayers() {
 	})
 	fmt.Println(calls, "calls:", err)
 	// Output: 8 calls: retry: gave up after 2 attempts: retry: gave up after 4 attempts: us-east: unavailable
+}
+
+// TestStatsAreTheCallsOwn: WithStats reports the call made with the context,
+// and the calls inside its attempts, concurrent ones included, do not write
+// it.
+func TestStatsAreTheCallsOwn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var st Stats
+		p := &Policy{Wait: zeroWait}
+		err := p.Run(WithStats(t.Context(), &st), func(ctx context.Context) error {
+			_, err := Map(ctx, p, []int{1, 2, 3}, 3, func(ctx context.Context, n int) (int, error) {
+				return Do(ctx, p, failing(1, errFlaky, n))
+			})
+			return err
+		})
+		if err != nil || st.Attempts != 1 {
+			t.Errorf("err = %v, Stats.Attempts = %d; want nil and 1, the outer call's", err, st.Attempts)
+		}
+	})
 }

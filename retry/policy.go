@@ -27,8 +27,9 @@ const DefaultAttempts = 4
 // Retry at one layer: when a call of a Policy runs inside an attempt of another
 // (its context descends from the attempt's) and gives up after retrying, runs out
 // of Budget, or refuses a retry for safety, the outer call does not retry that
-// attempt (ReasonLayerBelow), so that stacked layers never multiply the attempts
-// a server sees. [WithoutRetry], [WithPolicy] and [WithIgnoreLayers] override one
+// attempt (ReasonLayerBelow); and a call inside an attempt of a hedged call makes
+// one attempt, the hedged call doing the retrying. So stacked layers never
+// multiply the attempts a server sees. [WithoutRetry], [WithPolicy] and [WithIgnoreLayers] override one
 // call through its context, for every entry point alike.
 //
 // A Policy is configuration only: one value serves any number of goroutines, and

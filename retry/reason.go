@@ -14,7 +14,8 @@ const (
 	// ReasonNotRetried means an attempt failed with an error that is not retried:
 	// Permanent, a context error the operation returned, or one the Retry predicate
 	// refused (in retrygrpc, a code not in the table); or the call was made with
-	// [WithoutRetry]. The call returns that error unchanged.
+	// [WithoutRetry], or inside an attempt of a hedged call, where the hedged
+	// call does the retrying. The call returns that error unchanged.
 	ReasonNotRetried
 	// ReasonNotIdempotent means Retry wanted another attempt but an adapter
 	// refused it for safety: the request may have taken effect, and sending it

@@ -21,26 +21,46 @@ type key struct{}
 
 // Frame is a call's mark in the contexts of its attempts. A sequential call has
 // one for all its attempts, and says which one runs; a hedged call has one per
-// attempt, whose Attempt never changes.
+// attempt (a flight), whose Attempt never changes.
 type Frame struct {
 	context.Context
 	attempt atomic.Int64 // the attempt in progress
-	decided atomic.Int64 // the attempt a call below decided, or 0
+	decided atomic.Int64 // the latest attempt a call below decided, or 0
+	flight  bool         // an attempt of a hedged call
 }
 
-// NewFrame returns a Frame over ctx for attempt n (1 for a sequential call's
-// first; SetAttempt moves it on).
+// NewFrame returns a Frame over ctx for attempt n of a sequential call (1 for
+// its first; SetAttempt moves it on).
 func NewFrame(ctx context.Context, n int) *Frame {
 	f := &Frame{Context: ctx}
 	f.attempt.Store(int64(n))
 	return f
 }
 
+// NewFlight returns the Frame over ctx of attempt n of a hedged call. The calls
+// inside a flight make one attempt each: the hedged call, which may run several
+// flights at once, is the layer that retries, so that its attempts and those of
+// a layer below never multiply.
+func NewFlight(ctx context.Context, n int) *Frame {
+	f := NewFrame(ctx, n)
+	f.flight = true
+	return f
+}
+
+// StatsKey is the context key of retry.WithStats, which a Frame hides: the
+// statistics are the call's made with the context, not those of the calls inside
+// its attempts.
+type StatsKey struct{}
+
 // Value returns f itself for the layer key, so that calls inside f's attempts
-// find f and not an Override meant for f's own call; other keys are ctx's.
+// find f and not an Override meant for f's own call, and nil for StatsKey;
+// other keys are ctx's.
 func (f *Frame) Value(k any) any {
-	if k == (key{}) {
+	switch k.(type) {
+	case key:
 		return f
+	case StatsKey:
+		return nil
 	}
 	return f.Context.Value(k)
 }
@@ -51,11 +71,55 @@ func (f *Frame) SetAttempt(n int) { f.attempt.Store(int64(n)) }
 // Attempt returns the attempt in progress.
 func (f *Frame) Attempt() int { return int(f.attempt.Load()) }
 
-// Decide marks attempt n as decided by a call below.
-func (f *Frame) Decide(n int) { f.decided.Store(int64(n)) }
-
 // Decided reports whether a call below decided attempt n.
 func (f *Frame) Decided(n int) bool { return f.decided.Load() == int64(n) }
+
+// Mark is an attempt of a call above, as a call inside it found it when it
+// began: the zero Mark is none.
+type Mark struct {
+	f *Frame
+	n int
+}
+
+// Enclosing returns the Mark of the attempt that ctx belongs to, if any.
+func Enclosing(ctx context.Context) Mark {
+	f, _ := Lookup(ctx)
+	if f == nil {
+		return Mark{}
+	}
+	return Mark{f, f.Attempt()}
+}
+
+// Decide marks m's attempt as decided by a call below, unless a later attempt
+// already was (a decision that comes late, from a goroutine the attempt left
+// behind, never erases a later one).
+func (m Mark) Decide() {
+	if m.f == nil {
+		return
+	}
+	for {
+		old := m.f.decided.Load()
+		if old >= int64(m.n) || m.f.decided.CompareAndSwap(old, int64(m.n)) {
+			return
+		}
+	}
+}
+
+// InFlight reports whether m's attempt is an attempt of a hedged call.
+func (m Mark) InFlight() bool { return m.f != nil && m.f.flight }
+
+// SharesDeadline reports whether ctx, the context of a call inside m's attempt,
+// has no earlier deadline than the call above: whether a deadline that ended
+// the call inside is the one above's too, and not that of the attempt alone
+// (an AttemptTimeout).
+func (m Mark) SharesDeadline(ctx context.Context) bool {
+	if m.f == nil {
+		return false
+	}
+	inner, ok := ctx.Deadline()
+	outer, outerOK := m.f.Deadline()
+	return ok && outerOK && !inner.Before(outer)
+}
 
 // Override is what a caller asked of one call through its context (see
 // retry.WithoutRetry, retry.WithPolicy, retry.WithIgnoreLayers).
@@ -105,13 +169,6 @@ func WithoutPolicy(ctx context.Context, o *Override) context.Context {
 	return context.WithValue(ctx, key{}, &n)
 }
 
-// Decide marks the attempt that ctx belongs to, if any, as decided by a call
-// below it: for an adapter that refused a retry for safety.
-func Decide(ctx context.Context) {
-	if f, _ := Lookup(ctx); f != nil {
-		f.Decide(f.Attempt())
-	}
-}
 
 // Carry returns ctx with the Frame of from, if from is in one: the values,
 // deadline and cancellation of ctx, but the layer of from. An adapter whose

@@ -3,6 +3,7 @@ package layer
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 type otherKey struct{}
@@ -28,19 +29,54 @@ func TestFrameHidesTheOverrideOfItsCall(t *testing.T) {
 	}
 }
 
-// TestDecideMarksTheAttemptInProgress: a decision concerns the attempt that
-// was in progress, not the next one.
-func TestDecideMarksTheAttemptInProgress(t *testing.T) {
+// TestDecideMarksTheAttemptOfTheMark: a decision concerns the attempt that was
+// in progress when the call inside began, not a later one, and a late decision
+// never erases a later attempt's.
+func TestDecideMarksTheAttemptOfTheMark(t *testing.T) {
 	f := NewFrame(context.Background(), 1)
-	Decide(context.WithValue(f, otherKey{}, 1))
-	if !f.Decided(1) {
-		t.Errorf("attempt 1 not decided")
-	}
+	first := Enclosing(context.WithValue(f, otherKey{}, 1))
 	f.SetAttempt(2)
-	if f.Decided(2) {
-		t.Errorf("attempt 2 decided by attempt 1's inner call")
+	first.Decide()
+	if !f.Decided(1) || f.Decided(2) {
+		t.Errorf("Decided(1), Decided(2) = %v, %v; want true, false", f.Decided(1), f.Decided(2))
 	}
-	Decide(context.Background()) // no frame: nothing to mark, no panic
+	second := Enclosing(f)
+	second.Decide()
+	first.Decide() // late: attempt 1's call, left behind
+	if !f.Decided(2) {
+		t.Errorf("a late decision of attempt 1 erased attempt 2's")
+	}
+	Enclosing(context.Background()).Decide() // no frame: nothing to mark, no panic
+}
+
+// TestFlightsMakeOneAttempt: only a hedged call's attempt says so.
+func TestFlightsMakeOneAttempt(t *testing.T) {
+	if Enclosing(NewFrame(context.Background(), 1)).InFlight() || !Enclosing(NewFlight(context.Background(), 1)).InFlight() {
+		t.Errorf("InFlight is wrong")
+	}
+}
+
+// TestSharesDeadline: a deadline of the attempt alone is not the call's.
+func TestSharesDeadline(t *testing.T) {
+	base, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	f := NewFrame(base, 1)
+	m := Enclosing(f)
+	attempt, cancel2 := context.WithTimeout(f, time.Minute)
+	defer cancel2()
+	if !m.SharesDeadline(f) || m.SharesDeadline(attempt) || m.SharesDeadline(context.Background()) {
+		t.Errorf("SharesDeadline: frame %v, attempt %v, none %v; want true, false, false",
+			m.SharesDeadline(f), m.SharesDeadline(attempt), m.SharesDeadline(context.Background()))
+	}
+}
+
+// TestFrameHidesStats: the statistics are the call's, not those of the calls
+// inside its attempts.
+func TestFrameHidesStats(t *testing.T) {
+	ctx := context.WithValue(context.Background(), StatsKey{}, 1)
+	if NewFrame(ctx, 1).Value(StatsKey{}) != nil {
+		t.Errorf("a frame shows the call's statistics to the calls inside it")
+	}
 }
 
 // TestCarryPassesTheFrameOnly: a context of its own carries the attempt's

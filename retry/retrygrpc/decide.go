@@ -26,6 +26,7 @@ type rpc struct {
 	// Wait are the engine's defaults.
 	policy     retry.Policy
 	method     string          // the full method name
+	up         layer.Mark      // the attempt of the layer above, if any
 	retryUser  retry.Predicate // the Policy's Retry
 	onEndUser  retry.Hook      // the Policy's OnEnd
 	budget     retry.Budget    // the Policy's Budget
@@ -79,7 +80,7 @@ func (r *rpc) start(c *config, ctx context.Context, method string, callOpts []gr
 	if p != nil {
 		r.policy = *p
 	}
-	r.method, r.aborted = method, c.aborted
+	r.method, r.aborted, r.up = method, c.aborted, layer.Enclosing(ctx)
 	r.idempotent = c.idempotent(ctx, method, f.idempotent)
 	r.noRetry = f.noRetry || o != nil && o.NoRetry
 	q := &r.policy
@@ -221,14 +222,14 @@ func (r *rpc) end(ctx context.Context, err error) error {
 	}
 	err = returned(err)
 	if r.refused != 0 {
-		layer.Decide(ctx)
+		r.up.Decide()
 		if nr, ok := err.(*retry.NotRetriedError); ok && nr.Name == r.method {
 			return err // an interceptor chained after this one said it already
 		}
 		return &retry.NotRetriedError{Name: r.method, Reason: r.refused, Err: err}
 	}
 	if r.declined {
-		layer.Decide(ctx)
+		r.up.Decide()
 	}
 	return err
 }

@@ -85,7 +85,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	decided = true
 	if rt.decide {
-		layer.Decide(req.Context())
+		rt.up.Decide()
 	}
 	resp, err = rt.finish(resp, err)
 	rt.clear()
@@ -138,6 +138,7 @@ type roundTrip struct {
 	// ctx is the context of the call: the request's, minus the Policy of its
 	// retry.WithPolicy, if any, which policy already is.
 	ctx        context.Context
+	up         layer.Mark // the attempt of the layer above, if any
 	req        *http.Request
 	base       http.RoundTripper
 	netBase    bool // base is net/http's *http.Transport, which runs no layer of ours
@@ -169,7 +170,7 @@ type roundTrip struct {
 	// retry.ReasonNotReplayable); 0 otherwise.
 	refused retry.Reason
 	// decide: the round trip decided its attempt for the layer above (see
-	// layer.Decide), as the engine does not: a rule of safety refused a retry,
+	// layer.Mark), as the engine does not: a rule of safety refused a retry,
 	// or Max500Retries refused one after the round trip had retried.
 	decide bool
 }
@@ -188,6 +189,7 @@ var roundTrips = sync.Pool{New: func() any {
 // the context it passes, so that the engine does not apply it again.
 func (rt *roundTrip) start(t *Transport, req *http.Request) {
 	rt.ctx, rt.req, rt.base = req.Context(), req, t.base()
+	rt.up = layer.Enclosing(rt.ctx)
 	_, rt.netBase = rt.base.(*http.Transport)
 	rt.idempotent = t.AssumeIdempotent || idempotent(req)
 	rt.replayable = replayable(req)
