@@ -16,6 +16,7 @@
 //		Wait:        wait.FullJitter(time.Second, 30*time.Second),
 //		Retry:       predicate.Transient(),
 //		BeforeSleep: hooks.LogBeforeSleep(slog.Default(), slog.LevelWarn),
+//		OnEnd:       hooks.LogEnd(slog.Default(), slog.LevelError),
 //		Budget:      budget.Default(),
 //	}
 //	u, err := retry.Do(ctx, users, func(ctx context.Context) (User, error) { return api.User(ctx, id) })
