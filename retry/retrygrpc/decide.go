@@ -34,6 +34,9 @@ type rpc struct {
 	aborted    bool            // RetryAborted
 	idempotent bool            // the call may be repeated
 	noRetry    bool            // NoRetry or retry.WithoutRetry: one attempt
+	// overrides: the call options hold NoRetry, UsePolicy or IgnoreLayers,
+	// which the call does not pass on to the invoker or streamer.
+	overrides bool
 	// committed: a stream's attempt is past its commit point (a response header
 	// came, or a message, or its first message left), so that its failure
 	// cannot be made again. A unary attempt's commit point travels in its
@@ -66,7 +69,10 @@ func (r *rpc) init() { r.retryFn, r.throttledFn = r.retry, r.throttled }
 // its gRPC rules around it, so the engine's context is ctx without the
 // context's Policy; and with an IgnoreLayers call option, the engine's context
 // carries retry.WithIgnoreLayers. A context made by retry.WithoutRetry or
-// retry.WithIgnoreLayers is otherwise passed on as it is.
+// retry.WithIgnoreLayers is otherwise passed on as it is: the engine's Frame
+// hides it from the calls inside the attempts. The call options NoRetry,
+// UsePolicy and IgnoreLayers are not passed on either (r.overrides says
+// whether the caller must filter them out: see appendPassed).
 func (r *rpc) start(c *config, ctx context.Context, method string, callOpts []grpc.CallOption) context.Context {
 	f := flagsOf(callOpts)
 	_, o := layer.Lookup(ctx)
@@ -83,6 +89,7 @@ func (r *rpc) start(c *config, ctx context.Context, method string, callOpts []gr
 	r.method, r.aborted, r.up = method, c.aborted, layer.Enclosing(ctx)
 	r.idempotent = c.idempotent(ctx, method, f.idempotent)
 	r.noRetry = f.noRetry || o != nil && o.NoRetry
+	r.overrides = f.overrides
 	q := &r.policy
 	r.retryUser, r.budget, r.timeout = q.Retry, q.Budget, q.AttemptTimeout
 	if q.Name == "" {
@@ -211,12 +218,12 @@ func (r *rpc) onEnd(a retry.Attempt) {
 	r.onEndUser(a)
 }
 
-// end returns the error the call returns for the engine's outcome err, which
-// ended the call run under ctx (see returned). A retry refused for safety
-// returns a *retry.NotRetriedError that says why; it, and a server's pushback
-// that said not to retry, mark the attempt of the layer above, if any, as
+// end returns the error the call returns for the engine's outcome err (see
+// returned). A retry refused for safety returns a *retry.NotRetriedError that
+// says why; it, and a server's pushback that said not to retry, mark the
+// attempt of the layer above that the call began in, if any (r.up), as
 // decided, so that it does not make the call again.
-func (r *rpc) end(ctx context.Context, err error) error {
+func (r *rpc) end(err error) error {
 	if err == nil {
 		return nil
 	}

@@ -1,17 +1,22 @@
 // Package retrygrpc retries gRPC calls, and only those that are safe to make
 // again: client interceptors, unary and streaming, that run the retry.Policy of
 // the service they call, the one every other caller of that service shares, so
-// that one Budget and one set of hooks see all of its traffic:
+// that one Budget and one set of hooks see all of its traffic. Only methods
+// safe to repeat are retried (see Idempotency): their descriptors say so, or
+// the caller does, as here:
 //
+//	logger := slog.Default()
 //	svc := &retry.Policy{
 //		AttemptTimeout: 2 * time.Second,
-//		BeforeSleep:    hooks.LogBeforeSleep(slog.Default(), slog.LevelWarn),
+//		BeforeSleep:    hooks.LogBeforeSleep(logger, slog.LevelWarn), // each retry
+//		OnEnd:          hooks.LogEnd(logger, slog.LevelWarn),         // each give-up, each retry refused
 //		Budget:         budget.Default(),
 //	}
+//	safe := retrygrpc.IdempotentMethods("/inventory.Stock/Get", "/inventory.Stock/Watch")
 //	conn, err := grpc.NewClient(target,
 //		grpc.WithTransportCredentials(creds),
-//		grpc.WithChainUnaryInterceptor(retrygrpc.UnaryClientInterceptor(svc)),
-//		grpc.WithChainStreamInterceptor(retrygrpc.StreamClientInterceptor(svc)),
+//		grpc.WithChainUnaryInterceptor(retrygrpc.UnaryClientInterceptor(svc, safe)),
+//		grpc.WithChainStreamInterceptor(retrygrpc.StreamClientInterceptor(svc, safe)),
 //		grpc.WithDisableRetry(), // one retry layer, not two: see below
 //	)
 //
@@ -20,9 +25,10 @@
 // A nil field of the Policy means the retry engine's default, as everywhere in
 // this module, but for Retry: an interceptor with the zero Policy (or a nil
 // one) makes at most retry.DefaultAttempts (4) attempts, backs off with full
-// jitter from 100ms up to 10s, and honours the server's hints up to a minute,
-// as retry.Do does; where retry.Do retries any error, it retries the status
-// codes of its default table, [Transient]:
+// jitter (after attempt n, a pause drawn from 0 up to 100ms·2^(n-1), at most
+// 10s), and honours the server's hints up to a minute, as retry.Do does; where
+// retry.Do retries any error, it retries the status codes of its default
+// table, [Transient]:
 //
 //   - UNAVAILABLE;
 //   - RESOURCE_EXHAUSTED, only with a server's hint: a grpc-retry-pushback-ms
@@ -140,11 +146,20 @@
 // that is not idempotent, a call past its commit point, a server's pushback
 // that says no), the outer call does not retry that attempt, and ends with
 // retry.ReasonLayerBelow. An outer call whose own attempt timed out, or whose
-// caller's context ended, judges its attempt as its Policy says.
+// caller's context ended, judges its attempt as its Policy says. A call inside
+// an attempt of a hedged call (a retry.Retrier.Hedge, a hedging retrygrpc
+// interceptor chained before it) makes one attempt, and does not hedge: the
+// hedged call does the retrying. It ends with retry.ReasonNotRetried, unless
+// a rule of safety refused the retry its Policy wanted, which decides the
+// hedged call's attempt as above.
 //
 // Three overrides change one call, as a call option or through the call's
 // context, the same for every entry point of the module; a call option wins
-// over the context:
+// over the context. Either form applies to the call of the first retrygrpc
+// interceptor the call goes through, not to the calls inside its attempts:
+// the context of an attempt does not carry the context form, and the
+// interceptor does not pass the call option on, so a second retrygrpc
+// interceptor chained after the first follows its own Policy:
 //
 //   - [NoRetry], or retry.WithoutRetry: one attempt, its failure returned
 //     unchanged, and the layer above free to retry it;
@@ -217,6 +232,8 @@
 // adds the hedging engine's cost, even when it sends no hedge: a goroutine for
 // its attempt, a channel, a context and a timer, about two microseconds; each
 // attempt after the first adds a reply and the copies of its metadata.
-// A stream costs a few allocations and a coroutine at its opening, which it
+// A stream costs a few allocations and a coroutine at its opening (and, with
+// the call option NoRetry, UsePolicy or IgnoreLayers, a copy of its call
+// options without them, to pass on), which it
 // keeps until it ends, so as to end its call then, and nothing per message.
 package retrygrpc

@@ -60,7 +60,7 @@ func ExampleUnaryClientInterceptor() {
 	defer stopServer()
 
 	svc := &retry.Policy{
-		Wait:   wait.None(), // for the example: the defaults back off from 100ms
+		Wait:   wait.None(), // for the example: the default pauses are random, up to 100ms·2^(n-1)
 		OnEnd:  hooks.LogEnd(slog.Default(), slog.LevelError),
 		Budget: budget.Default(),
 	}
@@ -180,7 +180,7 @@ func ExampleIdempotent() {
 func ExampleNoRetry() {
 	addr, stopServer := startFlaky()
 	defer stopServer()
-	svc := &retry.Policy{Wait: wait.None()} // for the example: the defaults back off from 100ms
+	svc := &retry.Policy{Wait: wait.None()} // for the example: the default pauses are random, up to 100ms·2^(n-1)
 	safe := retrygrpc.IdempotentMethods(testgrpc.TestService_UnaryCall_FullMethodName)
 	conn, err := grpc.NewClient("passthrough:///"+addr,
 		grpc.WithTransportCredentials(insecure.NewCredentials()),

@@ -69,8 +69,11 @@ func Descriptors(src DescriptorSource) Option {
 }
 
 // The call options of this package embed grpc.EmptyCallOption, so that gRPC
-// passes them along and ignores them. Each retrygrpc interceptor a call goes
-// through reads them.
+// ignores them. Idempotent is a fact about the call: each retrygrpc interceptor
+// the call goes through reads it, and passes it on. NoRetry, UsePolicy and
+// IgnoreLayers are overrides of one call, as their context forms are: the
+// interceptor that reads them does not pass them on to the invoker or streamer
+// it calls, so an interceptor chained after it follows its own Policy.
 type (
 	idempotentCallOption   struct{ grpc.EmptyCallOption }
 	noRetryCallOption      struct{ grpc.EmptyCallOption }
@@ -99,8 +102,13 @@ func Idempotent() grpc.CallOption { return idempotentCallOption{} }
 // free to retry it, unless the server's pushback said not to; a hedged call
 // sends no hedge.
 //
-// A call option wins over the context: NoRetry applies whatever the context
-// carries. Without the interceptors, gRPC ignores it.
+// Like retry.WithoutRetry, it applies to the call of the interceptor that
+// reads it, the first retrygrpc interceptor the call goes through, and not to
+// the calls inside its attempts: the interceptor does not pass it on to the
+// invoker or streamer it calls, so a second retrygrpc interceptor chained after
+// it follows its own Policy. A call option wins over the context: NoRetry
+// applies whatever the context carries. Without the interceptors, gRPC ignores
+// it.
 func NoRetry() grpc.CallOption { return noRetryCallOption{} }
 
 // UsePolicy returns a call option that makes the interceptors run the call
@@ -112,8 +120,11 @@ func NoRetry() grpc.CallOption { return noRetryCallOption{} }
 // still apply: only methods safe to repeat are retried, and none past its
 // commit point. p must not change while calls use it.
 //
-// A call option wins over the context: UsePolicy overrides the Policy of a
-// retry.WithPolicy context. Without the interceptors, gRPC ignores it.
+// Like retry.WithPolicy, it applies to the call of the first retrygrpc
+// interceptor the call goes through, which does not pass it on: an interceptor
+// chained after it follows its own Policy. A call option wins over the
+// context: UsePolicy overrides the Policy of a retry.WithPolicy context.
+// Without the interceptors, gRPC ignores it.
 func UsePolicy(p *retry.Policy) grpc.CallOption { return usePolicyCallOption{p: p} }
 
 // IgnoreLayers returns a call option that makes the interceptors retry an
@@ -121,8 +132,9 @@ func UsePolicy(p *retry.Policy) grpc.CallOption { return usePolicyCallOption{p: 
 // retry.ReasonLayerBelow), as retry.WithIgnoreLayers does for a context: for
 // two retrygrpc interceptors chained on one connection, where the outer one
 // means to repeat what the inner one gave up on. The attempts still count
-// against the Policy's Stop and Budget. Without the interceptors, gRPC ignores
-// it.
+// against the Policy's Stop and Budget. Like retry.WithIgnoreLayers, it applies
+// to the call of the first retrygrpc interceptor the call goes through, which
+// does not pass it on. Without the interceptors, gRPC ignores it.
 func IgnoreLayers() grpc.CallOption { return ignoreLayersCallOption{} }
 
 // callFlags is what the call options of this package ask of one call.
@@ -130,6 +142,9 @@ type callFlags struct {
 	idempotent, noRetry, ignoreLayers bool
 	hasPolicy                         bool
 	policy                            *retry.Policy
+	// overrides: the call options hold NoRetry, UsePolicy or IgnoreLayers,
+	// which the interceptor does not pass on (see appendPassed).
+	overrides bool
 }
 
 // flagsOf reads the call options of this package among opts; of several
@@ -141,14 +156,29 @@ func flagsOf(opts []grpc.CallOption) callFlags {
 		case idempotentCallOption:
 			f.idempotent = true
 		case noRetryCallOption:
-			f.noRetry = true
+			f.noRetry, f.overrides = true, true
 		case ignoreLayersCallOption:
-			f.ignoreLayers = true
+			f.ignoreLayers, f.overrides = true, true
 		case usePolicyCallOption:
-			f.policy, f.hasPolicy = o.p, true
+			f.policy, f.hasPolicy, f.overrides = o.p, true, true
 		}
 	}
 	return f
+}
+
+// appendPassed appends to dst the call options of opts that the interceptor
+// passes on to the invoker or streamer it calls: all of them but NoRetry,
+// UsePolicy and IgnoreLayers, which apply to its own call only, as their
+// context forms do.
+func appendPassed(dst, opts []grpc.CallOption) []grpc.CallOption {
+	for _, o := range opts {
+		switch o.(type) {
+		case noRetryCallOption, usePolicyCallOption, ignoreLayersCallOption:
+			continue
+		}
+		dst = append(dst, o)
+	}
+	return dst
 }
 
 type idempotentKey struct{}

@@ -90,6 +90,9 @@ func StreamClientInterceptor(p *retry.Policy, opts ...Option) grpc.StreamClientI
 		s := &clientStream{desc: desc, cc: cc, method: method, streamer: streamer, opts: callOpts}
 		s.rpc.init()
 		s.ctx = s.rpc.start(c, ctx, method, callOpts)
+		if s.overrides { // a copy only then: the caller's slice is not ours to change
+			s.opts = appendPassed(make([]grpc.CallOption, 0, len(callOpts)-1), callOpts)
+		}
 		return s.begin()
 	}
 }
@@ -107,8 +110,8 @@ type clientStream struct {
 	cc              *grpc.ClientConn
 	method          string
 	streamer        grpc.Streamer
-	opts            []grpc.CallOption
-	serverStreaming bool // the client sends one message: it is kept, and sent again
+	opts            []grpc.CallOption // the caller's, passed on (see appendPassed)
+	serverStreaming bool              // the client sends one message: it is kept, and sent again
 
 	// done is set when the retry window has closed: at the commit point, or when
 	// the call ended without a stream to use (final is then its error). After it,

@@ -88,7 +88,7 @@ func (s *clientStream) finishLocked() {
 	if s.unwatch != nil {
 		s.unwatch()
 	}
-	if err := s.end(s.ctx, s.loop.Err()); err != nil {
+	if err := s.end(s.loop.Err()); err != nil {
 		if e, ok := err.(*retry.NotRetriedError); ok {
 			s.refusal = e
 		}

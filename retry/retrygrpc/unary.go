@@ -41,7 +41,7 @@ import (
 // is not made again, whatever its status (see the package documentation for
 // the error it returns). The call options [NoRetry], [UsePolicy] and
 // [IgnoreLayers], or the same overrides in the call's context, change one
-// call.
+// call, this interceptor's: it does not pass them on to the invoker.
 //
 // With a Hedger in p, a call that is safe to repeat and whose reply is a
 // proto.Message (generated code's are) hedges, as retry.Retrier.Hedge does
@@ -73,9 +73,10 @@ import (
 // the call (one allocation; see Cost in the package documentation) and the
 // copies gRPC makes of the trailer it captures, and of the header, which it
 // captures for a call that may be made again; a hedged call adds the engine's
-// few allocations even when it sends no hedge. The state of a call, the slice of call options it passes on
-// included, is recycled when the call returns: an interceptor placed after it
-// must not keep that slice. It panics if an option is nil.
+// few allocations even when it sends no hedge. The state of a call, the slice
+// of call options it passes on included, is recycled when the call returns: an
+// interceptor placed after it must not keep that slice. It panics if an option
+// is nil.
 func UnaryClientInterceptor(p *retry.Policy, opts ...Option) grpc.UnaryClientInterceptor {
 	c := newConfig(p, opts)
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn,
@@ -88,7 +89,7 @@ func UnaryClientInterceptor(p *retry.Policy, opts ...Option) grpc.UnaryClientInt
 		} else {
 			err = u.policy.Run(ctx, u.op)
 		}
-		err = u.end(ctx, err)
+		err = u.end(err)
 		u.clear()
 		unaryCalls.Put(u)
 		return err
@@ -113,7 +114,7 @@ type unaryCall struct {
 	reply   any
 	cc      *grpc.ClientConn
 	invoker grpc.UnaryInvoker
-	opts    []grpc.CallOption // the caller's, then trailerOpt, and headerOpt if idempotent
+	opts    []grpc.CallOption // the caller's passed on (see appendPassed), then trailerOpt, and headerOpt if idempotent
 	trailer metadata.MD       // the last attempt's trailer (the first's, if hedged)
 	header  metadata.MD       // its header; nil if none came
 
@@ -150,10 +151,17 @@ func (u *unaryCall) start(c *config, ctx context.Context, method string, req, re
 	cc *grpc.ClientConn, invoker grpc.UnaryInvoker, callOpts []grpc.CallOption) context.Context {
 	ctx = u.rpc.start(c, ctx, method, callOpts)
 	u.method, u.req, u.reply, u.cc, u.invoker = method, req, reply, cc, invoker
-	u.opts = append(append(u.opts[:0], callOpts...), u.trailerOpt)
+	if u.overrides {
+		u.opts = appendPassed(u.opts[:0], callOpts)
+	} else {
+		u.opts = append(u.opts[:0], callOpts...)
+	}
+	u.opts = append(u.opts, u.trailerOpt)
 	if u.idempotent {
 		u.opts = append(u.opts, u.headerOpt) // to find the commit point
-		if u.policy.Hedger != nil && !u.noRetry {
+		// Inside an attempt of a hedged call, the engine makes one attempt,
+		// the hedged call above doing the retrying: nothing to hedge.
+		if u.policy.Hedger != nil && !u.noRetry && !u.up.InFlight() {
 			u.hedgeable(reply)
 		}
 	}
