@@ -163,19 +163,21 @@ func responseOf(err error) *http.Response {
 
 // retry is the round trip's Retry predicate: whether the failure is worth another
 // attempt (the Policy's Retry, or the defaults), then the Transport's rules of
-// safety. It counts the 500s, notes the class of a failure worth retrying for the
-// budget, which must hear of a failing service even when the request cannot be
-// sent again, and why safety refused a retry that was worth it, for OnEnd and the
-// error RoundTrip returns; and whether the round trip decided its attempt for the
-// layer above (see RoundTrip). The engine calls it on the round trip's goroutine,
-// hedged or not, for every failed attempt while the call is undecided.
+// safety. It counts the 500s and notes whether it let one be retried; it notes
+// the class of a failure worth retrying for the budget, which must hear of a
+// failing service even when the request cannot be sent again; why safety
+// refused a retry that was worth it, or whether the limit on 500s ended the
+// round trip as a stop rule, for OnEnd and the error RoundTrip returns; and
+// whether the round trip decided its attempt for the layer above (see
+// RoundTrip). The engine calls it on the round trip's goroutine, hedged or not,
+// for every failed attempt while the call is undecided.
 func (rt *roundTrip) retry(a retry.Attempt) bool {
 	resp := responseOf(a.Err)
 	is500 := resp != nil && resp.StatusCode == http.StatusInternalServerError
 	if is500 {
 		rt.n500++
 	}
-	rt.failed, rt.refused, rt.decide = 0, 0, false
+	rt.failed, rt.refused, rt.decide, rt.stop500 = 0, 0, false, false
 	worth := rt.worthRetrying(a, resp)
 	if worth {
 		rt.failed = rt.failureClass(a)
@@ -190,8 +192,15 @@ func (rt *roundTrip) retry(a retry.Attempt) bool {
 		rt.refused, rt.decide = retry.ReasonNotIdempotent, true
 		return false
 	case is500 && rt.n500 > rt.max500:
-		rt.decide = a.Number > 1
+		// Once the round trip has retried a 500, the limit is a stop rule: it
+		// gave up after retrying, and decided for the layer above. A 500 it
+		// never retries (a negative Max500Retries) is a status it does not
+		// retry, as a 404 is: it decides nothing.
+		rt.stop500, rt.decide = rt.retried500, rt.retried500
 		return false
+	}
+	if is500 {
+		rt.retried500 = true
 	}
 	return true
 }
@@ -283,11 +292,18 @@ func isTimeout(err error) bool {
 }
 
 // end is the round trip's OnEnd hook, when the Policy has one: it runs the
-// Policy's, with the reason a rule of safety refused the retry, if one did, in
-// place of the engine's ReasonNotRetried.
+// Policy's with the reason the Transport's own rules ended the round trip, in
+// place of the engine's ReasonNotRetried: the reason a rule of safety refused
+// the retry, if one did, or retry.ReasonStop when Max500Retries refused a 500
+// after the round trip had retried one.
 func (rt *roundTrip) end(a retry.Attempt) {
-	if a.Reason == retry.ReasonNotRetried && rt.refused != 0 {
-		a.Reason = rt.refused
+	if a.Reason == retry.ReasonNotRetried {
+		switch {
+		case rt.refused != 0:
+			a.Reason = rt.refused
+		case rt.stop500:
+			a.Reason = retry.ReasonStop
+		}
 	}
 	rt.endUser(a)
 }

@@ -9,19 +9,24 @@
 //	svc := &retry.Policy{
 //		AttemptTimeout: 5 * time.Second,
 //		BeforeSleep:    hooks.LogBeforeSleep(slog.Default(), slog.LevelWarn),
+//		OnEnd:          hooks.LogEnd(slog.Default(), slog.LevelError),
 //		Budget:         budget.Default(),
 //	}
 //	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
 //	resp, err := client.Get(url) // 503, 429 and dropped connections are retried
 //
-// A nil field of the Policy means retry's default (at most 4 attempts, full
-// jitter from 100ms to 10s), but for a nil Retry: where retry.Do with the zero
-// Policy retries any error, the zero Transport, or one with the zero Policy,
-// retries what predicate.Transient retries, and the lost connections it does
-// not know:
+// LogEnd logs each give-up and each retry the Transport refused, with its
+// reason; a status it does not retry (a 404) only at slog.LevelDebug.
 //
-//   - 408, 429, 502, 503 and 504; 500 once; no other status (400, 401, 403, 404,
-//     every other 4xx, 501, ...);
+// A nil field of the Policy means retry's default (at most 4 attempts,
+// retry.DefaultAttempts; full-jitter backoff, a pause drawn between 0 and
+// min(10s, 100ms·2^(n-1)) after attempt n), but for a nil Retry: where retry.Do
+// with the zero Policy retries any error, the zero Transport, or one with the
+// zero Policy, retries what predicate.Transient retries, and the lost
+// connections it does not know:
+//
+//   - 408, 429, 502, 503 and 504; 500 once (see Transport.Max500Retries); no
+//     other status (400, 401, 403, 404, every other 4xx, 501, ...);
 //   - refused and reset connections, timeouts and DNS failures, but not
 //     TLS verification failures or "no such host";
 //   - connections lost before a response that net/http does not resend itself:
@@ -51,9 +56,14 @@
 // (Policy.Run, retry.Do) while the Transport runs it inside; when the Transport
 // gave up after retrying, or refused a retry for safety, the call around it does
 // not send the request again (retry.ReasonLayerBelow), so the server sees the
-// Transport's attempts, not their product. retry.WithoutRetry and
-// retry.WithPolicy change the rules for one request, through its context,
-// without a second client.
+// Transport's attempts, not their product; and a call made inside an attempt of
+// a hedged call (retry.Retrier.Hedge, or a Transport whose Policy has a Hedger)
+// makes one attempt, since the hedged call does the retrying. The overrides of
+// package retry change the rules for one request, through its context, without
+// a second client: retry.WithoutRetry sends it once, retry.WithPolicy gives it
+// another Policy, and retry.WithIgnoreLayers makes a call retry even what a
+// layer inside it decided (the Transport, what a retrying layer inside Base
+// decided; a call around the request, what the Transport decided).
 //
 // With a retry.Hedger in the Policy (package hedge), the Transport also hedges
 // the requests it may send again: when Base is slow to answer, it sends the
@@ -64,8 +74,10 @@
 //
 // The Transport keeps these parts of the http.RoundTripper contract:
 //
-//   - it does not modify the request: the first attempt sends it as it is, or a
-//     shallow copy with the attempt's context, and each retry or hedge sends a
+//   - it does not modify the request: the first attempt sends the request
+//     itself only when Base is net/http's *http.Transport (and the attempt has
+//     no context of its own: no AttemptTimeout, no hedging), else a shallow
+//     copy carrying the attempt's context, and each retry or hedge sends a
 //     clone;
 //   - it closes the request body, through Base, on every path;
 //   - a response is not an error: the last response comes back with a nil error

@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/tenacious-go/tenacious/budget"
+	"github.com/tenacious-go/tenacious/hooks"
 	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
@@ -67,6 +70,45 @@ func ExampleTransport() {
 	// attempt 1: 503, retrying with backoff
 	// attempt 2: 429, asked to wait 1s, waiting true
 	// 200 hello
+}
+
+// hooks.LogEnd, as the OnEnd of the service's Policy, explains every "no" at
+// the level asked, next to the retries that BeforeSleep logs: here the
+// Transport gives up on a second 500 (its limit on 500s is a stop rule) and
+// refuses to send a POST again. A status it does not retry, such as a 404,
+// would be logged at Debug only.
+func ExampleTransport_logEnd() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey || a.Key == "elapsed" { // vary from run to run
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+
+	svc := &retry.Policy{
+		Name:        "api",
+		Wait:        wait.Fixed(time.Millisecond),
+		BeforeSleep: hooks.LogBeforeSleep(logger, slog.LevelInfo),
+		OnEnd:       hooks.LogEnd(logger, slog.LevelWarn),
+	}
+	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
+	if resp, err := client.Get(srv.URL); err == nil {
+		resp.Body.Close()
+	}
+	if resp, err := client.Post(srv.URL, "application/json", strings.NewReader(`{"amount": 10}`)); err == nil {
+		resp.Body.Close()
+	}
+	// Output:
+	// level=INFO msg="retry: retrying" name=api attempt=1 error="retryhttp: 500 Internal Server Error" delay=1ms
+	// level=WARN msg="retry: gave up" name=api reason=stop attempts=2 error="retryhttp: 500 Internal Server Error"
+	// level=WARN msg="retry: retry refused" name=api reason=not_idempotent attempts=1 error="retryhttp: 500 Internal Server Error"
 }
 
 // A pause the request has no time for is not taken: the round trip gives up at

@@ -204,9 +204,11 @@ func (noRetryBudget) Allow(retry.Class) bool              { return false }
 // TestOuterFollowsTheTransportsDecision runs a round trip inside a call of 3
 // attempts and counts what the server saw: when the Transport decided (it gave
 // up after retrying, its Budget refused, a rule of safety refused a retry that
-// Retry wanted, or Max500Retries refused a 500 after a retry), the outer call
-// ends with ReasonLayerBelow after one attempt; when it did not (it made one
-// attempt and its Policy said no more, or it was made with retry.WithoutRetry),
+// Retry wanted, or Max500Retries refused a 500 after the round trip had retried
+// one, a give-up its OnEnd sees as ReasonStop), the outer call ends with
+// ReasonLayerBelow after one attempt; when it did not (it made one attempt and
+// its Policy said no more, it was made with retry.WithoutRetry, or it got a
+// status it does not retry, a 500 with a negative Max500Retries among them),
 // the outer call retries as its own Policy says.
 func TestOuterFollowsTheTransportsDecision(t *testing.T) {
 	tests := []struct {
@@ -231,10 +233,12 @@ func TestOuterFollowsTheTransportsDecision(t *testing.T) {
 		{"a 503 to a PUT whose body cannot be replayed", "PUT", opaqueBody, []int{503}, nil, nil, 1,
 			[]retry.Reason{retry.ReasonNotReplayable}, retry.ReasonLayerBelow, 1},
 		{"a second 500", "GET", nil, []int{500}, nil, nil, 2,
-			[]retry.Reason{retry.ReasonNotRetried}, retry.ReasonLayerBelow, 1},
-		{"a 500 after a 503", "GET", nil, []int{503, 500},
-			func(tr *retryhttp.Transport) { tr.Max500Retries = -1 }, nil, 2,
-			[]retry.Reason{retry.ReasonNotRetried}, retry.ReasonLayerBelow, 1},
+			[]retry.Reason{retry.ReasonStop}, retry.ReasonLayerBelow, 1},
+		{"a second 500 after a 503", "GET", nil, []int{500, 503, 500}, nil, nil, 3,
+			[]retry.Reason{retry.ReasonStop}, retry.ReasonLayerBelow, 1},
+		{"a 500 after a 503, 500s never retried", "GET", nil, []int{503, 500},
+			func(tr *retryhttp.Transport) { tr.Max500Retries = -1 }, nil, 4,
+			[]retry.Reason{retry.ReasonNotRetried, retry.ReasonNotRetried, retry.ReasonNotRetried}, retry.ReasonStop, 3},
 		{"a first 500 never retried", "GET", nil, []int{500},
 			func(tr *retryhttp.Transport) { tr.Max500Retries = -1 }, nil, 3,
 			[]retry.Reason{retry.ReasonNotRetried, retry.ReasonNotRetried, retry.ReasonNotRetried}, retry.ReasonStop, 3},
@@ -476,7 +480,8 @@ func TestOverrideOfOuterCallNotInherited(t *testing.T) {
 }
 
 // TestOnEndReason: each way a round trip can end without success, as OnEnd
-// sees it.
+// sees it. Max500Retries is a stop rule once the round trip has retried a 500
+// (ReasonStop), while a 500 it never retries is not retried, as a 404 is.
 func TestOnEndReason(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -484,7 +489,7 @@ func TestOnEndReason(t *testing.T) {
 		body    func() io.Reader
 		ctx     func(context.Context) context.Context
 		timeout time.Duration // of the request's context, if positive
-		policy  func(*retry.Policy)
+		tr      func(*retryhttp.Transport)
 		// base answers attempt n of the request req, whose context's cancel it
 		// may call.
 		base func(n int, req *http.Request, cancel context.CancelFunc) (*http.Response, error)
@@ -494,7 +499,9 @@ func TestOnEndReason(t *testing.T) {
 		{"deadline", "GET", nil, nil, 10 * time.Second, nil, func(int, *http.Request, context.CancelFunc) (*http.Response, error) {
 			return answer(503, "30"), nil // a pause the deadline leaves no time for
 		}, retry.ReasonDeadline},
-		{"budget", "GET", nil, nil, 0, func(p *retry.Policy) { p.Budget = noRetryBudget{} }, always503, retry.ReasonBudget},
+		{"stop, a second 500", "GET", nil, nil, 0, nil, always500, retry.ReasonStop},
+		{"stop, a third 500", "GET", nil, nil, 0, func(tr *retryhttp.Transport) { tr.Max500Retries = 2 }, always500, retry.ReasonStop},
+		{"budget", "GET", nil, nil, 0, func(tr *retryhttp.Transport) { tr.Policy.Budget = noRetryBudget{} }, always503, retry.ReasonBudget},
 		{"context", "GET", nil, nil, 0, nil, func(_ int, _ *http.Request, cancel context.CancelFunc) (*http.Response, error) {
 			cancel()
 			return answer(503, ""), nil
@@ -503,13 +510,22 @@ func TestOnEndReason(t *testing.T) {
 			return answer(404, ""), nil
 		}, retry.ReasonNotRetried},
 		{"not_retried, WithoutRetry", "GET", nil, retry.WithoutRetry, 0, nil, always503, retry.ReasonNotRetried},
+		{"not_retried, a 500 never retried", "GET", nil, nil, 0, func(tr *retryhttp.Transport) { tr.Max500Retries = -1 }, always500, retry.ReasonNotRetried},
+		{"not_retried, a 500 never retried after a 503", "GET", nil, nil, 0, func(tr *retryhttp.Transport) { tr.Max500Retries = -1 },
+			func(n int, _ *http.Request, _ context.CancelFunc) (*http.Response, error) {
+				if n == 1 {
+					return answer(503, ""), nil
+				}
+				return answer(500, ""), nil
+			}, retry.ReasonNotRetried},
+		{"not_idempotent, a 500 to a POST", "POST", postBody, nil, 0, nil, always500, retry.ReasonNotIdempotent},
 		{"not_idempotent", "POST", postBody, nil, 0, nil, always503, retry.ReasonNotIdempotent},
 		{"not_replayable", "PUT", opaqueBody, nil, 0, nil, always503, retry.ReasonNotReplayable},
 		// With an AttemptTimeout, the first attempt too carries the round trip's
 		// mark to the layers inside Base.
-		{"layer_below", "GET", nil, nil, 0, func(p *retry.Policy) { p.AttemptTimeout = time.Minute }, layerGivingUp, retry.ReasonLayerBelow},
+		{"layer_below", "GET", nil, nil, 0, func(tr *retryhttp.Transport) { tr.Policy.AttemptTimeout = time.Minute }, layerGivingUp, retry.ReasonLayerBelow},
 		{"stop, the layer below ignored", "GET", nil, retry.WithIgnoreLayers, 0,
-			func(p *retry.Policy) { p.AttemptTimeout = time.Minute }, layerGivingUp, retry.ReasonStop},
+			func(tr *retryhttp.Transport) { tr.Policy.AttemptTimeout = time.Minute }, layerGivingUp, retry.ReasonStop},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -525,12 +541,11 @@ func TestOnEndReason(t *testing.T) {
 					ctx = tt.ctx(ctx)
 				}
 				var end endings
-				p := &retry.Policy{Wait: wait.None(), OnEnd: end.hook}
-				if tt.policy != nil {
-					tt.policy(p)
-				}
 				f := &fake{script: func(n int, req *http.Request) (*http.Response, error) { return tt.base(n, req, cancel) }}
-				tr := &retryhttp.Transport{Base: f, Policy: p}
+				tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{Wait: wait.None(), OnEnd: end.hook}}
+				if tt.tr != nil {
+					tt.tr(tr)
+				}
 				var body io.Reader
 				if tt.body != nil {
 					body = tt.body()
@@ -552,6 +567,11 @@ func TestOnEndReason(t *testing.T) {
 // always503 is a script of TestOnEndReason: a 503 to every attempt.
 func always503(int, *http.Request, context.CancelFunc) (*http.Response, error) {
 	return answer(503, ""), nil
+}
+
+// always500 is a script of TestOnEndReason: a 500 to every attempt.
+func always500(int, *http.Request, context.CancelFunc) (*http.Response, error) {
+	return answer(500, ""), nil
 }
 
 // layerGivingUp is a script of TestOnEndReason: a layer inside Base, which

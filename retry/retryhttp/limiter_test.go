@@ -33,10 +33,10 @@ func (b *countingBudget) Allow(c retry.Class) bool {
 
 // limiterTransport returns the RoundTrip of a Transport over base whose Policy
 // is the zero Policy but for Budget (nil for none) and a Wait that is the
-// engine's default, full jitter from 100ms to 10s, drawn from
-// src. That Wait never chooses a pause in the limiter scenario, as every refusal
-// carries a Retry-After; it is seeded so that the runs stay deterministic if it
-// ever does. The bare client calls base.RoundTrip in the same way.
+// engine's default, full jitter up to 100ms·2^(n-1) after attempt n, at most
+// 10s, drawn from src. That Wait never chooses a pause in the limiter scenario,
+// as every refusal carries a Retry-After; it is seeded so that the runs stay
+// deterministic if it ever does. The bare client calls base.RoundTrip in the same way.
 func limiterTransport(base http.RoundTripper, src *limitersim.Source, b retry.Budget) limitersim.Do {
 	return (&retryhttp.Transport{Base: base, Policy: &retry.Policy{
 		Wait:   wait.FullJitter(100*time.Millisecond, 10*time.Second, wait.WithSource(src)),

@@ -38,15 +38,16 @@ import (
 // In the last two cases the error also unwraps to the last attempt's error: a
 // *StatusError if it was a response, whose body RoundTrip has closed.
 //
-// req is never modified. The first attempt sends a shallow copy of req with the
-// attempt's context (which tells a retrying layer inside Base that it runs in
-// this round trip's attempt), or req itself when Base is net/http's
-// *http.Transport; each retry or hedge sends a clone with a fresh body from
-// req.GetBody. Every response that is not returned is drained and
-// closed, before the pause or, for a hedge that lost, before RoundTrip returns,
-// so its connection is reused: up to 64 KiB of its body, for at most 250ms, and
-// no longer than the request context lives; a body that is longer or slower is
-// closed unread.
+// req is never modified. The first attempt sends req itself only when Base is
+// net/http's *http.Transport, inside which no retrying layer can run, and the
+// attempt has no context of its own (no AttemptTimeout, no hedging); else a
+// shallow copy of req carrying the attempt's context, which tells a retrying
+// layer inside Base that it runs in this round trip's attempt. Each retry or
+// hedge sends a clone with a fresh body from req.GetBody. Every response that
+// is not returned is drained and closed, before the pause or, for a hedge that
+// lost, before RoundTrip returns, so its connection is reused: up to 64 KiB of
+// its body, for at most 250ms, and no longer than the request context lives; a
+// body that is longer or slower is closed unread.
 //
 // With a Hedger in the Policy, a request that is safe to send twice at once is
 // hedged (see Transport): its attempts run concurrently, on goroutines that
@@ -60,10 +61,17 @@ import (
 // outer call does not send the request again: when its Stop ended it after
 // retrying, when its Budget refused a retry, when a rule of safety refused a
 // retry its Policy wanted (of a response as well as of an error), and when
-// Max500Retries refused one after it had retried. It does not when it made one
-// attempt and its Policy said no more (retry.WithoutRetry among them), nor when
-// the context ended or its deadline left no time for a pause, the outer call's
+// Max500Retries refused a 500 after it had retried one (a stop rule: OnEnd sees
+// retry.ReasonStop). It does not when it made one attempt and its Policy said
+// no more (retry.WithoutRetry among them), when it got a status it does not
+// retry (a 404, a 500 with a negative Max500Retries), nor when the context
+// ended or its deadline left no time for a pause, the outer call's
 // AttemptTimeout included: the outer call then retries as its own Policy says.
+// A request made with retry.WithIgnoreLayers is retried even when a retrying
+// layer inside Base decided its attempt. When req's context descends from an
+// attempt of a hedged call (retry.Retrier.Hedge, or a Transport whose Policy
+// has a Hedger), RoundTrip sends the request once, neither retried nor hedged:
+// the hedged call does the retrying.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt := roundTrips.Get().(*roundTrip)
 	rt.start(t, req)
@@ -99,10 +107,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // The engine passes its state to user functions (the strategies and hooks), so the
 // method values the Policy holds escape to the heap: made per request, they would
 // cost an allocation each. A roundTrip is therefore recycled through a pool, with
-// its method values made once: a request that succeeds at once allocates nothing
-// here when Base is net/http's Transport, else the shallow copy of the request
-// that carries the attempt's context (the engine allocates its layer mark), and
-// one made with retry.WithPolicy also the context of layer.WithoutPolicy.
+// its method values made once: beside the engine's layer mark, a request that
+// succeeds at once allocates here only the shallow copy of the request that
+// carries the attempt's context (none when Base is net/http's Transport, which
+// gets the request itself) and, when made with retry.WithPolicy, the context of
+// layer.WithoutPolicy.
 //
 // A hedged round trip runs its attempts concurrently, on the engine's goroutines,
 // while the engine calls the Retry predicate, the hooks and the Budget from the
@@ -160,7 +169,8 @@ type roundTrip struct {
 	bodies []io.ReadCloser
 
 	// Of the round trip's goroutine: the Retry predicate, the Budget and finish.
-	n500 int // attempts answered with 500 that the predicate saw
+	n500       int  // attempts answered with 500 that the predicate saw
+	retried500 bool // the predicate let a 500 be retried
 	// failed: the class of the last attempt's failure if it was worth retrying,
 	// whether or not it could be retried (what the budget hears), until the
 	// budget has heard it; 0 otherwise.
@@ -169,9 +179,13 @@ type roundTrip struct {
 	// retrying, for safety (retry.ReasonNotIdempotent or
 	// retry.ReasonNotReplayable); 0 otherwise.
 	refused retry.Reason
+	// stop500: Max500Retries refused to retry the last attempt, a 500, after
+	// the round trip had retried a 500: a stop rule, whose give-up OnEnd sees
+	// as retry.ReasonStop.
+	stop500 bool
 	// decide: the round trip decided its attempt for the layer above (see
 	// layer.Mark), as the engine does not: a rule of safety refused a retry,
-	// or Max500Retries refused one after the round trip had retried.
+	// or Max500Retries refused a 500 after the round trip had retried one.
 	decide bool
 }
 

@@ -19,17 +19,21 @@ var defaultRetry = predicate.Transient()
 // as in any call of a Policy, but for a nil Retry, which means the HTTP rules
 // below. A zero Transport is valid: it uses http.DefaultTransport, makes at most
 // retry.DefaultAttempts (4) attempts, honours the server's Retry-After up to a
-// minute and otherwise backs off with full jitter from 100ms to 10s, and retries
-// what predicate.Transient retries, a 500 only once, and the lost connections of
-// rule 5.
+// minute and otherwise backs off with full jitter (a pause drawn between 0 and
+// min(10s, 100ms·2^(n-1)) after attempt n), and retries what
+// predicate.Transient retries, a 500 only once, and the lost connections of
+// rule 5. Give its Policy an OnEnd, such as hooks.LogEnd, to hear of every
+// give-up and every retry refused, with its reason.
 //
 // The overrides of package retry change this for one request, through its
 // context, as for any call of a Policy: a request made with retry.WithoutRetry
 // is sent once and not hedged, and what Base returned comes back as it came; one
 // made with retry.WithPolicy follows that Policy instead of the Transport's,
-// under the same rules of safety and with the same defaults. An override given
-// to an outer call (a retry.Do around the request) is that call's: a request
-// made with the context of one of its attempts does not see it.
+// under the same rules of safety and with the same defaults; one made with
+// retry.WithIgnoreLayers is retried even when a retrying layer inside Base
+// decided its attempt (see RoundTrip). An override given to an outer call (a
+// retry.Do around the request) is that call's: a request made with the context
+// of one of its attempts does not see it.
 //
 // What is retried, in this order (the first rule that applies decides):
 //
@@ -43,6 +47,11 @@ var defaultRetry = predicate.Transient()
 //     server's GOAWAY (RFC 9113 §6.8).
 //  3. Not a 500 Internal Server Error once the round trip has seen more 500s than
 //     Max500Retries: by default the first 500 is retried and the second returned.
+//     Once the round trip has retried a 500, this limit is a stop rule: the
+//     round trip gave up after retrying, OnEnd sees retry.ReasonStop, and a
+//     retrying call around it does not send the request again (see RoundTrip).
+//     With a negative Max500Retries, a 500 is a status the Transport does not
+//     retry, as a 404 is: OnEnd sees retry.ReasonNotRetried.
 //  4. An attempt that ran out of Policy.AttemptTimeout, always.
 //  5. Whatever Policy.Retry says. A nil Retry is predicate.Transient, plus the
 //     transport failures of a connection lost before any response that
@@ -85,7 +94,11 @@ var defaultRetry = predicate.Transient()
 // while the others stay in flight; the hooks run one at a time, on the
 // RoundTrip's goroutine, and Attempt.Hedge marks a hedge. Every other request (a
 // POST without an idempotency key, a body without GetBody) is sent one attempt
-// at a time, as without a Hedger.
+// at a time, as without a Hedger. The hedged round trip is the layer that
+// retries: a retrying call of this module inside Base (another Transport, a
+// retry.Do) makes one attempt in each of its attempts, and a request made
+// inside an attempt of a hedged call (retry.Retrier.Hedge) is sent once, so
+// that the attempts of two layers never multiply.
 //
 // The attempts that lose are canceled and waited for before RoundTrip returns.
 // One that had answered is drained and closed as any discarded response is (up
@@ -133,8 +146,9 @@ type Transport struct {
 	//   - Before, After, BeforeSleep, OnEnd: Attempt.Err is, or wraps, a
 	//     *StatusError for a response with a status of 400 or more, which counts as
 	//     a failed attempt even when it is returned to the caller (OnEnd then sees
-	//     ReasonStop or ReasonBudget, ReasonNotRetried, or the ReasonNotIdempotent
-	//     or ReasonNotReplayable of rules 1 and 2, while RoundTrip returns the
+	//     ReasonStop, of the Stop or of the limit on 500s of rule 3, or
+	//     ReasonBudget, ReasonNotRetried, or the ReasonNotIdempotent or
+	//     ReasonNotReplayable of rules 1 and 2, while RoundTrip returns the
 	//     response with a nil error). A transport error is Base's, as it came:
 	//     the *retry.NotRetriedError that RoundTrip may return in its place is made
 	//     after OnEnd. BeforeSleep runs after the discarded response has been drained
@@ -165,7 +179,11 @@ type Transport struct {
 	// Max500Retries is how many 500 Internal Server Error responses in one round
 	// trip may be retried: the n-th attempt answered with 500 is retried only if
 	// n <= Max500Retries, whatever Policy.Retry says. Zero means
-	// DefaultMax500Retries, a negative value never retries a 500.
+	// DefaultMax500Retries, a negative value never retries a 500. It is a stop
+	// rule of the round trip: the 500 it refuses after the round trip retried
+	// one ends it as a Stop would (OnEnd sees retry.ReasonStop, and a call
+	// around the request does not retry it), while a 500 refused by a negative
+	// value is a status the Transport does not retry (retry.ReasonNotRetried).
 	Max500Retries int
 
 	// AssumeIdempotent, if set, treats every request as idempotent, whatever its
