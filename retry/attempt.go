@@ -72,7 +72,6 @@ type Stats struct {
 	Elapsed time.Duration
 }
 
-
 // WithStats returns a context that makes every call made with it (Do, Run, the loop
 // form, the group's tasks, the HTTP transport) write its statistics to *s
 // just before it returns, on success and on failure alike. Like any variable, s must

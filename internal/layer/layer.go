@@ -169,7 +169,6 @@ func WithoutPolicy(ctx context.Context, o *Override) context.Context {
 	return context.WithValue(ctx, key{}, &n)
 }
 
-
 // Carry returns ctx with the Frame of from, if from is in one: the values,
 // deadline and cancellation of ctx, but the layer of from. An adapter whose
 // attempt runs under a context of its own, not derived from the engine's
