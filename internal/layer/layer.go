@@ -105,6 +105,10 @@ func (m Mark) Decide() {
 	}
 }
 
+// Exists reports whether m is an attempt of a call above: false for the zero
+// Mark.
+func (m Mark) Exists() bool { return m.f != nil }
+
 // InFlight reports whether m's attempt is an attempt of a hedged call.
 func (m Mark) InFlight() bool { return m.f != nil && m.f.flight }
 

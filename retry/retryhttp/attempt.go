@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/tenacious-go/tenacious/internal/errchain"
 	"github.com/tenacious-go/tenacious/internal/layer"
 	"github.com/tenacious-go/tenacious/retry"
 )
@@ -82,7 +83,7 @@ func (rt *roundTrip) send(ctx context.Context, own bool) (*http.Response, error)
 	resp, err := rt.base.RoundTrip(req)
 	switch {
 	case err != nil:
-		discard(ctx, resp) // a RoundTripper should not return both; be safe if it does
+		discard(ctx, resp, new(io.LimitedReader), false) // a RoundTripper should not return both; be safe if it does
 		return nil, err
 	case resp == nil:
 		return nil, retry.Permanent(errNilResponse)
@@ -94,22 +95,24 @@ func (rt *roundTrip) send(ctx context.Context, own bool) (*http.Response, error)
 }
 
 // request returns the request for an attempt, sent with ctx, the attempt's
-// context (which carries its mark for a retrying layer inside Base), or with
-// own, a context of the attempt's own derived from it: for the first attempt
-// sent, a shallow copy of the caller's request, then a clone with a fresh body.
-// A first attempt under the engine's context through net/http's own Transport,
-// inside which no layer can run, sends the caller's request itself. Hedged
-// attempts call it concurrently: each reads req, which no one modifies, and only
-// one of them gets its body.
+// context (which carries its mark, and its number, for Base), or with own, a
+// context of the attempt's own derived from it: for the first attempt sent, a
+// shallow copy of the caller's request, then a shallow copy with a fresh body.
+// A first attempt under the engine's context, outside any other retrying call,
+// through net/http's own Transport (inside which no layer can run), sends the
+// caller's request itself. The copies share the caller's Header and URL, which
+// neither Base (a RoundTripper must not modify a request) nor the Transport
+// modifies. Hedged attempts call it concurrently: each reads req, which no one
+// modifies, and only one of them gets its body.
 func (rt *roundTrip) request(ctx context.Context, own bool) (*http.Request, error) {
 	n := rt.sent.Add(1)
 	if n == 1 {
-		if !own && rt.netBase {
+		if !own && rt.netBase && !rt.up.Exists() {
 			return rt.req, nil
 		}
 		return rt.req.WithContext(ctx), nil
 	}
-	req := rt.req.Clone(context.WithValue(ctx, attemptKey{}, int(n)))
+	req := rt.req.WithContext(ctx)
 	if rt.hasBody() {
 		body := rt.takeBody()
 		if body == nil {
@@ -270,8 +273,7 @@ func (rt *roundTrip) Allow(c retry.Class) bool {
 func (rt *roundTrip) failureClass(a retry.Attempt) retry.Class {
 	throttled := rt.policy.Throttled != nil && rt.policy.Throttled(a)
 	if rt.policy.Throttled == nil {
-		var se *StatusError
-		if errors.As(a.Err, &se) {
+		if se, ok := errchain.Find[*StatusError](a.Err); ok {
 			throttled = se.Code == http.StatusTooManyRequests || se.RetryAfter() > 0
 		}
 	}

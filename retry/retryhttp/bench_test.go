@@ -4,9 +4,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
+	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
+	"github.com/tenacious-go/tenacious/wait"
 )
 
 // benchGET runs b.N GETs through rt against a loopback server that answers 200
@@ -53,6 +56,40 @@ func BenchmarkTransportOverhead(b *testing.B) {
 	for b.Loop() {
 		if _, err := tr.RoundTrip(req); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// flakyBase answers 503 to the first three attempts of each round trip and 200
+// to the fourth, with responses and bodies made beforehand, so that the
+// benchmark counts the Transport's allocations only.
+type flakyBase struct {
+	n     int
+	resps [4]http.Response
+	body  [4]strings.Reader
+}
+
+func (f *flakyBase) RoundTrip(*http.Request) (*http.Response, error) {
+	i := f.n % 4
+	f.n++
+	f.body[i].Reset("service unavailable")
+	f.resps[i] = http.Response{StatusCode: http.StatusServiceUnavailable, Body: io.NopCloser(&f.body[i]), ContentLength: 19, Header: http.Header{}}
+	if i == 3 {
+		f.resps[i].StatusCode = http.StatusOK
+	}
+	return &f.resps[i], nil
+}
+
+// BenchmarkTransportRetries is a round trip answered 503 three times and then
+// 200, with no pause between attempts: what the retry path allocates.
+func BenchmarkTransportRetries(b *testing.B) {
+	tr := &retryhttp.Transport{Base: &flakyBase{}, Policy: &retry.Policy{Wait: wait.None()}}
+	req, _ := http.NewRequest("GET", "http://127.0.0.1/", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := tr.RoundTrip(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			b.Fatal(resp, err)
 		}
 	}
 }

@@ -19,8 +19,11 @@ const (
 // discard drains up to drainLimit bytes of resp's body, for at most drainTime and
 // no longer than ctx (the request's context) lives, and closes it, so that the
 // connection goes back to the pool. Read errors are ignored: the response is being
-// thrown away, and a body cut short only costs the connection.
-func discard(ctx context.Context, resp *http.Response) {
+// thrown away, and a body cut short only costs the connection. lr is the reader
+// it drains through, which the caller lends (a round trip's, reused, when only
+// its goroutine discards); followsCtx says that the body's reads already end
+// with ctx, as net/http's do, so that discard need not watch ctx itself.
+func discard(ctx context.Context, resp *http.Response, lr *io.LimitedReader, followsCtx bool) {
 	if resp == nil || resp.Body == nil {
 		return
 	}
@@ -29,9 +32,14 @@ func discard(ctx context.Context, resp *http.Response) {
 		// one that a Base does not end with the context.
 		closeBody := func() { _ = resp.Body.Close() }
 		timer := time.AfterFunc(drainTime, closeBody)
-		unhook := context.AfterFunc(ctx, closeBody)
+		unhook := func() bool { return false }
+		if !followsCtx {
+			unhook = context.AfterFunc(ctx, closeBody)
+		}
 		// One byte past the limit, to see the end of a body of exactly drainLimit.
-		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit+1)
+		*lr = io.LimitedReader{R: resp.Body, N: drainLimit + 1}
+		_, _ = io.Copy(io.Discard, lr)
+		*lr = io.LimitedReader{}
 		timer.Stop()
 		unhook()
 	}

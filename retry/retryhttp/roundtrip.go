@@ -80,7 +80,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !decided { // a hook or a strategy panicked: close what was not returned
 			rt.discardHeld()
 			if rt.answer != nil {
-				discard(req.Context(), rt.answer)
+				rt.discard(rt.answer)
 			}
 		}
 	}()
@@ -150,7 +150,8 @@ type roundTrip struct {
 	up         layer.Mark // the attempt of the layer above, if any
 	req        *http.Request
 	base       http.RoundTripper
-	netBase    bool // base is net/http's *http.Transport, which runs no layer of ours
+	netBase    bool             // base is net/http's *http.Transport, which runs no layer of ours
+	drain      io.LimitedReader // the reader of discard, on the round trip's goroutine
 	idempotent bool
 	replayable bool
 	noRetry    bool           // the request was made with retry.WithoutRetry
@@ -313,7 +314,7 @@ func (rt *roundTrip) take(resp *http.Response) bool {
 // drop discards resp if the round trip holds it.
 func (rt *roundTrip) drop(resp *http.Response) {
 	if rt.take(resp) {
-		discard(rt.req.Context(), resp)
+		rt.discard(resp)
 	}
 }
 
@@ -325,14 +326,20 @@ func (rt *roundTrip) discardHeld() {
 	rt.held = held[:0]
 	rt.mu.Unlock()
 	for i, resp := range held {
-		discard(rt.req.Context(), resp)
+		rt.discard(resp)
 		held[i] = nil
 	}
+}
+
+// discard drains and closes resp, a response the round trip does not return, on
+// the round trip's goroutine, through the round trip's own reader.
+func (rt *roundTrip) discard(resp *http.Response) {
+	discard(rt.req.Context(), resp, &rt.drain, rt.netBase)
 }
 
 // discardLoser is the Discard of a hedged round trip: it drains and closes the
 // response of an attempt that answered but lost the race, so that its connection
 // is reused.
 func (rt *roundTrip) discardLoser(resp *http.Response) {
-	discard(rt.req.Context(), resp)
+	rt.discard(resp)
 }
