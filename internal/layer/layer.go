@@ -12,6 +12,7 @@ package layer
 
 import (
 	"context"
+	"math"
 	"sync/atomic"
 )
 
@@ -24,16 +25,21 @@ type key struct{}
 // attempt (a flight), whose Attempt never changes.
 type Frame struct {
 	context.Context
-	attempt atomic.Int64 // the attempt in progress
-	decided atomic.Int64 // the latest attempt a call below decided, or 0
+	attempt atomic.Int32 // the attempt in progress (see clamp)
+	decided atomic.Int32 // the latest attempt a call below decided, or 0
 	flight  bool         // an attempt of a hedged call
 }
+
+// clamp makes an attempt number fit a Frame's counters, which keep a Frame in
+// the 32-byte size class: a call that makes more than math.MaxInt32 attempts
+// counts the later ones as its last.
+func clamp(n int) int32 { return int32(min(n, math.MaxInt32)) }
 
 // NewFrame returns a Frame over ctx for attempt n of a sequential call (1 for
 // its first; SetAttempt moves it on).
 func NewFrame(ctx context.Context, n int) *Frame {
 	f := &Frame{Context: ctx}
-	f.attempt.Store(int64(n))
+	f.attempt.Store(clamp(n))
 	return f
 }
 
@@ -66,13 +72,13 @@ func (f *Frame) Value(k any) any {
 }
 
 // SetAttempt records that attempt n is in progress.
-func (f *Frame) SetAttempt(n int) { f.attempt.Store(int64(n)) }
+func (f *Frame) SetAttempt(n int) { f.attempt.Store(clamp(n)) }
 
 // Attempt returns the attempt in progress.
 func (f *Frame) Attempt() int { return int(f.attempt.Load()) }
 
 // Decided reports whether a call below decided attempt n.
-func (f *Frame) Decided(n int) bool { return f.decided.Load() == int64(n) }
+func (f *Frame) Decided(n int) bool { return f.decided.Load() == clamp(n) }
 
 // Mark is an attempt of a call above, as a call inside it found it when it
 // began: the zero Mark is none.
@@ -99,7 +105,7 @@ func (m Mark) Decide() {
 	}
 	for {
 		old := m.f.decided.Load()
-		if old >= int64(m.n) || m.f.decided.CompareAndSwap(old, int64(m.n)) {
+		if old >= clamp(m.n) || m.f.decided.CompareAndSwap(old, clamp(m.n)) {
 			return
 		}
 	}
