@@ -57,13 +57,14 @@ func (c *call) elapsed() time.Duration { return monotonic() - c.t0 }
 // overrides ctx carries for it (see WithPolicy). It reads the clock only if
 // something can observe it.
 func (c *call) init(ctx context.Context, p *Policy) {
-	if _, o := layer.Lookup(ctx); o != nil {
+	up, o := layer.Lookup(ctx)
+	if o != nil {
 		if o.HasPolicy {
 			p, _ = o.Policy.(*Policy)
 		}
 		c.once, c.ignoreBelow = o.NoRetry, o.IgnoreBelow
 	}
-	c.up = layer.Enclosing(ctx)
+	c.up = up.Mark()
 	c.once = c.once || c.up.InFlight()
 	if p != nil {
 		c.p = *p

@@ -90,6 +90,11 @@ type Mark struct {
 // Enclosing returns the Mark of the attempt that ctx belongs to, if any.
 func Enclosing(ctx context.Context) Mark {
 	f, _ := Lookup(ctx)
+	return f.Mark()
+}
+
+// Mark returns the Mark of f's attempt in progress; the zero Mark for a nil f.
+func (f *Frame) Mark() Mark {
 	if f == nil {
 		return Mark{}
 	}
