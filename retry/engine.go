@@ -79,17 +79,19 @@ func (c *call) init(ctx context.Context, p *Policy) {
 	}
 }
 
+// mark makes the call's frame, its mark in the contexts of its attempts, for a
+// call that makes one attempt at a time. The callers make it right after init,
+// in their own frame: allocating deeper, on a goroutine of its own (a Group's
+// task, a fan-out), would make the call outgrow the goroutine's first stack.
+func (c *call) mark() { c.frame = layer.NewFrame(c.ctx, 1) }
+
 // begin starts the next attempt: it runs Before and returns the attempt's context
 // (the call's frame, which tells the calls inside the attempt that they are
 // inside it) and, with an AttemptTimeout, the function that releases it.
 func (c *call) begin() (context.Context, context.CancelFunc) {
 	c.a.Number++
 	c.a.Err = nil
-	if c.frame == nil {
-		c.frame = layer.NewFrame(c.ctx, c.a.Number)
-	} else {
-		c.frame.SetAttempt(c.a.Number)
-	}
+	c.frame.SetAttempt(c.a.Number)
 	if c.p.Before != nil {
 		if c.a.Number > 1 {
 			c.a.Elapsed = monotonic() - c.t0

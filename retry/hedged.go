@@ -53,8 +53,23 @@ type outcome[T any] struct {
 	err error
 }
 
-// hedged runs a call whose Policy has a Hedger (else, or with WithoutRetry, one
-// attempt at a time). A call that never hedges allocates the channel done, the
+// hedges reports whether a call of p under ctx hedges: its Policy, or the one
+// of WithPolicy, has a Hedger, and it may make more than one attempt (neither
+// WithoutRetry nor an attempt of a hedged call above).
+func hedges(ctx context.Context, p *Policy) bool {
+	up, o := layer.Lookup(ctx)
+	if o != nil {
+		if o.NoRetry {
+			return false
+		}
+		if o.HasPolicy {
+			p, _ = o.Policy.(*Policy)
+		}
+	}
+	return p != nil && p.Hedger != nil && !up.Mark().InFlight()
+}
+
+// hedged runs a call whose Policy has a Hedger (see hedges). A call that never hedges allocates the channel done, the
 // context actx, its attempt's mark in its context (one per attempt), the
 // goroutine of its attempt with what it captures (op too escapes to that
 // goroutine, so a closure passed as op is allocated by the caller), and the
@@ -62,9 +77,6 @@ type outcome[T any] struct {
 func hedged[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error), reject func(T) bool, discard func(T)) (T, error) {
 	var h hedgeCall[T]
 	h.c.init(ctx, p)
-	if h.c.p.Hedger == nil || h.c.once { // WithPolicy or WithoutRetry said so
-		return attempts(&h.c, op, reject, discard)
-	}
 	h.op, h.reject, h.discard = op, reject, discard
 	h.actx, h.cancel = context.WithCancel(ctx)
 	h.done = make(chan outcome[T])

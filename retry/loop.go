@@ -54,6 +54,7 @@ func (l *Loop) Attempts() iter.Seq[*Try] {
 		l.err = nil
 		var c call
 		c.init(l.ctx, &l.policy)
+		c.mark()
 		for {
 			actx, cancel := c.begin()
 			t := &Try{ctx: actx, number: c.a.Number}

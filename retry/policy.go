@@ -129,6 +129,7 @@ func (p *Policy) Run(ctx context.Context, op func(context.Context) error) error 
 	mustCall("Policy.Run", ctx, op == nil)
 	var c call
 	c.init(ctx, p)
+	c.mark()
 	for {
 		actx, cancel := c.begin()
 		err := c.settle(actx, cancel, op(actx))

@@ -88,20 +88,23 @@ func (r *Retrier[T]) Wrap(op func(context.Context) (T, error)) func(context.Cont
 // it is allocated on the heap.
 func (r *Retrier[T]) Hedge(ctx context.Context, op func(context.Context) (T, error)) (T, error) {
 	mustCall("Retrier.Hedge", ctx, op == nil)
+	if !hedges(ctx, r.Policy) {
+		return do(ctx, r.Policy, op, r.RetryResult, r.Discard)
+	}
 	return hedged(ctx, r.Policy, op, r.RetryResult, r.Discard)
 }
 
 // do runs a typed call on the engine. A result that reject rejects goes to
 // discard, if set, once the retry that supersedes it is certain.
+//
+// The loop stays in this one function, with the call's state in its frame: a
+// call made on a goroutine of its own (a Group's task, a fan-out) then fits the
+// goroutine's first stack, which a deeper chain of frames would make it outgrow
+// and copy.
 func do[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error), reject func(T) bool, discard func(T)) (T, error) {
 	var c call
 	c.init(ctx, p)
-	return attempts(&c, op, reject, discard)
-}
-
-// attempts runs the attempts of c, a typed call that init prepared, one at a
-// time.
-func attempts[T any](c *call, op func(context.Context) (T, error), reject func(T) bool, discard func(T)) (T, error) {
+	c.mark()
 	for {
 		actx, cancel := c.begin()
 		v, err := op(actx)
