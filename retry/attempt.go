@@ -84,10 +84,5 @@ func WithStats(ctx context.Context, s *Stats) context.Context {
 	if s == nil {
 		panic("retry: WithStats: nil *Stats")
 	}
-	return context.WithValue(ctx, layer.StatsKey{}, s)
-}
-
-func statsFrom(ctx context.Context) *Stats {
-	s, _ := ctx.Value(layer.StatsKey{}).(*Stats)
-	return s
+	return layer.With(ctx, func(o *layer.Override) { o.Stats = s })
 }

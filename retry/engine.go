@@ -63,6 +63,7 @@ func (c *call) init(ctx context.Context, p *Policy) {
 			p, _ = o.Policy.(*Policy)
 		}
 		c.once, c.ignoreBelow = o.NoRetry, o.IgnoreBelow
+		c.stats, _ = o.Stats.(*Stats)
 	}
 	c.up = up.Mark()
 	c.once = c.once || c.up.InFlight()
@@ -72,7 +73,6 @@ func (c *call) init(ctx context.Context, p *Policy) {
 	c.ctx = ctx
 	c.a.Context = ctx
 	c.a.Name = c.p.Name
-	c.stats = statsFrom(ctx)
 	c.clock = c.stats != nil || c.p.usesTime()
 	if c.clock {
 		c.t0 = monotonic()

@@ -53,20 +53,11 @@ func NewFlight(ctx context.Context, n int) *Frame {
 	return f
 }
 
-// StatsKey is the context key of retry.WithStats, which a Frame hides: the
-// statistics are the call's made with the context, not those of the calls inside
-// its attempts.
-type StatsKey struct{}
-
 // Value returns f itself for the layer key, so that calls inside f's attempts
-// find f and not an Override meant for f's own call, and nil for StatsKey;
-// other keys are ctx's.
+// find f and not an Override meant for f's own call; other keys are ctx's.
 func (f *Frame) Value(k any) any {
-	switch k.(type) {
-	case key:
+	if k == (key{}) {
 		return f
-	case StatsKey:
-		return nil
 	}
 	return f.Context.Value(k)
 }
@@ -137,7 +128,9 @@ func (m Mark) SharesDeadline(ctx context.Context) bool {
 }
 
 // Override is what a caller asked of one call through its context (see
-// retry.WithoutRetry, retry.WithPolicy, retry.WithIgnoreLayers).
+// retry.WithoutRetry, retry.WithPolicy, retry.WithIgnoreLayers,
+// retry.WithStats): all under one key, so that a call finds them, and the frame
+// above it, in one lookup.
 type Override struct {
 	// Policy, if HasPolicy, is the *retry.Policy to use in place of the call's
 	// (nil for the zero Policy).
@@ -147,6 +140,9 @@ type Override struct {
 	NoRetry bool
 	// IgnoreBelow: retry an attempt even when a call below decided it.
 	IgnoreBelow bool
+	// Stats, if set, is the *retry.Stats of retry.WithStats, which the call
+	// writes (and the calls inside its attempts do not).
+	Stats any
 	// up is the Frame the context was in when the Override was made.
 	up *Frame
 }

@@ -70,36 +70,6 @@ func TestSharesDeadline(t *testing.T) {
 	}
 }
 
-// TestFrameHidesStats: the statistics are the call's, not those of the calls
-// inside its attempts.
-func TestFrameHidesStats(t *testing.T) {
-	ctx := context.WithValue(context.Background(), StatsKey{}, 1)
-	if NewFrame(ctx, 1).Value(StatsKey{}) != nil {
-		t.Errorf("a frame shows the call's statistics to the calls inside it")
-	}
-}
-
-// TestCarryPassesTheFrameOnly: a context of its own carries the attempt's
-// frame, and keeps its own values, deadline and cancellation.
-func TestCarryPassesTheFrameOnly(t *testing.T) {
-	f := NewFrame(context.Background(), 3)
-	own, cancel := context.WithCancel(context.WithValue(context.Background(), otherKey{}, "own"))
-	c := Carry(own, f)
-	if up, _ := Lookup(c); up != f {
-		t.Errorf("Lookup = %v, want the carried frame", up)
-	}
-	if c.Value(otherKey{}) != "own" {
-		t.Errorf("Carry lost the context's own values")
-	}
-	cancel()
-	if c.Err() == nil {
-		t.Errorf("Carry does not follow the context's cancellation")
-	}
-	if Carry(own, context.Background()) != own {
-		t.Errorf("Carry without a frame should return ctx itself")
-	}
-}
-
 var sinkFrame *Frame
 
 // BenchmarkFrame is the cost of the one value every call puts in its attempts'
