@@ -47,6 +47,7 @@ if [ -n "$v0" ]; then
   # as the build.
   src=$PWD/results/v0-src
   rm -rf "$src"
+  trap 'git worktree remove --force "$src" 2>/dev/null || true' EXIT
   git worktree add --detach --force "$src" "$v0" >&2
   (cd "$src/benchmarks" && go test -c -o "$OLDPWD/results/benchmarks-v0.test" .)
   git worktree remove --force "$src"

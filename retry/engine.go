@@ -85,9 +85,10 @@ func (c *call) init(ctx context.Context, p *Policy) {
 // task, a fan-out), would make the call outgrow the goroutine's first stack.
 func (c *call) mark() { c.frame = layer.NewFrame(c.ctx, 1) }
 
-// begin starts the next attempt: it runs Before and returns the attempt's context
-// (the call's frame, which tells the calls inside the attempt that they are
-// inside it) and, with an AttemptTimeout, the function that releases it.
+// begin starts the next attempt of a call that mark prepared: it runs Before and
+// returns the attempt's context (the call's frame, which tells the calls inside
+// the attempt that they are inside it) and, with an AttemptTimeout, the function
+// that releases it.
 func (c *call) begin() (context.Context, context.CancelFunc) {
 	c.a.Number++
 	c.a.Err = nil

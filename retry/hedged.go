@@ -69,11 +69,11 @@ func hedges(ctx context.Context, p *Policy) bool {
 	return p != nil && p.Hedger != nil && !up.Mark().InFlight()
 }
 
-// hedged runs a call whose Policy has a Hedger (see hedges). A call that never hedges allocates the channel done, the
-// context actx, its attempt's mark in its context (one per attempt), the
-// goroutine of its attempt with what it captures (op too escapes to that
-// goroutine, so a closure passed as op is allocated by the caller), and the
-// timer.
+// hedged runs a call that hedges: its caller checked hedges(ctx, p). One that
+// sends no hedge allocates the channel done, the context actx, its attempt's
+// mark in its context (one per attempt), the goroutine of its attempt with what
+// it captures (op too escapes to that goroutine, so a closure passed as op is
+// allocated by the caller), and the timer.
 func hedged[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error), reject func(T) bool, discard func(T)) (T, error) {
 	var h hedgeCall[T]
 	h.c.init(ctx, p)

@@ -22,7 +22,10 @@ type key struct{}
 
 // Frame is a call's mark in the contexts of its attempts. A sequential call has
 // one for all its attempts, and says which one runs; a hedged call has one per
-// attempt (a flight), whose Attempt never changes.
+// attempt (a flight), whose Attempt never changes. A call inside an attempt
+// reads the attempt when it begins: one begun by a goroutine that an attempt
+// left running after it returned belongs, as far as the Frame can tell, to the
+// attempt in progress then.
 type Frame struct {
 	context.Context
 	attempt atomic.Int32 // the attempt in progress (see clamp)

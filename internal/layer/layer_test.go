@@ -70,6 +70,30 @@ func TestSharesDeadline(t *testing.T) {
 	}
 }
 
+// TestCarryPassesTheFrameOnly: a context of its own carries the attempt's
+// frame, and keeps its own values, deadline and cancellation; the overrides of
+// the adapter's own call (its statistics among them) stay hidden from the calls
+// inside the attempt.
+func TestCarryPassesTheFrameOnly(t *testing.T) {
+	f := NewFrame(context.Background(), 3)
+	own, cancel := context.WithCancel(context.WithValue(context.Background(), otherKey{}, "own"))
+	own = With(own, func(o *Override) { o.Stats = 1 })
+	c := Carry(own, f)
+	if up, o := Lookup(c); up != f || o != nil {
+		t.Errorf("Lookup = %v, %v; want the carried frame and no override", up, o)
+	}
+	if c.Value(otherKey{}) != "own" {
+		t.Errorf("Carry lost the context's own values")
+	}
+	cancel()
+	if c.Err() == nil {
+		t.Errorf("Carry does not follow the context's cancellation")
+	}
+	if Carry(own, context.Background()) != own {
+		t.Errorf("Carry without a frame should return ctx itself")
+	}
+}
+
 var sinkFrame *Frame
 
 // BenchmarkFrame is the cost of the one value every call puts in its attempts'

@@ -75,7 +75,7 @@ func (r *rpc) init() { r.retryFn, r.throttledFn = r.retry, r.throttled }
 // whether the caller must filter them out: see appendPassed).
 func (r *rpc) start(c *config, ctx context.Context, method string, callOpts []grpc.CallOption) context.Context {
 	f := flagsOf(callOpts)
-	_, o := layer.Lookup(ctx)
+	up, o := layer.Lookup(ctx)
 	p := c.policy
 	switch {
 	case f.hasPolicy:
@@ -86,7 +86,7 @@ func (r *rpc) start(c *config, ctx context.Context, method string, callOpts []gr
 	if p != nil {
 		r.policy = *p
 	}
-	r.method, r.aborted, r.up = method, c.aborted, layer.Enclosing(ctx)
+	r.method, r.aborted, r.up = method, c.aborted, up.Mark()
 	r.idempotent = c.idempotent(ctx, method, f.idempotent)
 	r.noRetry = f.noRetry || o != nil && o.NoRetry
 	r.overrides = f.overrides

@@ -97,12 +97,13 @@ func (rt *roundTrip) send(ctx context.Context, own bool) (*http.Response, error)
 // request returns the request for an attempt, sent with ctx, the attempt's
 // context (which carries its mark, and its number, for Base), or with own, a
 // context of the attempt's own derived from it: for the first attempt sent, a
-// shallow copy of the caller's request, then a shallow copy with a fresh body.
+// shallow copy of the caller's request, then a shallow copy with a fresh body
+// (and, when hedged, a copy of the Header).
 // A first attempt under the engine's context, outside any other retrying call,
 // through net/http's own Transport (inside which no layer can run), sends the
-// caller's request itself. The copies share the caller's Header and URL, which
-// neither Base (a RoundTripper must not modify a request) nor the Transport
-// modifies. Hedged attempts call it concurrently: each reads req, which no one
+// caller's request itself. The copies share the caller's URL, and but for
+// hedges its Header, which neither Base (a RoundTripper must not modify a
+// request) nor the Transport modifies. Hedged attempts call it concurrently: each reads req, which no one
 // modifies, and only one of them gets its body.
 func (rt *roundTrip) request(ctx context.Context, own bool) (*http.Request, error) {
 	n := rt.sent.Add(1)
@@ -113,6 +114,12 @@ func (rt *roundTrip) request(ctx context.Context, own bool) (*http.Request, erro
 		return rt.req.WithContext(ctx), nil
 	}
 	req := rt.req.WithContext(ctx)
+	if rt.hedged {
+		// Attempts in flight at once: a Base that breaks the RoundTripper
+		// contract by setting a header (some authentication wrappers do) must
+		// not write one map from two goroutines.
+		req.Header = rt.req.Header.Clone()
+	}
 	if rt.hasBody() {
 		body := rt.takeBody()
 		if body == nil {

@@ -39,11 +39,14 @@ import (
 // *StatusError if it was a response, whose body RoundTrip has closed.
 //
 // req is never modified. The first attempt sends req itself only when Base is
-// net/http's *http.Transport, inside which no retrying layer can run, and the
-// attempt has no context of its own (no AttemptTimeout, no hedging); else a
-// shallow copy of req carrying the attempt's context, which tells a retrying
-// layer inside Base that it runs in this round trip's attempt. Each retry or
-// hedge sends a clone with a fresh body from req.GetBody. Every response that
+// net/http's *http.Transport, inside which no retrying layer can run, the
+// attempt has no context of its own (no AttemptTimeout, no hedging) and no
+// retrying call of this module runs around the round trip; else a shallow copy
+// of req carrying the attempt's context, which tells a retrying layer inside
+// Base that it runs in this round trip's attempt (see AttemptNumber). Each
+// retry or hedge sends a shallow copy with a fresh body from req.GetBody (a
+// hedge with a copy of the Header too); Base must not modify the request, as
+// the RoundTripper contract says. Every response that
 // is not returned is drained and closed, before the pause or, for a hedge that
 // lost, before RoundTrip returns, so its connection is reused: up to 64 KiB of
 // its body, for at most 250ms, and no longer than the request context lives; a
@@ -204,13 +207,14 @@ var roundTrips = sync.Pool{New: func() any {
 // the context it passes, so that the engine does not apply it again.
 func (rt *roundTrip) start(t *Transport, req *http.Request) {
 	rt.ctx, rt.req, rt.base = req.Context(), req, t.base()
-	rt.up = layer.Enclosing(rt.ctx)
 	_, rt.netBase = rt.base.(*http.Transport)
 	rt.idempotent = t.AssumeIdempotent || idempotent(req)
 	rt.replayable = replayable(req)
 	rt.max500 = t.max500Retries()
 	policy := t.Policy
-	if _, o := layer.Lookup(rt.ctx); o != nil {
+	up, o := layer.Lookup(rt.ctx)
+	rt.up = up.Mark()
+	if o != nil {
 		if o.HasPolicy {
 			policy, _ = o.Policy.(*retry.Policy)
 			rt.ctx = layer.WithoutPolicy(rt.ctx, o)

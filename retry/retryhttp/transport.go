@@ -83,7 +83,7 @@ var defaultRetry = predicate.Transient()
 // Transport hedges the requests it may send again whatever the failure: an
 // idempotent request (rule 2) whose body can be replayed (rule 1), not made with
 // retry.WithoutRetry. If Base has not answered after the Hedger's delay, it sends the
-// request again, a clone with a fresh body from GetBody, while the first attempt
+// request again, a copy with a fresh body from GetBody, while the first attempt
 // is still in flight, and the first response that decides the round trip wins: a
 // status below 400, or a failure that is not retried. The round trip runs as
 // retry.Retrier.Hedge runs a call: a hedge counts as an attempt for Stop, is paid

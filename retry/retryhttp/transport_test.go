@@ -11,8 +11,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/tenacious-go/tenacious/hedge"
+	"github.com/tenacious-go/tenacious/predicate"
 	"github.com/tenacious-go/tenacious/retry"
 	"github.com/tenacious-go/tenacious/retry/retryhttp"
+	"github.com/tenacious-go/tenacious/stop"
+	"github.com/tenacious-go/tenacious/wait"
 )
 
 // zeroPolicies are the two ways to give a Transport the zero Policy.
@@ -236,6 +240,55 @@ func TestAttemptNumberInResentRequests(t *testing.T) {
 		}
 		if n, ok := retryhttp.AttemptNumber(context.Background()); n != 0 || ok {
 			t.Errorf("AttemptNumber(Background) = %d, %v; want 0, false", n, ok)
+		}
+	})
+}
+
+// TestAttemptNumberThroughLayers: a request that an inner layer sends once is
+// still a resend when a layer around it is past its first attempt: a Transport
+// inside a hedged Transport (whose attempts the inner one sends once each), and
+// a Transport inside the second attempt of retry.Do.
+func TestAttemptNumberThroughLayers(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var seen []string
+		f := &fake{script: func(n int, req *http.Request) (*http.Response, error) {
+			a, ok := retryhttp.AttemptNumber(req.Context())
+			seen = append(seen, fmt.Sprint(a, ok))
+			if n < 3 {
+				return answer(http.StatusServiceUnavailable, ""), nil
+			}
+			return answer(http.StatusOK, ""), nil
+		}}
+		inner := &retryhttp.Transport{Base: f}
+		outer := &retryhttp.Transport{Base: inner, Policy: &retry.Policy{Wait: wait.None(), Hedger: hedge.Fixed(time.Hour, 1)}}
+		resp, err := outer.RoundTrip(mustGet(t, "http://api.invalid/"))
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("RoundTrip = %v, %v; want 200", resp, err)
+		}
+		resp.Body.Close()
+		if diff := cmp.Diff([]string{"0 false", "2 true", "3 true"}, seen); diff != "" {
+			t.Errorf("inside a hedged Transport: AttemptNumber in Base (-want +got):\n%s", diff)
+		}
+
+		seen = nil
+		f.n = 0
+		_, err = retry.Do(t.Context(), &retry.Policy{Wait: wait.None(), Retry: predicate.Always()}, func(ctx context.Context) (int, error) {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://api.invalid/", nil)
+			resp, err := (&retryhttp.Transport{Base: f, Policy: &retry.Policy{Stop: stop.AfterAttempts(1)}}).RoundTrip(req)
+			if err != nil {
+				return 0, err
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return 0, errors.New(resp.Status)
+			}
+			return 0, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"0 false", "2 true", "3 true"}, seen); diff != "" {
+			t.Errorf("inside retry.Do: AttemptNumber in Base (-want +got):\n%s", diff)
 		}
 	})
 }
