@@ -221,14 +221,7 @@ func TestNameFromRequest(t *testing.T) {
 func TestAttemptNumberInResentRequests(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var seen []string
-		f := &fake{script: func(n int, req *http.Request) (*http.Response, error) {
-			a, ok := retryhttp.AttemptNumber(req.Context())
-			seen = append(seen, fmt.Sprint(a, ok))
-			if n < 3 {
-				return answer(http.StatusServiceUnavailable, ""), nil
-			}
-			return answer(http.StatusOK, ""), nil
-		}}
+		f := attemptNumbers(&seen)
 		tr := &retryhttp.Transport{Base: f}
 		resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
 		if err != nil || resp.StatusCode != http.StatusOK {
@@ -244,6 +237,19 @@ func TestAttemptNumberInResentRequests(t *testing.T) {
 	})
 }
 
+// attemptNumbers is a Base that answers 503 twice, then 200, and records what
+// AttemptNumber says of each request it receives, in *seen.
+func attemptNumbers(seen *[]string) *fake {
+	return &fake{script: func(n int, req *http.Request) (*http.Response, error) {
+		a, ok := retryhttp.AttemptNumber(req.Context())
+		*seen = append(*seen, fmt.Sprint(a, ok))
+		if n < 3 {
+			return answer(http.StatusServiceUnavailable, ""), nil
+		}
+		return answer(http.StatusOK, ""), nil
+	}}
+}
+
 // TestAttemptNumberThroughLayers: a request that an inner layer sends once is
 // still a resend when a layer around it is past its first attempt: a Transport
 // inside a hedged Transport (whose attempts the inner one sends once each), and
@@ -251,14 +257,7 @@ func TestAttemptNumberInResentRequests(t *testing.T) {
 func TestAttemptNumberThroughLayers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var seen []string
-		f := &fake{script: func(n int, req *http.Request) (*http.Response, error) {
-			a, ok := retryhttp.AttemptNumber(req.Context())
-			seen = append(seen, fmt.Sprint(a, ok))
-			if n < 3 {
-				return answer(http.StatusServiceUnavailable, ""), nil
-			}
-			return answer(http.StatusOK, ""), nil
-		}}
+		f := attemptNumbers(&seen)
 		inner := &retryhttp.Transport{Base: f}
 		outer := &retryhttp.Transport{Base: inner, Policy: &retry.Policy{Wait: wait.None(), Hedger: hedge.Fixed(time.Hour, 1)}}
 		resp, err := outer.RoundTrip(mustGet(t, "http://api.invalid/"))
