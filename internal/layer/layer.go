@@ -81,13 +81,9 @@ type Mark struct {
 	n int
 }
 
-// Enclosing returns the Mark of the attempt that ctx belongs to, if any.
-func Enclosing(ctx context.Context) Mark {
-	f, _ := Lookup(ctx)
-	return f.Mark()
-}
-
-// Mark returns the Mark of f's attempt in progress; the zero Mark for a nil f.
+// Mark returns the Mark of f's attempt in progress, for a call inside it to keep
+// from its start (f from Lookup of the call's context); the zero Mark for a nil
+// f.
 func (f *Frame) Mark() Mark {
 	if f == nil {
 		return Mark{}

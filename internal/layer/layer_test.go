@@ -34,24 +34,25 @@ func TestFrameHidesTheOverrideOfItsCall(t *testing.T) {
 // never erases a later attempt's.
 func TestDecideMarksTheAttemptOfTheMark(t *testing.T) {
 	f := NewFrame(context.Background(), 1)
-	first := Enclosing(context.WithValue(f, otherKey{}, 1))
+	up, _ := Lookup(context.WithValue(f, otherKey{}, 1))
+	first := up.Mark()
 	f.SetAttempt(2)
 	first.Decide()
 	if !f.Decided(1) || f.Decided(2) {
 		t.Errorf("Decided(1), Decided(2) = %v, %v; want true, false", f.Decided(1), f.Decided(2))
 	}
-	second := Enclosing(f)
+	second := f.Mark()
 	second.Decide()
 	first.Decide() // late: attempt 1's call, left behind
 	if !f.Decided(2) {
 		t.Errorf("a late decision of attempt 1 erased attempt 2's")
 	}
-	Enclosing(context.Background()).Decide() // no frame: nothing to mark, no panic
+	(*Frame)(nil).Mark().Decide() // no frame: nothing to mark, no panic
 }
 
 // TestFlightsMakeOneAttempt: only a hedged call's attempt says so.
 func TestFlightsMakeOneAttempt(t *testing.T) {
-	if Enclosing(NewFrame(context.Background(), 1)).InFlight() || !Enclosing(NewFlight(context.Background(), 1)).InFlight() {
+	if NewFrame(context.Background(), 1).Mark().InFlight() || !NewFlight(context.Background(), 1).Mark().InFlight() {
 		t.Errorf("InFlight is wrong")
 	}
 }
@@ -61,7 +62,7 @@ func TestSharesDeadline(t *testing.T) {
 	base, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	f := NewFrame(base, 1)
-	m := Enclosing(f)
+	m := f.Mark()
 	attempt, cancel2 := context.WithTimeout(f, time.Minute)
 	defer cancel2()
 	if !m.SharesDeadline(f) || m.SharesDeadline(attempt) || m.SharesDeadline(context.Background()) {
