@@ -23,9 +23,22 @@ func All(hooks ...retry.Hook) retry.Hook {
 	case 1:
 		return kept[0]
 	}
-	return func(a retry.Attempt) {
-		for _, h := range kept {
-			h(a)
-		}
+	reads := false
+	for _, h := range kept {
+		reads = reads || retry.ReadsTime(h)
+	}
+	return &all{kept, reads}
+}
+
+type all struct {
+	hooks []retry.Hook
+	reads bool
+}
+
+func (h *all) Run(a retry.Attempt) {
+	for _, h := range h.hooks {
+		h.Run(a)
 	}
 }
+
+func (h *all) ReadsTime() bool { return h.reads }

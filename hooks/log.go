@@ -31,7 +31,7 @@ const (
 // LogBefore panics if l is nil.
 func LogBefore(l *slog.Logger, level slog.Level) retry.Hook {
 	mustLogger("LogBefore", l)
-	return func(a retry.Attempt) {
+	return retry.HookFunc(func(a retry.Attempt) {
 		ctx := contextOf(a)
 		if !l.Enabled(ctx, level) {
 			return
@@ -40,7 +40,7 @@ func LogBefore(l *slog.Logger, level slog.Level) retry.Hook {
 		attrs := appendName(buf[:0], a.Name)
 		attrs = append(attrs, slog.Int("attempt", a.Number), duration("elapsed", a.Elapsed))
 		l.LogAttrs(ctx, level, msgBefore, attrs...)
-	}
+	})
 }
 
 // LogAfter returns a Hook for Policy.After that logs each attempt as it ends,
@@ -58,7 +58,7 @@ func LogBefore(l *slog.Logger, level slog.Level) retry.Hook {
 // LogBeforeSleep.
 func LogAfter(l *slog.Logger, level slog.Level) retry.Hook {
 	mustLogger("LogAfter", l)
-	return func(a retry.Attempt) {
+	return retry.HookFunc(func(a retry.Attempt) {
 		ctx := contextOf(a)
 		if !l.Enabled(ctx, level) {
 			return
@@ -69,7 +69,7 @@ func LogAfter(l *slog.Logger, level slog.Level) retry.Hook {
 		attrs = appendErr(attrs, a.Err)
 		attrs = append(attrs, duration("elapsed", a.Elapsed))
 		l.LogAttrs(ctx, level, msgAfter, attrs...)
-	}
+	})
 }
 
 // LogBeforeSleep returns a Hook for Policy.BeforeSleep that logs each retry, once it
@@ -88,7 +88,7 @@ func LogAfter(l *slog.Logger, level slog.Level) retry.Hook {
 // or not, and LogEnd to log how a call ended.
 func LogBeforeSleep(l *slog.Logger, level slog.Level) retry.Hook {
 	mustLogger("LogBeforeSleep", l)
-	return func(a retry.Attempt) {
+	return retry.HookFunc(func(a retry.Attempt) {
 		ctx := contextOf(a)
 		if !l.Enabled(ctx, level) {
 			return
@@ -99,7 +99,7 @@ func LogBeforeSleep(l *slog.Logger, level slog.Level) retry.Hook {
 		attrs = appendErr(attrs, a.Err)
 		attrs = append(attrs, duration("delay", a.Delay), duration("elapsed", a.Elapsed))
 		l.LogAttrs(ctx, level, msgRetrying, attrs...)
-	}
+	})
 }
 
 // LogEnd returns a Hook for Policy.OnEnd that explains every "no": it logs, once
@@ -146,7 +146,7 @@ func LogBeforeSleep(l *slog.Logger, level slog.Level) retry.Hook {
 // nothing and builds no record. LogEnd panics if l is nil.
 func LogEnd(l *slog.Logger, level slog.Level) retry.Hook {
 	mustLogger("LogEnd", l)
-	return func(a retry.Attempt) {
+	return retry.HookFunc(func(a retry.Attempt) {
 		lv, msg := level, msgGaveUp
 		switch {
 		case a.Reason == 0 || a.Reason == retry.ReasonSuccess:
@@ -169,7 +169,7 @@ func LogEnd(l *slog.Logger, level slog.Level) retry.Hook {
 		}
 		attrs = append(attrs, duration("elapsed", a.Elapsed))
 		l.LogAttrs(ctx, lv, msg, attrs...)
-	}
+	})
 }
 
 // contextOf returns the call's context, so that handlers can read trace IDs from

@@ -8,11 +8,16 @@ import "github.com/tenacious-go/tenacious/retry"
 // caller's context still end a call, whatever the predicate says. It is
 // tenacity's retry_always; Transient is the careful choice.
 func Always() retry.Predicate {
-	return func(retry.Attempt) bool { return true }
+	return constant(true)
 }
 
 // Never returns a Predicate that retries nothing: the first failure is final. It is
 // tenacity's retry_never; see Always for its opposite.
 func Never() retry.Predicate {
-	return func(retry.Attempt) bool { return false }
+	return constant(false)
 }
+
+type constant bool
+
+func (c constant) Match(retry.Attempt) bool { return bool(c) }
+func (constant) ReadsTime() bool            { return false }

@@ -16,8 +16,13 @@ func Error(f func(error) bool) retry.Predicate {
 	if f == nil {
 		panic("predicate: Error: nil func")
 	}
-	return func(a retry.Attempt) bool { return a.Err != nil && f(a.Err) }
+	return errorFunc(f)
 }
+
+type errorFunc func(error) bool
+
+func (f errorFunc) Match(a retry.Attempt) bool { return a.Err != nil && f(a.Err) }
+func (errorFunc) ReadsTime() bool              { return false }
 
 // ErrorIs returns a Predicate that retries when errors.Is(Attempt.Err, t) holds for
 // any of the targets, such as io.ErrUnexpectedEOF or a package's sentinel error.
@@ -34,18 +39,24 @@ func ErrorIs(targets ...error) retry.Predicate {
 		}
 	}
 	targets = append([]error(nil), targets...)
-	return func(a retry.Attempt) bool {
-		if a.Err == nil {
-			return false
-		}
-		for _, t := range targets {
-			if errors.Is(a.Err, t) {
-				return true
-			}
-		}
+	return errorIs(targets)
+}
+
+type errorIs []error
+
+func (targets errorIs) Match(a retry.Attempt) bool {
+	if a.Err == nil {
 		return false
 	}
+	for _, t := range targets {
+		if errors.Is(a.Err, t) {
+			return true
+		}
+	}
+	return false
 }
+
+func (errorIs) ReadsTime() bool { return false }
 
 // ErrorAs returns a Predicate that retries when errors.As would find an E in the
 // attempt's error tree; E is usually a pointer to an error struct or an interface
@@ -56,17 +67,23 @@ func ErrorIs(targets ...error) retry.Predicate {
 // It allocates nothing unless some error in the tree has an As method, which only
 // errors.As can consult.
 func ErrorAs[E error]() retry.Predicate {
-	return func(a retry.Attempt) bool {
-		if _, ok := errchain.Find[E](a.Err); ok {
-			return true
-		}
-		if !errchain.Any(a.Err, hasAs) {
-			return false
-		}
-		var target E
-		return errors.As(a.Err, &target)
-	}
+	return errorAs[E]{}
 }
+
+type errorAs[E error] struct{}
+
+func (errorAs[E]) Match(a retry.Attempt) bool {
+	if _, ok := errchain.Find[E](a.Err); ok {
+		return true
+	}
+	if !errchain.Any(a.Err, hasAs) {
+		return false
+	}
+	var target E
+	return errors.As(a.Err, &target)
+}
+
+func (errorAs[E]) ReadsTime() bool { return false }
 
 // hasAs reports whether err has the As method errors.As consults.
 func hasAs(err error) bool {

@@ -17,10 +17,16 @@ func Message(substr string) retry.Predicate {
 	if substr == "" {
 		panic("predicate: Message: empty substring")
 	}
-	return func(a retry.Attempt) bool {
-		return a.Err != nil && strings.Contains(a.Err.Error(), substr)
-	}
+	return message(substr)
 }
+
+type message string
+
+func (m message) Match(a retry.Attempt) bool {
+	return a.Err != nil && strings.Contains(a.Err.Error(), string(m))
+}
+
+func (message) ReadsTime() bool { return false }
 
 // MessageMatches returns a Predicate that retries when re matches anywhere in the
 // attempt's error message, err.Error(). A nil Attempt.Err matches nothing. It is
@@ -31,5 +37,13 @@ func MessageMatches(re *regexp.Regexp) retry.Predicate {
 	if re == nil {
 		panic("predicate: MessageMatches: nil regexp")
 	}
-	return func(a retry.Attempt) bool { return a.Err != nil && re.MatchString(a.Err.Error()) }
+	return messageMatches{re}
 }
+
+type messageMatches struct{ re *regexp.Regexp }
+
+func (m messageMatches) Match(a retry.Attempt) bool {
+	return a.Err != nil && m.re.MatchString(a.Err.Error())
+}
+
+func (messageMatches) ReadsTime() bool { return false }

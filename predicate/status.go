@@ -31,11 +31,17 @@ func Status(codes ...int) retry.Predicate {
 		}
 		set.add(c)
 	}
-	return func(a retry.Attempt) bool {
-		code, ok := statusOf(a.Err)
-		return ok && set.has(code)
-	}
+	return &set
 }
+
+// Match reports whether a.Err has a status in s (see Status).
+func (s *statusSet) Match(a retry.Attempt) bool {
+	code, ok := statusOf(a.Err)
+	return ok && s.has(code)
+}
+
+// ReadsTime reports false.
+func (*statusSet) ReadsTime() bool { return false }
 
 // transientStatus reports whether code is one of the status codes Transient
 // retries: 408 Request Timeout, 429 Too Many Requests, 500 Internal Server Error,

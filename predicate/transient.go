@@ -63,8 +63,13 @@ import (
 // ErrorIs or ErrorAs to retry more, as in Any(Transient(), Status(409)), or with All
 // and Not to retry less.
 func Transient() retry.Predicate {
-	return func(a retry.Attempt) bool { return transient(a.Err) }
+	return transientErr{}
 }
+
+type transientErr struct{}
+
+func (transientErr) Match(a retry.Attempt) bool { return transient(a.Err) }
+func (transientErr) ReadsTime() bool            { return false }
 
 func transient(err error) bool {
 	switch {

@@ -10,14 +10,6 @@ import (
 	"github.com/tenacious-go/tenacious/internal/layer"
 )
 
-// usesTime reports whether anything in p could read the measured durations of an
-// Attempt (Elapsed, Slept), so that a call must read the clock: any hook, and any
-// strategy, since a strategy is a closure the engine cannot see into.
-func (p *Policy) usesTime() bool {
-	return p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnEnd != nil ||
-		p.Stop != nil || p.Wait != nil || p.Retry != nil || p.Throttled != nil || p.Hedger != nil
-}
-
 // call is the state of one call: everything that changes lives here, on the
 // caller's stack, never on the Policy.
 type call struct {
@@ -28,10 +20,20 @@ type call struct {
 	a       Attempt
 	stats   *Stats
 	spent   Class         // what the Budget granted for the current attempt: 0 for the first
-	restart int           // the attempt after whose failure a server's hint set the pause, if any
-	clock   bool          // whether anything can observe time, so t0 is set
-	t0      time.Duration // when the first attempt began, as a monotonic offset (see clock)
-	timer   *time.Timer   // of the pauses, and of a hedged call's delays
+	restart int         // the attempt after whose failure a server's hint set the pause, if any
+	timer   *time.Timer // of the pauses, and of a hedged call's delays
+
+	// The clock, read only when something will use the reading (see ReadsTime).
+	// clock says whether anything may read Elapsed or Slept, and so whether t0 is
+	// set; a call then reads the clock once after each failed attempt, and
+	// elsewhere only for a hook that reads it (Before, After, OnEnd) or for Stats.
+	clock      bool
+	timeBefore bool          // Before reads time
+	timeAfter  bool          // After reads time
+	timeEnd    bool          // OnEnd reads time, or the caller asked for Stats
+	fresh      bool          // c.at is the current time: no attempt or pause since
+	t0         time.Duration // when the first attempt began, as a monotonic offset
+	at         time.Duration // the latest reading, as a monotonic offset
 
 	// The layers (see package internal/layer): frame is the call's mark in its
 	// attempts' contexts (a hedged call's current flight's); up, the attempt
@@ -53,9 +55,37 @@ func monotonic() time.Duration { return time.Since(epoch) }
 // elapsed returns the time since the call began; the call must read the clock.
 func (c *call) elapsed() time.Duration { return monotonic() - c.t0 }
 
+// tick reads the clock into c.at and c.a.Elapsed.
+func (c *call) tick() {
+	c.at = monotonic()
+	c.a.Elapsed, c.fresh = c.at-c.t0, true
+}
+
+// useClock decides which readings the call takes: see the clock field.
+func (c *call) useClock() {
+	p := &c.p
+	c.timeBefore = ReadsTime(p.Before)
+	c.timeAfter = ReadsTime(p.After)
+	c.timeEnd = c.stats != nil || ReadsTime(p.OnEnd)
+	c.clock = c.timeBefore || c.timeAfter || c.timeEnd || ReadsTime(p.BeforeSleep) ||
+		ReadsTime(p.Stop) || ReadsTime(p.Wait) || ReadsTime(p.Retry) || ReadsTime(p.Throttled)
+	if c.clock {
+		c.t0 = monotonic()
+	}
+}
+
+// alwaysClock makes the call read the clock whatever its Policy holds: a hedged
+// call times its attempts.
+func (c *call) alwaysClock() {
+	if !c.clock {
+		c.clock = true
+		c.t0 = monotonic()
+	}
+}
+
 // init prepares a call of p (nil is the zero Policy) under ctx, with the
 // overrides ctx carries for it (see WithPolicy). It reads the clock only if
-// something can observe it.
+// something will use the reading.
 func (c *call) init(ctx context.Context, p *Policy) {
 	up, o := layer.Lookup(ctx)
 	if o != nil {
@@ -73,10 +103,7 @@ func (c *call) init(ctx context.Context, p *Policy) {
 	c.ctx = ctx
 	c.a.Context = ctx
 	c.a.Name = c.p.Name
-	c.clock = c.stats != nil || c.p.usesTime()
-	if c.clock {
-		c.t0 = monotonic()
-	}
+	c.useClock()
 }
 
 // mark makes the call's frame, its mark in the contexts of its attempts, for a
@@ -92,12 +119,15 @@ func (c *call) mark() { c.frame = layer.NewFrame(c.ctx, 1) }
 func (c *call) begin() (context.Context, context.CancelFunc) {
 	c.a.Number++
 	c.a.Err = nil
-	c.frame.SetAttempt(c.a.Number)
+	c.fresh = false
+	if c.a.Number > 1 { // mark made the frame for the first
+		c.frame.SetAttempt(c.a.Number)
+	}
 	if c.p.Before != nil {
-		if c.a.Number > 1 {
-			c.a.Elapsed = monotonic() - c.t0
+		if c.timeBefore && c.a.Number > 1 {
+			c.tick()
 		}
-		c.p.Before(c.a)
+		c.p.Before.Run(c.a)
 	}
 	if c.p.AttemptTimeout > 0 {
 		return context.WithTimeout(c.frame, c.p.AttemptTimeout)
@@ -135,14 +165,16 @@ func (c *call) end(err error, rejected bool) (again bool, final error) {
 	return c.failed(err)
 }
 
-// after records the end of an attempt, whose error is err, and runs After.
+// after records the end of an attempt, whose error is err (nil for a success
+// or a rejected result), and runs After. It reads the clock after a failure if
+// anything may read time, and after a success if After or OnEnd reads it.
 func (c *call) after(err error) {
 	c.a.Err = err
-	if c.clock && (err != nil || c.p.After != nil || c.p.OnEnd != nil) {
-		c.a.Elapsed = monotonic() - c.t0
+	if c.clock && (err != nil || c.timeAfter || c.timeEnd) {
+		c.tick()
 	}
 	if c.p.After != nil {
-		c.p.After(c.a)
+		c.p.After.Run(c.a)
 	}
 }
 
@@ -190,9 +222,10 @@ func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration)
 		c.attempted(0)
 		return ReasonLayerBelow, 0, 0
 	}
-	hint = serverHint(err)
 	class = ClassTransient
-	if c.throttled(err, hint) {
+	if c.p.Budget == nil { // the class is the Budget's alone
+		hint = serverHint(err)
+	} else if hint, status := serverSignals(err); c.throttled(hint, status) {
 		class = ClassThrottled
 	}
 	c.attempted(class)
@@ -214,10 +247,10 @@ func (c *call) attempted(result Class) {
 // for none), is retried, and if so sleeps the pause: it reports true, or false
 // and the error that ends the call.
 func (c *call) retryAfter(class Class, hint time.Duration) (bool, error) {
-	reason, hinted, now := c.allowRetry(class, hint)
+	reason, hinted := c.allowRetry(class, hint)
 	switch reason {
 	case ReasonBudget:
-		if hinted > 0 && !c.sleep(c.a.Delay, now) { // keep the server's pace
+		if hinted > 0 && !c.sleep(c.a.Delay) { // keep the server's pace
 			return false, c.giveUp(ReasonContext)
 		}
 		return false, c.giveUp(ReasonBudget)
@@ -227,12 +260,9 @@ func (c *call) retryAfter(class Class, hint time.Duration) (bool, error) {
 	c.spent = class
 	delay := c.a.Delay
 	if c.p.BeforeSleep != nil {
-		c.p.BeforeSleep(c.a)
-		if c.clock && delay > 0 {
-			now = time.Now() // the hook's own time is not sleep
-		}
+		c.p.BeforeSleep.Run(c.a)
 	}
-	if !c.sleep(delay, now) {
+	if !c.sleep(delay) {
 		return false, c.giveUp(ReasonContext)
 	}
 	c.a.PrevDelay, c.a.Delay = delay, 0
@@ -242,19 +272,25 @@ func (c *call) retryAfter(class Class, hint time.Duration) (bool, error) {
 // allowRetry decides whether a failure of class, which carried the server's hint
 // (0 for none), is retried: it chooses the pause, in c.a.Delay, and asks Stop, the
 // deadline and the Budget, in that order. It returns 0 if the retry goes ahead,
-// else the reason it does not; the hint the pause honours, if any; and the time
-// it read, if it read the clock, from which the pause counts.
-func (c *call) allowRetry(class Class, hint time.Duration) (reason Reason, hinted time.Duration, now time.Time) {
+// else the reason it does not, and the hint the pause honours, if any. It reads
+// the clock only for a deadline, and then only if the call has no reading of
+// this failure's end.
+func (c *call) allowRetry(class Class, hint time.Duration) (reason Reason, hinted time.Duration) {
 	delay, hinted := c.pause(hint)
 	c.a.Delay = delay
-	if c.p.Stop == nil && c.a.Number >= DefaultAttempts || c.p.Stop != nil && c.p.Stop(c.a) {
-		return ReasonStop, hinted, now
+	if c.p.Stop == nil && c.a.Number >= DefaultAttempts || c.p.Stop != nil && c.p.Stop.Stop(c.a) {
+		return ReasonStop, hinted
 	}
-	if dl, ok := c.ctx.Deadline(); ok || c.clock && delay > 0 {
-		now = time.Now()
-		if left := dl.Sub(now); ok && delay >= left {
+	if dl, ok := c.ctx.Deadline(); ok {
+		var left time.Duration
+		if c.fresh {
+			left = dl.Sub(epoch.Add(c.at))
+		} else {
+			left = time.Until(dl)
+		}
+		if delay >= left {
 			if hinted == 0 || hinted >= left {
-				return ReasonDeadline, hinted, now
+				return ReasonDeadline, hinted
 			}
 			// The server's hint fits, its jitter does not: spread the extra over
 			// half of what is left, so the attempt still has time to run.
@@ -262,22 +298,19 @@ func (c *call) allowRetry(class Class, hint time.Duration) (reason Reason, hinte
 		}
 	}
 	if c.p.Budget != nil && !c.p.Budget.Allow(class) {
-		return ReasonBudget, hinted, now
+		return ReasonBudget, hinted
 	}
-	return 0, hinted, now
+	return 0, hinted
 }
 
-// throttled reports whether a failure worth retrying is the service asking to slow
+// throttled reports whether a failure worth retrying, whose error carried the
+// server's hint and status (see serverSignals), is the service asking to slow
 // down: Policy.Throttled, or by default a server's hint or a status of 429.
-func (c *call) throttled(err error, hint time.Duration) bool {
+func (c *call) throttled(hint time.Duration, status int) bool {
 	if c.p.Throttled != nil {
-		return c.p.Throttled(c.a)
+		return c.p.Throttled.Match(c.a)
 	}
-	if hint > 0 {
-		return true
-	}
-	s, ok := errchain.Find[interface{ StatusCode() int }](err)
-	return ok && s.StatusCode() == 429
+	return hint > 0 || status == 429
 }
 
 // retryable applies the attempt timeout and the Retry predicate to err, which is
@@ -289,7 +322,7 @@ func (c *call) retryable(err error) bool {
 	if c.p.Retry == nil {
 		return !errors.Is(err, context.Canceled)
 	}
-	return c.p.Retry(c.a)
+	return c.p.Retry.Match(c.a)
 }
 
 // pause chooses the pause before the next attempt and returns it with the server's
@@ -306,17 +339,19 @@ func (c *call) pause(hint time.Duration) (delay, hinted time.Duration) {
 		c.restart = c.a.Number
 		return backoff.Add(hint, backoff.Uniform(backoff.HintSource, 0, hint/2)), hint
 	}
-	a := c.a
+	a := &c.a
 	if c.restart > 0 {
-		a.Number -= c.restart
-		if a.Number == 1 {
-			a.PrevDelay = 0
+		counted := c.a
+		counted.Number -= c.restart
+		if counted.Number == 1 {
+			counted.PrevDelay = 0
 		}
+		a = &counted
 	}
 	if c.p.Wait == nil {
 		return backoff.Uniform(nil, 0, backoff.Exp(defaultBase, defaultMax, a.Number)), 0
 	}
-	return max(c.p.Wait(a), 0), 0
+	return max(c.p.Wait.Wait(*a), 0), 0
 }
 
 // hintCap returns a server's hint clamped to MaxRetryAfter, or 0 if the Policy
@@ -345,21 +380,44 @@ func serverHint(err error) time.Duration {
 	return hint
 }
 
-// sleep pauses for d on the call's one timer, and reports false
-// if the context ended first. now is the current time when the clock is in use.
-func (c *call) sleep(d time.Duration, now time.Time) bool {
+// serverSignals walks err's tree once, in the order errors.As visits it, for
+// what the server said: the first positive RetryAfter() of an error in it, or
+// 0, and the StatusCode() of the first error that has one, or 0.
+func serverSignals(err error) (hint time.Duration, status int) {
+	hasStatus := false
+	errchain.Any(err, func(err error) bool {
+		if h, ok := err.(interface{ RetryAfter() time.Duration }); ok && hint <= 0 {
+			hint = h.RetryAfter()
+		}
+		if s, ok := err.(interface{ StatusCode() int }); ok && !hasStatus {
+			status, hasStatus = s.StatusCode(), true
+		}
+		return hint > 0 && hasStatus
+	})
+	return hint, status
+}
+
+// sleep pauses for d on the call's one timer, and reports false if the context
+// ended first. A pause slept through adds d to Attempt.Slept without a clock
+// read; one cut short adds the time since the failure's reading, if the call
+// reads time.
+func (c *call) sleep(d time.Duration) bool {
 	if d <= 0 {
 		return c.ctx.Err() == nil
 	}
 	c.setTimer(d)
+	c.fresh = false
 	select {
 	case <-c.timer.C:
 	case <-c.ctx.Done():
 		c.timer.Stop()
-		c.addSlept(d, now)
+		if c.clock {
+			d = min(d, monotonic()-c.at)
+		}
+		c.a.Slept = backoff.Add(c.a.Slept, d)
 		return false
 	}
-	c.addSlept(d, now)
+	c.a.Slept = backoff.Add(c.a.Slept, d)
 	return true
 }
 
@@ -373,13 +431,6 @@ func (c *call) setTimer(d time.Duration) <-chan time.Time {
 		c.timer.Reset(d)
 	}
 	return c.timer.C
-}
-
-func (c *call) addSlept(d time.Duration, since time.Time) {
-	if c.clock {
-		d = time.Since(since)
-	}
-	c.a.Slept = backoff.Add(c.a.Slept, d)
 }
 
 // notRetried ends the call for reason (ReasonNotRetried or ReasonLayerBelow)
@@ -412,12 +463,15 @@ func (c *call) finish(reason Reason) {
 	if c.decides(reason) {
 		c.up.Decide()
 	}
+	if c.timeEnd && !c.fresh {
+		c.tick()
+	}
 	if c.p.OnEnd != nil {
 		c.a.Reason = reason
-		c.p.OnEnd(c.a)
+		c.p.OnEnd.Run(c.a)
 	}
 	if c.stats != nil {
-		*c.stats = Stats{Attempts: c.a.Number, Slept: c.a.Slept, Elapsed: monotonic() - c.t0}
+		*c.stats = Stats{Attempts: c.a.Number, Slept: c.a.Slept, Elapsed: c.a.Elapsed}
 	}
 }
 

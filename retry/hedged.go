@@ -77,6 +77,7 @@ func hedges(ctx context.Context, p *Policy) bool {
 func hedged[T any](ctx context.Context, p *Policy, op func(context.Context) (T, error), reject func(T) bool, discard func(T)) (T, error) {
 	var h hedgeCall[T]
 	h.c.init(ctx, p)
+	h.c.alwaysClock()
 	h.op, h.reject, h.discard = op, reject, discard
 	h.actx, h.cancel = context.WithCancel(ctx)
 	h.done = make(chan outcome[T])
@@ -122,8 +123,10 @@ func (h *hedgeCall[T]) start(hedge bool) {
 	}
 	c.a.Number, c.a.Err, c.a.Delay, c.a.Hedge = f.n, nil, 0, hedge
 	if c.p.Before != nil {
-		c.a.Elapsed = c.elapsed()
-		c.p.Before(c.a)
+		if c.timeBefore {
+			c.tick()
+		}
+		c.p.Before.Run(c.a)
 	}
 	f.frame = layer.NewFlight(h.actx, f.n)
 	f.ctx = f.frame
@@ -168,9 +171,9 @@ func (h *hedgeCall[T]) hedgeDue() {
 		return
 	}
 	c.a.Number, c.a.Err, c.a.Delay, c.a.Hedge = h.started, nil, 0, false
-	c.a.Elapsed = c.elapsed()
+	c.tick()
 	switch {
-	case c.p.Stop == nil && h.started >= DefaultAttempts, c.p.Stop != nil && c.p.Stop(c.a):
+	case c.p.Stop == nil && h.started >= DefaultAttempts, c.p.Stop != nil && c.p.Stop.Stop(c.a):
 		return // no attempt left for a hedge
 	}
 	if dl, ok := c.ctx.Deadline(); ok && time.Until(dl) < d {
@@ -280,6 +283,9 @@ func (h *hedgeCall[T]) counted(err error) error {
 func (h *hedgeCall[T]) awaitAll() {
 	h.cancel()
 	c := &h.c
+	if h.inflight > 0 {
+		c.fresh = false // waiting takes time
+	}
 	for h.inflight > 0 {
 		o := <-h.done
 		h.inflight--

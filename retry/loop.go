@@ -68,9 +68,6 @@ func (l *Loop) Attempts() iter.Seq[*Try] {
 					c.attempted(ClassAnswered)
 				}
 				c.a.Err = l.err
-				if c.clock {
-					c.a.Elapsed = monotonic() - c.t0
-				}
 				if l.err == nil {
 					c.finish(ReasonSuccess)
 				} else {

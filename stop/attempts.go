@@ -17,5 +17,10 @@ func AfterAttempts(n int) retry.Stop {
 	if n < 1 {
 		panic("stop: AfterAttempts: n must be at least 1, got " + strconv.Itoa(n))
 	}
-	return func(a retry.Attempt) bool { return a.Number >= n }
+	return afterAttempts(n)
 }
+
+type afterAttempts int
+
+func (n afterAttempts) Stop(a retry.Attempt) bool { return a.Number >= int(n) }
+func (afterAttempts) ReadsTime() bool             { return false }

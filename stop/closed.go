@@ -21,12 +21,18 @@ func WhenClosed(ch <-chan struct{}) retry.Stop {
 	if ch == nil {
 		panic("stop: WhenClosed: nil channel")
 	}
-	return func(retry.Attempt) bool {
-		select {
-		case <-ch:
-			return true
-		default:
-			return false
-		}
+	return whenClosed{ch}
+}
+
+type whenClosed struct{ ch <-chan struct{} }
+
+func (w whenClosed) Stop(retry.Attempt) bool {
+	select {
+	case <-w.ch:
+		return true
+	default:
+		return false
 	}
 }
+
+func (whenClosed) ReadsTime() bool { return false }

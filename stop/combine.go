@@ -18,15 +18,24 @@ func Any(stops ...retry.Stop) retry.Stop {
 	if len(stops) == 1 {
 		return stops[0]
 	}
-	return func(a retry.Attempt) bool {
-		for _, s := range stops {
-			if s(a) {
-				return true
-			}
-		}
-		return false
-	}
+	return &anyStop{stops, readsTime(stops)}
 }
+
+type anyStop struct {
+	stops []retry.Stop
+	reads bool
+}
+
+func (s *anyStop) Stop(a retry.Attempt) bool {
+	for _, s := range s.stops {
+		if s.Stop(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *anyStop) ReadsTime() bool { return s.reads }
 
 // All returns a Stop that gives up only when every one of stops does, asking them in
 // order and no further than the first that says no. It is tenacity's stop_all (and
@@ -39,14 +48,33 @@ func All(stops ...retry.Stop) retry.Stop {
 	if len(stops) == 1 {
 		return stops[0]
 	}
-	return func(a retry.Attempt) bool {
-		for _, s := range stops {
-			if !s(a) {
-				return false
-			}
+	return &allStop{stops, readsTime(stops)}
+}
+
+type allStop struct {
+	stops []retry.Stop
+	reads bool
+}
+
+func (s *allStop) Stop(a retry.Attempt) bool {
+	for _, s := range s.stops {
+		if !s.Stop(a) {
+			return false
 		}
-		return true
 	}
+	return true
+}
+
+func (s *allStop) ReadsTime() bool { return s.reads }
+
+// readsTime reports whether any of stops reads time (see retry.ReadsTime).
+func readsTime(stops []retry.Stop) bool {
+	for _, s := range stops {
+		if retry.ReadsTime(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // mustStops checks the arguments of Any and All and returns a copy of them.

@@ -15,8 +15,12 @@ import (
 // bound, give the call's context a deadline. AfterElapsed panics if d is not positive.
 func AfterElapsed(d time.Duration) retry.Stop {
 	mustPositive("AfterElapsed", d)
-	return func(a retry.Attempt) bool { return a.Elapsed >= d }
+	return afterElapsed(d)
 }
+
+type afterElapsed time.Duration
+
+func (d afterElapsed) Stop(a retry.Attempt) bool { return a.Elapsed >= time.Duration(d) }
 
 // BeforeElapsed returns a Stop that gives up when the next attempt would begin at d
 // or later since the first one began: when retry.Attempt.Elapsed plus the pause
@@ -29,12 +33,17 @@ func AfterElapsed(d time.Duration) retry.Stop {
 // d is not positive.
 func BeforeElapsed(d time.Duration) retry.Stop {
 	mustPositive("BeforeElapsed", d)
-	return func(a retry.Attempt) bool {
-		elapsed := max(a.Elapsed, 0)
-		// elapsed+delay >= d, written so that nothing can overflow: once
-		// 0 <= elapsed < d, d-elapsed lies in (0, d].
-		return elapsed >= d || max(a.Delay, 0) >= d-elapsed
-	}
+	return beforeElapsed(d)
+}
+
+type beforeElapsed time.Duration
+
+func (bd beforeElapsed) Stop(a retry.Attempt) bool {
+	d := time.Duration(bd)
+	elapsed := max(a.Elapsed, 0)
+	// elapsed+delay >= d, written so that nothing can overflow: once
+	// 0 <= elapsed < d, d-elapsed lies in (0, d].
+	return elapsed >= d || max(a.Delay, 0) >= d-elapsed
 }
 
 func mustPositive(fn string, d time.Duration) {

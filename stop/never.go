@@ -10,5 +10,10 @@ import "github.com/tenacious-go/tenacious/retry"
 // call may retry a failing operation forever; to bound it by the Policy alone, use
 // AfterElapsed or BeforeElapsed instead.
 func Never() retry.Stop {
-	return func(retry.Attempt) bool { return false }
+	return never{}
 }
+
+type never struct{}
+
+func (never) Stop(retry.Attempt) bool { return false }
+func (never) ReadsTime() bool         { return false }

@@ -23,11 +23,20 @@ import (
 func Chain(waits ...retry.Wait) retry.Wait {
 	mustWaits("Chain", waits)
 	waits = slices.Clone(waits)
-	return func(a retry.Attempt) time.Duration {
-		i := min(max(a.Number, 1), len(waits)) - 1
-		return max(waits[i](a), 0)
-	}
+	return &chain{waits, readsTime(waits...)}
 }
+
+type chain struct {
+	waits []retry.Wait
+	reads bool
+}
+
+func (c *chain) Wait(a retry.Attempt) time.Duration {
+	i := min(max(a.Number, 1), len(c.waits)) - 1
+	return max(c.waits[i].Wait(a), 0)
+}
+
+func (c *chain) ReadsTime() bool { return c.reads }
 
 // Sum returns a Wait whose pause is the sum of the pauses of waits. It is tenacity's
 // wait_combine, and wait_a + wait_b.
@@ -39,14 +48,23 @@ func Chain(waits ...retry.Wait) retry.Wait {
 func Sum(waits ...retry.Wait) retry.Wait {
 	mustWaits("Sum", waits)
 	waits = slices.Clone(waits)
-	return func(a retry.Attempt) time.Duration {
-		var sum time.Duration
-		for _, w := range waits {
-			sum = backoff.Add(sum, max(w(a), 0))
-		}
-		return sum
-	}
+	return &sum{waits, readsTime(waits...)}
 }
+
+type sum struct {
+	waits []retry.Wait
+	reads bool
+}
+
+func (s *sum) Wait(a retry.Attempt) time.Duration {
+	var total time.Duration
+	for _, w := range s.waits {
+		total = backoff.Add(total, max(w.Wait(a), 0))
+	}
+	return total
+}
+
+func (s *sum) ReadsTime() bool { return s.reads }
 
 // Clamp returns a Wait whose pause is w's, kept within [floor, max]: a pause
 // above max becomes exactly max, and a pause below floor (a negative one
@@ -72,11 +90,31 @@ func Clamp(w retry.Wait, floor, max time.Duration) retry.Wait {
 		fail("Clamp", "nil strategy")
 	}
 	mustRange("Clamp", floor, max)
-	return func(a retry.Attempt) time.Duration {
-		d := w(a)
-		if d < floor { // floor >= 0, so this also lifts a negative pause
-			d = floor
-		}
-		return min(d, max)
+	return &clamp{w, floor, max, readsTime(w)}
+}
+
+type clamp struct {
+	w          retry.Wait
+	floor, max time.Duration
+	reads      bool
+}
+
+func (c *clamp) Wait(a retry.Attempt) time.Duration {
+	d := c.w.Wait(a)
+	if d < c.floor { // floor >= 0, so this also lifts a negative pause
+		d = c.floor
 	}
+	return min(d, c.max)
+}
+
+func (c *clamp) ReadsTime() bool { return c.reads }
+
+// readsTime reports whether any of waits reads time (see retry.ReadsTime).
+func readsTime(waits ...retry.Wait) bool {
+	for _, w := range waits {
+		if retry.ReadsTime(w) {
+			return true
+		}
+	}
+	return false
 }

@@ -13,7 +13,7 @@ import (
 // a lost race on optimistic locking; against a server in trouble prefer a growing,
 // jittered pause such as [FullJitter].
 func None() retry.Wait {
-	return func(retry.Attempt) time.Duration { return 0 }
+	return fixed(0)
 }
 
 // Fixed returns a Wait that always pauses for d. It is tenacity's wait_fixed.
@@ -23,5 +23,10 @@ func None() retry.Wait {
 // or [FullJitter] to also back off.
 func Fixed(d time.Duration) retry.Wait {
 	mustNonNegative("Fixed", "duration", d)
-	return func(retry.Attempt) time.Duration { return d }
+	return fixed(d)
 }
+
+type fixed time.Duration
+
+func (d fixed) Wait(retry.Attempt) time.Duration { return time.Duration(d) }
+func (fixed) ReadsTime() bool                    { return false }

@@ -31,10 +31,18 @@ func Exponential(base, max time.Duration, factor float64) retry.Wait {
 	mustNonNegative("Exponential", "max", max)
 	mustGrowth("Exponential", "factor", factor)
 	g := newGrowth(factor)
-	return func(a retry.Attempt) time.Duration {
-		return min(g.grow(base, a.Number), max)
-	}
+	return exponential{g, base, max}
 }
+
+type exponential struct {
+	g         growth
+	base, max time.Duration
+}
+
+func (e exponential) Wait(a retry.Attempt) time.Duration {
+	return min(e.g.grow(e.base, a.Number), e.max)
+}
+func (exponential) ReadsTime() bool { return false }
 
 // ExponentialJitter returns a Wait whose pause after attempt n is base·factor^(n-1)
 // plus a random duration drawn uniformly from [0, jitter], capped at max. It is
@@ -58,11 +66,20 @@ func ExponentialJitter(base, max time.Duration, factor float64, jitter time.Dura
 	mustNonNegative("ExponentialJitter", "jitter", jitter)
 	g := newGrowth(factor)
 	src := configure(opts).src
-	return func(a retry.Attempt) time.Duration {
-		d := backoff.Add(g.grow(base, a.Number), backoff.Uniform(src, 0, jitter))
-		return min(d, max)
-	}
+	return &exponentialJitter{g, base, max, jitter, src}
 }
+
+type exponentialJitter struct {
+	g                 growth
+	base, max, jitter time.Duration
+	src               backoff.Source
+}
+
+func (e *exponentialJitter) Wait(a retry.Attempt) time.Duration {
+	return min(backoff.Add(e.g.grow(e.base, a.Number), backoff.Uniform(e.src, 0, e.jitter)), e.max)
+}
+
+func (*exponentialJitter) ReadsTime() bool { return false }
 
 // growth raises a factor, finite and at least 1, to the power of an attempt.
 type growth struct {

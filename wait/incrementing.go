@@ -20,17 +20,23 @@ import (
 func Incrementing(base, max, step time.Duration) retry.Wait {
 	mustNonNegative("Incrementing", "base", base)
 	mustNonNegative("Incrementing", "max", max)
-	return func(a retry.Attempt) time.Duration {
-		k := a.Number - 1
-		if a.Number < 1 {
-			k = 0
-		}
-		var d time.Duration
-		if step >= 0 {
-			d = backoff.Add(base, backoff.Mul(step, k))
-		} else if dec := backoff.Mul(step, -k); dec < base { // |step|·k, saturated
-			d = base - dec
-		}
-		return min(d, max)
-	}
+	return incrementing{base, max, step}
 }
+
+type incrementing struct{ base, max, step time.Duration }
+
+func (w incrementing) Wait(a retry.Attempt) time.Duration {
+	k := a.Number - 1
+	if a.Number < 1 {
+		k = 0
+	}
+	var d time.Duration
+	if w.step >= 0 {
+		d = backoff.Add(w.base, backoff.Mul(w.step, k))
+	} else if dec := backoff.Mul(w.step, -k); dec < w.base { // |step|·k, saturated
+		d = w.base - dec
+	}
+	return min(d, w.max)
+}
+
+func (incrementing) ReadsTime() bool { return false }

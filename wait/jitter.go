@@ -23,9 +23,7 @@ import (
 func FullJitter(base, max time.Duration, opts ...Option) retry.Wait {
 	mustJitter("FullJitter", base, max)
 	src := configure(opts).src
-	return func(a retry.Attempt) time.Duration {
-		return backoff.Uniform(src, 0, backoff.Exp(base, max, a.Number))
-	}
+	return &jitter{base: base, max: max, src: src}
 }
 
 // FullJitterFloor returns a Wait whose pause after attempt n is drawn uniformly
@@ -55,10 +53,20 @@ func FullJitterFloor(base, max, floor time.Duration, opts ...Option) retry.Wait 
 	mustJitter("FullJitterFloor", base, max)
 	mustRange("FullJitterFloor", floor, max)
 	src := configure(opts).src
-	return func(a retry.Attempt) time.Duration {
-		return backoff.Uniform(src, floor, backoff.Exp(base, max, a.Number)) // floor if the top is below it
-	}
+	return &jitter{base: base, max: max, floor: floor, src: src}
 }
+
+// jitter is FullJitter, and FullJitterFloor with a floor.
+type jitter struct {
+	base, max, floor time.Duration
+	src              backoff.Source
+}
+
+func (j *jitter) Wait(a retry.Attempt) time.Duration {
+	return backoff.Uniform(j.src, j.floor, backoff.Exp(j.base, j.max, a.Number)) // floor if the top is below it
+}
+
+func (*jitter) ReadsTime() bool { return false }
 
 // EqualJitter returns a Wait whose pause after attempt n is half of
 // t = min(max, base·2^(n-1)) plus a duration drawn uniformly from [0, t-t/2], so
@@ -75,11 +83,20 @@ func FullJitterFloor(base, max, floor time.Duration, opts ...Option) retry.Wait 
 func EqualJitter(base, max time.Duration, opts ...Option) retry.Wait {
 	mustJitter("EqualJitter", base, max)
 	src := configure(opts).src
-	return func(a retry.Attempt) time.Duration {
-		t := backoff.Exp(base, max, a.Number)
-		return t/2 + backoff.Uniform(src, 0, t-t/2)
-	}
+	return &equalJitter{base, max, src}
 }
+
+type equalJitter struct {
+	base, max time.Duration
+	src       backoff.Source
+}
+
+func (j *equalJitter) Wait(a retry.Attempt) time.Duration {
+	t := backoff.Exp(j.base, j.max, a.Number)
+	return t/2 + backoff.Uniform(j.src, 0, t-t/2)
+}
+
+func (*equalJitter) ReadsTime() bool { return false }
 
 // Decorrelated returns a Wait whose pause is drawn uniformly from [base, 3·prev] and
 // capped at max, where prev is the previous pause, Attempt.PrevDelay, or base
@@ -103,11 +120,20 @@ func EqualJitter(base, max time.Duration, opts ...Option) retry.Wait {
 func Decorrelated(base, max time.Duration, opts ...Option) retry.Wait {
 	mustJitter("Decorrelated", base, max)
 	src := configure(opts).src
-	return func(a retry.Attempt) time.Duration {
-		prev := a.PrevDelay
-		if prev <= 0 {
-			prev = base
-		}
-		return min(max, backoff.Uniform(src, base, backoff.Mul(prev, 3)))
-	}
+	return &decorrelated{base, max, src}
 }
+
+type decorrelated struct {
+	base, max time.Duration
+	src       backoff.Source
+}
+
+func (d *decorrelated) Wait(a retry.Attempt) time.Duration {
+	prev := a.PrevDelay
+	if prev <= 0 {
+		prev = d.base
+	}
+	return min(d.max, backoff.Uniform(d.src, d.base, backoff.Mul(prev, 3)))
+}
+
+func (*decorrelated) ReadsTime() bool { return false }

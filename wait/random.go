@@ -17,5 +17,13 @@ import (
 func Random(floor, max time.Duration, opts ...Option) retry.Wait {
 	mustRange("Random", floor, max)
 	src := configure(opts).src
-	return func(retry.Attempt) time.Duration { return backoff.Uniform(src, floor, max) }
+	return &random{floor, max, src}
 }
+
+type random struct {
+	floor, max time.Duration
+	src        backoff.Source
+}
+
+func (r *random) Wait(retry.Attempt) time.Duration { return backoff.Uniform(r.src, r.floor, r.max) }
+func (*random) ReadsTime() bool                    { return false }

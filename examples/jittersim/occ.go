@@ -99,7 +99,7 @@ func (s *occ) write(at time.Duration, i int) {
 		return
 	}
 	c.attempt.Number++
-	pause := max(s.wait(c.attempt), 0)
+	pause := max(s.wait.Wait(c.attempt), 0)
 	c.attempt.PrevDelay = pause
 	s.queue.Push(reply+pause+s.hop(), message{client: i, kind: read})
 }

@@ -120,7 +120,7 @@ func (cl *client) failed(k *call, now, hint time.Duration) (time.Duration, verdi
 		hint = min(hint, maxRetryAfter)
 		pause = backoff.Add(hint, backoff.Uniform(cl.hints, 0, hint/2))
 	} else {
-		pause = max(cl.wait(retry.Attempt{Number: int(k.attempts), PrevDelay: k.prev}), 0)
+		pause = max(cl.wait.Wait(retry.Attempt{Number: int(k.attempts), PrevDelay: k.prev}), 0)
 	}
 	if int(k.attempts) >= cl.attempts {
 		return 0, stopped

@@ -28,7 +28,7 @@ type key struct{}
 // attempt in progress then.
 type Frame struct {
 	context.Context
-	attempt atomic.Int32 // the attempt in progress (see clamp)
+	attempt int32        // the attempt in progress (see clamp); atomic once f is shared
 	decided atomic.Int32 // the latest attempt a call below decided, or 0
 	flight  bool         // an attempt of a hedged call
 }
@@ -41,9 +41,7 @@ func clamp(n int) int32 { return int32(min(n, math.MaxInt32)) }
 // NewFrame returns a Frame over ctx for attempt n of a sequential call (1 for
 // its first; SetAttempt moves it on).
 func NewFrame(ctx context.Context, n int) *Frame {
-	f := &Frame{Context: ctx}
-	f.attempt.Store(clamp(n))
-	return f
+	return &Frame{Context: ctx, attempt: clamp(n)} // not shared yet: no atomic store
 }
 
 // NewFlight returns the Frame over ctx of attempt n of a hedged call. The calls
@@ -66,10 +64,10 @@ func (f *Frame) Value(k any) any {
 }
 
 // SetAttempt records that attempt n is in progress.
-func (f *Frame) SetAttempt(n int) { f.attempt.Store(clamp(n)) }
+func (f *Frame) SetAttempt(n int) { atomic.StoreInt32(&f.attempt, clamp(n)) }
 
 // Attempt returns the attempt in progress.
-func (f *Frame) Attempt() int { return int(f.attempt.Load()) }
+func (f *Frame) Attempt() int { return int(atomic.LoadInt32(&f.attempt)) }
 
 // Decided reports whether a call below decided attempt n.
 func (f *Frame) Decided(n int) bool { return f.decided.Load() == clamp(n) }

@@ -225,8 +225,8 @@ func (rt *roundTrip) worthRetrying(a retry.Attempt, resp *http.Response) bool {
 	case errors.Is(a.Err, retry.ErrAttemptTimeout):
 		return true
 	case rt.retryUser != nil:
-		return rt.retryUser(a)
-	case defaultRetry(a):
+		return rt.retryUser.Match(a)
+	case defaultRetry.Match(a):
 		return true
 	}
 	return resp == nil && (errors.Is(a.Err, io.EOF) || lostConnection(a.Err) != lossNone)
@@ -278,7 +278,7 @@ func (rt *roundTrip) Allow(c retry.Class) bool {
 // failureClass is the class of a failure worth retrying, as the engine decides it:
 // the Policy's Throttled, or by default a server's hint or a 429.
 func (rt *roundTrip) failureClass(a retry.Attempt) retry.Class {
-	throttled := rt.policy.Throttled != nil && rt.policy.Throttled(a)
+	throttled := rt.policy.Throttled != nil && rt.policy.Throttled.Match(a)
 	if rt.policy.Throttled == nil {
 		if se, ok := errchain.Find[*StatusError](a.Err); ok {
 			throttled = se.Code == http.StatusTooManyRequests || se.RetryAfter() > 0
@@ -314,7 +314,7 @@ func (rt *roundTrip) end(a retry.Attempt) {
 			a.Reason = retry.ReasonStop
 		}
 	}
-	rt.endUser(a)
+	rt.endUser.Run(a)
 }
 
 // sleep is the round trip's BeforeSleep hook: it discards the response of the
@@ -325,6 +325,34 @@ func (rt *roundTrip) end(a retry.Attempt) {
 func (rt *roundTrip) sleep(a retry.Attempt) {
 	rt.drop(responseOf(a.Err))
 	if rt.sleepUser != nil && rt.req.Context().Err() == nil {
-		rt.sleepUser(a)
+		rt.sleepUser.Run(a)
 	}
 }
+
+// retryRule, sleepHook and endHook are a roundTrip as the Retry, BeforeSleep and
+// OnEnd of its Policy (see retry, sleep and end), which run the Policy's own: a
+// conversion of the pointer, so that the roundTrip puts them in the Policy
+// without allocating. Each reads time if the Policy's own does.
+type (
+	retryRule roundTrip
+	sleepHook roundTrip
+	endHook   roundTrip
+)
+
+// Match is the roundTrip's retry.
+func (r *retryRule) Match(a retry.Attempt) bool { return (*roundTrip)(r).retry(a) }
+
+// ReadsTime reports whether the Policy's Retry reads time.
+func (r *retryRule) ReadsTime() bool { return retry.ReadsTime(r.retryUser) }
+
+// Run is the roundTrip's sleep.
+func (h *sleepHook) Run(a retry.Attempt) { (*roundTrip)(h).sleep(a) }
+
+// ReadsTime reports whether the Policy's BeforeSleep reads time.
+func (h *sleepHook) ReadsTime() bool { return retry.ReadsTime(h.sleepUser) }
+
+// Run is the roundTrip's end.
+func (h *endHook) Run(a retry.Attempt) { (*roundTrip)(h).end(a) }
+
+// ReadsTime reports whether the Policy's OnEnd reads time.
+func (h *endHook) ReadsTime() bool { return retry.ReadsTime(h.endUser) }

@@ -140,12 +140,9 @@ type roundTrip struct {
 	max500    int           // the Transport's Max500Retries, or its default
 
 	// Made once per roundTrip, when the pool creates it.
-	op          func(context.Context) (*http.Response, error)
-	hedgeOp     func(context.Context) (*http.Response, error)
-	retryFn     retry.Predicate
-	beforeSleep retry.Hook
-	onEnd       retry.Hook
-	discardFn   func(*http.Response)
+	op        func(context.Context) (*http.Response, error)
+	hedgeOp   func(context.Context) (*http.Response, error)
+	discardFn func(*http.Response)
 
 	// ctx is the context of the call: the request's, minus the Policy of its
 	// retry.WithPolicy, if any, which policy already is.
@@ -195,7 +192,7 @@ type roundTrip struct {
 
 var roundTrips = sync.Pool{New: func() any {
 	rt := new(roundTrip)
-	rt.op, rt.hedgeOp, rt.retryFn, rt.beforeSleep, rt.onEnd, rt.discardFn = rt.attempt, rt.hedgeAttempt, rt.retry, rt.sleep, rt.end, rt.discardLoser
+	rt.op, rt.hedgeOp, rt.discardFn = rt.attempt, rt.hedgeAttempt, rt.discardLoser
 	return rt
 }}
 
@@ -231,9 +228,9 @@ func (rt *roundTrip) start(t *Transport, req *http.Request) {
 	if p.Name == "" && (p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnEnd != nil) {
 		p.Name = method(req) + " " + req.URL.Host
 	}
-	p.Retry, p.BeforeSleep = rt.retryFn, rt.beforeSleep
+	p.Retry, p.BeforeSleep = (*retryRule)(rt), (*sleepHook)(rt)
 	if p.OnEnd != nil {
-		p.OnEnd = rt.onEnd
+		p.OnEnd = (*endHook)(rt)
 	}
 	if rt.budget != nil || rt.hedged {
 		p.Budget = rt // see Allow
@@ -253,13 +250,13 @@ func method(req *http.Request) string {
 // clear drops every reference rt holds to the round trip, before it goes back to
 // the pool; it keeps the method values, and the room of held.
 func (rt *roundTrip) clear() {
-	op, hedgeOp, retryFn, beforeSleep, onEnd, discardFn := rt.op, rt.hedgeOp, rt.retryFn, rt.beforeSleep, rt.onEnd, rt.discardFn
+	op, hedgeOp, discardFn := rt.op, rt.hedgeOp, rt.discardFn
 	held := rt.held[:cap(rt.held)]
 	clear(held)
 	for _, b := range rt.bodies { // a hedge that never took its body: none should
 		b.Close()
 	}
-	*rt = roundTrip{op: op, hedgeOp: hedgeOp, retryFn: retryFn, beforeSleep: beforeSleep, onEnd: onEnd, discardFn: discardFn, held: held[:0]}
+	*rt = roundTrip{op: op, hedgeOp: hedgeOp, discardFn: discardFn, held: held[:0]}
 }
 
 // finish turns the Policy's outcome into RoundTrip's: a response in hand is
