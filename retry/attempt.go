@@ -11,10 +11,14 @@ import (
 // snapshot, passed by value: Stop, Wait, Retry and the hooks each see the state of
 // the call at the moment they run.
 //
-// Elapsed and Slept are measured, and exact, whenever something can read them: a
-// hook, statistics, or any strategy. Only a call whose Policy has none of these (the
-// zero Policy, or one that sets only AttemptTimeout and Budget) skips the clock
-// read that makes them exact, and then carries zero durations that nothing reads.
+// Elapsed and Slept are filled whenever something may read them: a strategy or
+// hook that reads time (see [ReadsTime]: any function adapted with StopFunc,
+// WaitFunc, PredicateFunc or HookFunc does, and of this module's, those that read
+// durations, such as stop.AfterElapsed and the hooks' loggers), or [Stats]. A call
+// whose Policy has none reads no clock at all, and its Attempts carry zero
+// durations that nothing reads. A call that does reads the clock when it begins,
+// once after each failed attempt, and besides only for a hook that reads time
+// at the start of an attempt (Before) or after a success (After, OnEnd).
 type Attempt struct {
 	// Number is the 1-based number of the attempt: 1 for the first call of the
 	// operation, 2 for the first retry, and so on.
@@ -40,7 +44,10 @@ type Attempt struct {
 	// Decorrelated jitter grows from it.
 	PrevDelay time.Duration
 
-	// Slept is the time the call has spent sleeping between attempts so far.
+	// Slept is the time the call has spent sleeping between attempts so far:
+	// each pause slept through counts as its chosen length, and a pause that the
+	// context cut short as the time from the end of the failed attempt to the
+	// call's end.
 	Slept time.Duration
 
 	// Name is the Policy's Name: what the call does, for hooks to report.

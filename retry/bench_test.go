@@ -23,9 +23,9 @@ var errBench = errors.New("transient")
 // exponential backoff, retry only errBench.
 func benchPolicy() *Policy {
 	return &Policy{
-		Stop:  func(a Attempt) bool { return a.Number >= 4 },
-		Wait:  func(a Attempt) time.Duration { return time.Duration(a.Number) * time.Second },
-		Retry: func(a Attempt) bool { return errors.Is(a.Err, errBench) },
+		Stop:  StopFunc(func(a Attempt) bool { return a.Number >= 4 }),
+		Wait:  WaitFunc(func(a Attempt) time.Duration { return time.Duration(a.Number) * time.Second }),
+		Retry: PredicateFunc(func(a Attempt) bool { return errors.Is(a.Err, errBench) }),
 	}
 }
 
@@ -77,7 +77,7 @@ func BenchmarkDoPermanent(b *testing.B) {
 func BenchmarkDoThreeZeroDelayRetries(b *testing.B) {
 	b.ReportAllocs()
 	p := benchPolicy()
-	p.Wait = func(Attempt) time.Duration { return 0 }
+	p.Wait = WaitFunc(func(Attempt) time.Duration { return 0 })
 	ctx := context.Background()
 	n := 0
 	op := func(ctx context.Context) (int, error) {
@@ -96,7 +96,7 @@ func BenchmarkDoThreeZeroDelayRetries(b *testing.B) {
 func BenchmarkDoGiveUpZeroDelay(b *testing.B) {
 	b.ReportAllocs()
 	p := benchPolicy()
-	p.Wait = func(Attempt) time.Duration { return 0 }
+	p.Wait = WaitFunc(func(Attempt) time.Duration { return 0 })
 	ctx := context.Background()
 	op := func(context.Context) (int, error) { return 0, errBench }
 	for b.Loop() {

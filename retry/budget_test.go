@@ -43,7 +43,7 @@ func (b *recordingBudget) Allow(c Class) bool {
 
 func TestBudgetSeesEveryAttempt(t *testing.T) {
 	b := new(recordingBudget)
-	p := Policy{Wait: func(Attempt) time.Duration { return 0 }, Budget: b}
+	p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 0 }), Budget: b}
 	if _, err := Do(context.Background(), &p, failing(2, errFlaky, 1)); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestBudgetSeesEveryAttempt(t *testing.T) {
 
 func TestBudgetNotToldOfErrorsNotRetried(t *testing.T) {
 	b := new(recordingBudget)
-	p := Policy{Retry: func(Attempt) bool { return false }, Budget: b}
+	p := Policy{Retry: PredicateFunc(func(Attempt) bool { return false }), Budget: b}
 	if err := p.Run(context.Background(), func(context.Context) error { return errFlaky }); err != errFlaky {
 		t.Fatalf("Run = %v, want flaky unchanged", err)
 	}
@@ -68,7 +68,7 @@ func TestBudgetNotToldOfErrorsNotRetried(t *testing.T) {
 func TestBudgetRefusalReason(t *testing.T) {
 	b := &recordingBudget{refuse: true}
 	var ended Reason
-	p := Policy{Wait: func(Attempt) time.Duration { return 0 }, Budget: b, OnEnd: func(a Attempt) { ended = a.Reason }}
+	p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 0 }), Budget: b, OnEnd: HookFunc(func(a Attempt) { ended = a.Reason })}
 	_, err := Do(context.Background(), &p, failing(5, errFlaky, 1))
 	var re *Error
 	if !errors.As(err, &re) || re.Reason != ReasonBudget || re.Attempts != 1 || re.Last != errFlaky {
@@ -104,14 +104,14 @@ func TestBudgetHearsTheClassOfEachFailure(t *testing.T) {
 		{"server hint", &hintError{time.Millisecond}, nil, ClassThrottled},
 		{"429", statusError(429), nil, ClassThrottled},
 		{"503 without a hint", statusError(503), nil, ClassTransient},
-		{"the Policy's own rule", busy, func(a Attempt) bool { return errors.Is(a.Err, busy) }, ClassThrottled},
-		{"the Policy's rule overrides a hint", &hintError{time.Millisecond}, func(Attempt) bool { return false }, ClassTransient},
+		{"the Policy's own rule", busy, PredicateFunc(func(a Attempt) bool { return errors.Is(a.Err, busy) }), ClassThrottled},
+		{"the Policy's rule overrides a hint", &hintError{time.Millisecond}, PredicateFunc(func(Attempt) bool { return false }), ClassTransient},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				b := new(recordingBudget)
-				p := Policy{Wait: func(Attempt) time.Duration { return 0 }, Budget: b, Throttled: tt.throttled}
+				p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 0 }), Budget: b, Throttled: tt.throttled}
 				if _, err := Do(t.Context(), &p, failing(2, tt.err, 1)); err != nil {
 					t.Fatal(err)
 				}
@@ -139,8 +139,8 @@ func TestRefusedRetryKeepsTheServersPace(t *testing.T) {
 		var ends []string
 		p := Policy{
 			Budget:      &recordingBudget{refuse: true},
-			BeforeSleep: func(Attempt) { t.Error("BeforeSleep ran for a retry that will not happen") },
-			OnEnd:       func(a Attempt) { ends = append(ends, a.Reason.String()) },
+			BeforeSleep: HookFunc(func(Attempt) { t.Error("BeforeSleep ran for a retry that will not happen") }),
+			OnEnd:       HookFunc(func(a Attempt) { ends = append(ends, a.Reason.String()) }),
 		}
 		start := time.Now()
 		_, err := Do(t.Context(), &p, failing(1, &hintError{time.Second}, 1))

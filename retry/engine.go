@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tenacious-go/tenacious/internal/backoff"
-	"github.com/tenacious-go/tenacious/internal/errchain"
 	"github.com/tenacious-go/tenacious/internal/layer"
 )
 
@@ -19,7 +18,7 @@ type call struct {
 	ctx     context.Context
 	a       Attempt
 	stats   *Stats
-	spent   Class         // what the Budget granted for the current attempt: 0 for the first
+	spent   Class       // what the Budget granted for the current attempt: 0 for the first
 	restart int         // the attempt after whose failure a server's hint set the pause, if any
 	timer   *time.Timer // of the pauses, and of a hedged call's delays
 
@@ -49,8 +48,9 @@ var epoch = time.Now()
 
 // monotonic returns the time since epoch. It reads only the monotonic clock, which
 // costs half of time.Now's two clock reads. Inside a testing/synctest bubble both
-// readings are the bubble's, so differences stay exact.
-func monotonic() time.Duration { return time.Since(epoch) }
+// readings are the bubble's, so differences stay exact. Every clock read of the
+// engine goes through it (a variable so that the tests can count them).
+var monotonic = func() time.Duration { return time.Since(epoch) }
 
 // elapsed returns the time since the call began; the call must read the clock.
 func (c *call) elapsed() time.Duration { return monotonic() - c.t0 }
@@ -207,8 +207,12 @@ func (c *call) failed(err error) (bool, error) {
 // asked for it with WithIgnoreLayers; the Budget hears nothing of it, since
 // the layer below told it of the service's failures already.
 func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration) {
+	var sig signals
+	if err != nil {
+		sig = inspect(err)
+	}
 	switch {
-	case err != nil && IsPermanent(err):
+	case sig.permanent:
 		c.a.Err = unmark(err)
 		c.attempted(ClassAnswered)
 		return ReasonNotRetried, 0, 0
@@ -223,16 +227,14 @@ func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration)
 		return ReasonLayerBelow, 0, 0
 	}
 	class = ClassTransient
-	if c.p.Budget == nil { // the class is the Budget's alone
-		hint = serverHint(err)
-	} else if hint, status := serverSignals(err); c.throttled(hint, status) {
+	if c.p.Budget != nil && c.throttled(sig) { // the class is the Budget's alone
 		class = ClassThrottled
 	}
 	c.attempted(class)
 	if c.once {
 		return ReasonNotRetried, 0, 0
 	}
-	return 0, class, hint
+	return 0, class, sig.hint
 }
 
 // attempted tells the Budget, if any, what the current attempt told of the
@@ -286,7 +288,7 @@ func (c *call) allowRetry(class Class, hint time.Duration) (reason Reason, hinte
 		if c.fresh {
 			left = dl.Sub(epoch.Add(c.at))
 		} else {
-			left = time.Until(dl)
+			left = dl.Sub(epoch.Add(monotonic()))
 		}
 		if delay >= left {
 			if hinted == 0 || hinted >= left {
@@ -303,14 +305,14 @@ func (c *call) allowRetry(class Class, hint time.Duration) (reason Reason, hinte
 	return 0, hinted
 }
 
-// throttled reports whether a failure worth retrying, whose error carried the
-// server's hint and status (see serverSignals), is the service asking to slow
-// down: Policy.Throttled, or by default a server's hint or a status of 429.
-func (c *call) throttled(hint time.Duration, status int) bool {
+// throttled reports whether a failure worth retrying, whose error said sig, is
+// the service asking to slow down: Policy.Throttled, or by default a server's
+// hint or a status of 429.
+func (c *call) throttled(sig signals) bool {
 	if c.p.Throttled != nil {
 		return c.p.Throttled.Match(c.a)
 	}
-	return hint > 0 || status == 429
+	return sig.hint > 0 || sig.status == 429
 }
 
 // retryable applies the attempt timeout and the Retry predicate to err, which is
@@ -365,36 +367,6 @@ func (c *call) hintCap(hint time.Duration) time.Duration {
 		limit = defaultMaxRetryAfter
 	}
 	return min(hint, limit)
-}
-
-// serverHint returns the first positive RetryAfter() of an error in err's tree, in
-// the order errors.As visits it, or 0.
-func serverHint(err error) time.Duration {
-	var hint time.Duration
-	errchain.Any(err, func(err error) bool {
-		if h, ok := err.(interface{ RetryAfter() time.Duration }); ok {
-			hint = h.RetryAfter()
-		}
-		return hint > 0
-	})
-	return hint
-}
-
-// serverSignals walks err's tree once, in the order errors.As visits it, for
-// what the server said: the first positive RetryAfter() of an error in it, or
-// 0, and the StatusCode() of the first error that has one, or 0.
-func serverSignals(err error) (hint time.Duration, status int) {
-	hasStatus := false
-	errchain.Any(err, func(err error) bool {
-		if h, ok := err.(interface{ RetryAfter() time.Duration }); ok && hint <= 0 {
-			hint = h.RetryAfter()
-		}
-		if s, ok := err.(interface{ StatusCode() int }); ok && !hasStatus {
-			status, hasStatus = s.StatusCode(), true
-		}
-		return hint > 0 && hasStatus
-	})
-	return hint, status
 }
 
 // sleep pauses for d on the call's one timer, and reports false if the context

@@ -128,7 +128,7 @@ func ExamplePolicy_onEnd() {
 		Stop:  stop.AfterAttempts(2),
 		Wait:  wait.None(),
 		Retry: predicate.ErrorIs(errUnavailable),
-		OnEnd: func(a retry.Attempt) { fmt.Println(a.Name, a.Reason, a.Number) },
+		OnEnd: retry.HookFunc(func(a retry.Attempt) { fmt.Println(a.Name, a.Reason, a.Number) }),
 	}
 	ctx := context.Background()
 	_, _ = retry.Do(ctx, &p, flaky(1))

@@ -14,7 +14,7 @@ import (
 
 func TestGroupThousandTasksShareOneRetrier(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{Stop: func(a Attempt) bool { return a.Number >= 5 }, Wait: func(Attempt) time.Duration { return 10 * time.Millisecond }}
+		p := Policy{Stop: StopFunc(func(a Attempt) bool { return a.Number >= 5 }), Wait: WaitFunc(func(Attempt) time.Duration { return 10 * time.Millisecond })}
 		g, _ := NewGroup(t.Context(), &p)
 		var calls atomic.Int64
 		var done [1000]atomic.Bool
@@ -46,7 +46,7 @@ func TestGroupThousandTasksShareOneRetrier(t *testing.T) {
 
 func TestGroupPermanentFailureCancelsSleepingSiblings(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{Stop: func(Attempt) bool { return false }, Wait: func(Attempt) time.Duration { return time.Hour }}
+		p := Policy{Stop: StopFunc(func(Attempt) bool { return false }), Wait: WaitFunc(func(Attempt) time.Duration { return time.Hour })}
 		g, ctx := NewGroup(t.Context(), &p)
 		errFatal := errors.New("fatal")
 		for range 999 {
@@ -72,7 +72,7 @@ func TestGroupPermanentFailureCancelsSleepingSiblings(t *testing.T) {
 
 func TestGroupWaitReturnsGiveUpNotCancellation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{Wait: func(Attempt) time.Duration { return time.Second }}
+		p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return time.Second })}
 		g, _ := NewGroup(t.Context(), &p)
 		g.Go(func(context.Context) error { return errFlaky }) // gives up after 4 attempts, 3s
 		for range 10 {
@@ -90,7 +90,7 @@ func TestGroupDeadlineBoundsEveryTask(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
-		p := Policy{Stop: func(Attempt) bool { return false }, Wait: func(Attempt) time.Duration { return 2 * time.Second }}
+		p := Policy{Stop: StopFunc(func(Attempt) bool { return false }), Wait: WaitFunc(func(Attempt) time.Duration { return 2 * time.Second })}
 		g, _ := NewGroup(ctx, &p)
 		g.CollectAll()
 		for range 3 {
@@ -117,7 +117,7 @@ func TestGroupDeadlineBoundsEveryTask(t *testing.T) {
 
 func TestGroupCollectAll(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{Wait: func(Attempt) time.Duration { return time.Millisecond }}
+		p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return time.Millisecond })}
 		g, ctx := NewGroup(t.Context(), &p)
 		g.CollectAll()
 		g.SetLimit(3)

@@ -60,7 +60,7 @@ func slowOp(latency []time.Duration, fail []error, ignores bool) func(context.Co
 func hookLog(p *Policy) *[]string {
 	var log []string
 	rec := func(name string) Hook {
-		return func(a Attempt) {
+		return HookFunc(func(a Attempt) {
 			e := fmt.Sprintf("%s %d", name, a.Number)
 			if a.Hedge {
 				e += " hedge"
@@ -69,7 +69,7 @@ func hookLog(p *Policy) *[]string {
 				e += " " + a.Reason.String()
 			}
 			log = append(log, e)
-		}
+		})
 	}
 	p.Before, p.After, p.BeforeSleep, p.OnEnd = rec("before"), rec("after"), rec("sleep"), rec("end")
 	return &log
@@ -112,7 +112,7 @@ func TestHedgeSchedules(t *testing.T) {
 					defer cancel()
 				}
 				h := &everyHedger{delay: 100 * ms, max: 1}
-				r := Retrier[int]{Policy: &Policy{Hedger: h, Budget: tt.budget, Wait: func(Attempt) time.Duration { return 0 }}}
+				r := Retrier[int]{Policy: &Policy{Hedger: h, Budget: tt.budget, Wait: WaitFunc(func(Attempt) time.Duration { return 0 })}}
 				log := hookLog(r.Policy)
 				start := time.Now()
 				got, err := r.Hedge(ctx, slowOp(tt.latency, tt.fail, false))
@@ -166,7 +166,7 @@ func TestHedgeLosersAreDiscardedOnce(t *testing.T) {
 func TestHedgeGivesUp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := &everyHedger{delay: 100 * time.Millisecond, max: 1}
-		r := Retrier[int]{Policy: &Policy{Hedger: h, Stop: func(a Attempt) bool { return a.Number >= 3 }, Wait: func(Attempt) time.Duration { return 0 }}}
+		r := Retrier[int]{Policy: &Policy{Hedger: h, Stop: StopFunc(func(a Attempt) bool { return a.Number >= 3 }), Wait: WaitFunc(func(Attempt) time.Duration { return 0 })}}
 		log := hookLog(r.Policy)
 		// 1 fails at 150ms; hedge 2, started at 100ms, fails first, at 130ms, which
 		// starts nothing; with nothing in flight at 150ms the call retries: 3, which
@@ -192,7 +192,7 @@ func TestHedgeGivesUp(t *testing.T) {
 func TestHedgeNotRetriedEndsTheCall(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		notFound := errors.New("not found")
-		r := Retrier[int]{Policy: &Policy{Hedger: &everyHedger{delay: 100 * time.Millisecond, max: 1}, Retry: func(a Attempt) bool { return a.Err != notFound }}}
+		r := Retrier[int]{Policy: &Policy{Hedger: &everyHedger{delay: 100 * time.Millisecond, max: 1}, Retry: PredicateFunc(func(a Attempt) bool { return a.Err != notFound })}}
 		start := time.Now()
 		_, err := r.Hedge(t.Context(), slowOp([]time.Duration{time.Second, 10 * time.Millisecond}, []error{nil, notFound}, false))
 		if err != notFound || time.Since(start) != 110*time.Millisecond {
@@ -261,7 +261,7 @@ func TestOnlyHedgeHedges(t *testing.T) {
 
 func TestHedgeConcurrentCalls(t *testing.T) {
 	h := &everyHedger{delay: time.Millisecond, max: 2}
-	r := Retrier[int]{Policy: &Policy{Hedger: h, Wait: func(Attempt) time.Duration { return 0 }}}
+	r := Retrier[int]{Policy: &Policy{Hedger: h, Wait: WaitFunc(func(Attempt) time.Duration { return 0 })}}
 	var wg sync.WaitGroup
 	for i := range 50 {
 		wg.Go(func() {
@@ -346,7 +346,7 @@ func TestHedgeFailingFastSendsWhatDoSends(t *testing.T) {
 					ctx, cancel := context.WithTimeout(t.Context(), deadline)
 					defer cancel()
 					s := &scriptedOp{latency: always(0), fail: failAll(errFlaky)}
-					r := Retrier[int]{Policy: &Policy{Wait: func(Attempt) time.Duration { return 2 * time.Second }, Stop: func(a Attempt) bool { return a.Number >= 10 }}}
+					r := Retrier[int]{Policy: &Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 2 * time.Second }), Stop: StopFunc(func(a Attempt) bool { return a.Number >= 10 })}}
 					if hedged {
 						r.Policy.Hedger = &everyHedger{delay: 20 * ms, max: 1}
 					}
@@ -444,8 +444,8 @@ func TestHedgeInFlightBound(t *testing.T) {
 		}
 		r := Retrier[int]{Policy: &Policy{
 			Hedger: &everyHedger{delay: 20 * time.Millisecond, max: 1},
-			Wait:   func(Attempt) time.Duration { return 0 },
-			Stop:   func(a Attempt) bool { return a.Number >= 10 },
+			Wait:   WaitFunc(func(Attempt) time.Duration { return 0 }),
+			Stop:   StopFunc(func(a Attempt) bool { return a.Number >= 10 }),
 		}}
 		if _, err := r.Hedge(t.Context(), s.op); err != nil {
 			t.Fatalf("Hedge: %v", err)
@@ -469,17 +469,17 @@ func TestHedgeElapsedIsCurrent(t *testing.T) {
 				}
 			}
 		}
-		hook := func(who string) Hook { return check(who) }
+		hook := func(who string) Hook { return HookFunc(check(who)) }
 		r := Retrier[int]{Policy: &Policy{
 			Hedger: &everyHedger{delay: 5 * time.Millisecond, max: 1},
-			Stop: func(a Attempt) bool {
+			Stop: StopFunc(func(a Attempt) bool {
 				check("Stop")(a)
 				return a.Elapsed >= 50*time.Millisecond
-			},
-			Wait: func(a Attempt) time.Duration {
+			}),
+			Wait: WaitFunc(func(a Attempt) time.Duration {
 				check("Wait")(a)
 				return time.Millisecond
-			},
+			}),
 			Before: hook("Before"), After: hook("After"), BeforeSleep: hook("BeforeSleep"), OnEnd: hook("OnEnd"),
 		}}
 		s := &scriptedOp{latency: always(8 * time.Millisecond), fail: failAll(errFlaky)}
@@ -502,7 +502,7 @@ func TestHedgeElapsedIsCurrent(t *testing.T) {
 // cancels every attempt in flight and waits for it before it reaches the caller.
 func TestHedgePanicCancelsAndAwaits(t *testing.T) {
 	const ms = time.Millisecond
-	boom := func(Attempt) { panic("boom") }
+	boom := HookFunc(func(Attempt) { panic("boom") })
 	// Attempt 1 runs 1s; hedge 2, at 20ms, fails at 30ms (After and Retry run
 	// then); Stop is asked at 40ms, before hedge 3, which succeeds at 50ms
 	// (RetryResult and OnEnd run then), all while attempt 1 runs on.
@@ -528,29 +528,29 @@ func TestHedgePanicCancelsAndAwaits(t *testing.T) {
 		set  func(r *Retrier[int])
 	}{
 		{"Before of the hedge", inFlight, func(r *Retrier[int]) {
-			r.Policy.Before = func(a Attempt) {
+			r.Policy.Before = HookFunc(func(a Attempt) {
 				if a.Hedge {
 					panic("boom")
 				}
-			}
+			})
 		}},
 		{"After", inFlight, func(r *Retrier[int]) { r.Policy.After = boom }},
-		{"Retry", inFlight, func(r *Retrier[int]) { r.Policy.Retry = func(Attempt) bool { panic("boom") } }},
-		{"Stop", inFlight, func(r *Retrier[int]) { r.Policy.Stop = func(Attempt) bool { panic("boom") } }},
+		{"Retry", inFlight, func(r *Retrier[int]) { r.Policy.Retry = PredicateFunc(func(Attempt) bool { panic("boom") }) }},
+		{"Stop", inFlight, func(r *Retrier[int]) { r.Policy.Stop = StopFunc(func(Attempt) bool { panic("boom") }) }},
 		{"RetryResult", inFlight, func(r *Retrier[int]) { r.RetryResult = func(int) bool { panic("boom") } }},
 		{"OnEnd", inFlight, func(r *Retrier[int]) { r.Policy.OnEnd = boom }},
 		{"Discard", inFlight, func(r *Retrier[int]) {
 			r.RetryResult = func(v int) bool { return v == 3 }
 			r.Discard = func(int) { panic("boom") }
 		}},
-		{"Wait", failing, func(r *Retrier[int]) { r.Policy.Wait = func(Attempt) time.Duration { panic("boom") } }},
+		{"Wait", failing, func(r *Retrier[int]) { r.Policy.Wait = WaitFunc(func(Attempt) time.Duration { panic("boom") }) }},
 		{"BeforeSleep", failing, func(r *Retrier[int]) { r.Policy.BeforeSleep = boom }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := tt.op()
-				r := Retrier[int]{Policy: &Policy{Hedger: &everyHedger{delay: 20 * ms, max: 1}, Stop: func(a Attempt) bool { return a.Number >= 5 }}}
+				r := Retrier[int]{Policy: &Policy{Hedger: &everyHedger{delay: 20 * ms, max: 1}, Stop: StopFunc(func(a Attempt) bool { return a.Number >= 5 })}}
 				tt.set(&r)
 				var running int
 				got := func() (v any) {
@@ -613,7 +613,7 @@ func TestDiscardGetsEveryResultNotReturned(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var discarded []int
 				r := Retrier[int]{
-					Policy:      &Policy{Wait: func(Attempt) time.Duration { return 0 }, Stop: func(a Attempt) bool { return a.Number >= 3 }},
+					Policy:      &Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 0 }), Stop: StopFunc(func(a Attempt) bool { return a.Number >= 3 })},
 					RetryResult: tt.reject,
 					Discard:     func(v int) { discarded = append(discarded, v) },
 				}

@@ -176,7 +176,7 @@ func (h *hedgeCall[T]) hedgeDue() {
 	case c.p.Stop == nil && h.started >= DefaultAttempts, c.p.Stop != nil && c.p.Stop.Stop(c.a):
 		return // no attempt left for a hedge
 	}
-	if dl, ok := c.ctx.Deadline(); ok && time.Until(dl) < d {
+	if dl, ok := c.ctx.Deadline(); ok && dl.Sub(epoch.Add(c.at)) < d { // tick read the clock
 		return
 	}
 	if c.p.Budget != nil && !c.p.Budget.Allow(ClassExtra) {

@@ -45,7 +45,7 @@ func seedHints(t *testing.T) {
 func pauseOf(t *testing.T, ctx context.Context, p Policy, err error) time.Duration {
 	t.Helper()
 	var pause time.Duration
-	p.BeforeSleep = func(a Attempt) { pause = a.Delay }
+	p.BeforeSleep = HookFunc(func(a Attempt) { pause = a.Delay })
 	start := time.Now()
 	if _, got := Do(ctx, &p, failing(1, err, 1)); got != nil {
 		t.Fatalf("Do = %v, want success after one retry", got)
@@ -58,7 +58,7 @@ func pauseOf(t *testing.T, ctx context.Context, p Policy, err error) time.Durati
 
 func TestServerHintOverridesWait(t *testing.T) {
 	seedHints(t)
-	fast := func(Attempt) time.Duration { return 10 * time.Millisecond }
+	fast := WaitFunc(func(Attempt) time.Duration { return 10 * time.Millisecond })
 	tests := []struct {
 		name   string
 		p      Policy
@@ -79,12 +79,12 @@ func TestServerHintOverridesWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				if tt.hi == 1<<63-1 { // a pause that long would never end: check the choice only
-					tt.p.BeforeSleep = func(a Attempt) {
+					tt.p.BeforeSleep = HookFunc(func(a Attempt) {
 						if a.Delay != tt.hi {
 							t.Errorf("pause = %v, want %v", a.Delay, tt.hi)
 						}
-					}
-					tt.p.Stop = func(a Attempt) bool { return true }
+					})
+					tt.p.Stop = StopFunc(func(a Attempt) bool { return true })
 					_, _ = Do(t.Context(), &tt.p, failing(1, tt.err, 1))
 					return
 				}
@@ -110,7 +110,7 @@ func TestHintJitterSpreadsCallers(t *testing.T) {
 		for range callers {
 			wg.Go(func() {
 				calls := 0
-				p := Policy{Wait: func(Attempt) time.Duration { return 0 }}
+				p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 0 })}
 				_ = p.Run(t.Context(), func(context.Context) error {
 					if calls++; calls == 1 {
 						return &hintError{hint}
@@ -176,7 +176,7 @@ func TestDelayWhenStopRefusesAHint(t *testing.T) {
 	seedHints(t)
 	p := Policy{
 		MaxRetryAfter: time.Hour,
-		Stop:          func(a Attempt) bool { return a.Elapsed+a.Delay > 15*time.Minute }, // stop.BeforeElapsed(15m)
+		Stop:          StopFunc(func(a Attempt) bool { return a.Elapsed+a.Delay > 15*time.Minute }), // stop.BeforeElapsed(15m)
 	}
 	_, err := Do(context.Background(), &p, failing(1, &hintError{30 * time.Minute}, 1))
 	var re *Error
@@ -184,7 +184,7 @@ func TestDelayWhenStopRefusesAHint(t *testing.T) {
 		t.Fatalf("err = %#v, want ReasonStop with the refused pause (30m to 45m) in Delay", err)
 	}
 	b := &recordingBudget{refuse: true}
-	p = Policy{Budget: b, Wait: func(Attempt) time.Duration { return time.Second }}
+	p = Policy{Budget: b, Wait: WaitFunc(func(Attempt) time.Duration { return time.Second })}
 	_, err = Do(context.Background(), &p, failing(1, errFlaky, 1))
 	if !errors.As(err, &re) || re.Reason != ReasonBudget || re.Delay != time.Second {
 		t.Fatalf("err = %#v, want ReasonBudget with the refused pause of 1s in Delay", err)
@@ -201,11 +201,11 @@ func TestHintRestartsBackoff(t *testing.T) {
 				var waits []string
 				var stops []int
 				r := Retrier[int]{Policy: &Policy{
-					Wait: func(a Attempt) time.Duration {
+					Wait: WaitFunc(func(a Attempt) time.Duration {
 						waits = append(waits, fmt.Sprintf("n=%d prev=%v", a.Number, a.PrevDelay))
 						return time.Duration(a.Number) * 100 * time.Millisecond
-					},
-					Stop: func(a Attempt) bool { stops = append(stops, a.Number); return a.Number >= 5 },
+					}),
+					Stop: StopFunc(func(a Attempt) bool { stops = append(stops, a.Number); return a.Number >= 5 }),
 				}}
 				if hedged {
 					r.Policy.Hedger = &everyHedger{delay: time.Hour, max: 1}

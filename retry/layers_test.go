@@ -75,11 +75,11 @@ func TestLayersDoNotMultiply(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					var calls atomic.Int64
 					var outerEnds, innerEnds []Reason
-					innerP := &Policy{Wait: zeroWait, OnEnd: func(a Attempt) { innerEnds = append(innerEnds, a.Reason) }}
+					innerP := &Policy{Wait: zeroWait, OnEnd: HookFunc(func(a Attempt) { innerEnds = append(innerEnds, a.Reason) })}
 					outerP := &Policy{
-						Stop:  func(a Attempt) bool { return a.Number >= 3 },
+						Stop:  StopFunc(func(a Attempt) bool { return a.Number >= 3 }),
 						Wait:  zeroWait,
-						OnEnd: func(a Attempt) { outerEnds = append(outerEnds, a.Reason) },
+						OnEnd: HookFunc(func(a Attempt) { outerEnds = append(outerEnds, a.Reason) }),
 					}
 					err := outer(t.Context(), outerP, func(ctx context.Context) error {
 						return inner(ctx, innerP, func(context.Context) error {
@@ -140,7 +140,7 @@ func TestLayerBelowDecidesWithoutAnError(t *testing.T) {
 		calls, outer := 0, 0
 		var reason Reason
 		q := *p
-		q.OnEnd = func(a Attempt) { reason = a.Reason }
+		q.OnEnd = HookFunc(func(a Attempt) { reason = a.Reason })
 		err := q.Run(t.Context(), func(ctx context.Context) error {
 			outer++
 			_ = p.Run(ctx, func(context.Context) error { calls++; return errFlaky }) // the error is dropped
@@ -175,7 +175,7 @@ func TestRejectedResultOfADecidedAttemptIsNotASuccess(t *testing.T) {
 // (the outer attempt's timeout), or whose error was not retried, did not decide:
 // the outer layer retries as its Policy says.
 func TestInnerLayersThatDidNotRetryLeaveItToTheOuter(t *testing.T) {
-	once := func(a Attempt) bool { return a.Number >= 1 }
+	once := StopFunc(func(a Attempt) bool { return a.Number >= 1 })
 	tests := []struct {
 		name  string
 		outer Policy
@@ -188,17 +188,17 @@ func TestInnerLayersThatDidNotRetryLeaveItToTheOuter(t *testing.T) {
 			return (&Policy{Stop: once}).Run(ctx, func(context.Context) error { *calls++; return errFlaky })
 		}},
 		{"not retried", Policy{Wait: zeroWait}, func(ctx context.Context, calls *int) error {
-			return (&Policy{Retry: func(Attempt) bool { return false }}).Run(ctx, func(context.Context) error { *calls++; return errFlaky })
+			return (&Policy{Retry: PredicateFunc(func(Attempt) bool { return false })}).Run(ctx, func(context.Context) error { *calls++; return errFlaky })
 		}},
 		{"the outer attempt's timeout", Policy{Wait: zeroWait, AttemptTimeout: time.Second}, func(ctx context.Context, calls *int) error {
-			return (&Policy{Wait: func(Attempt) time.Duration { return 10 * time.Second }}).Run(ctx, func(ctx context.Context) error {
+			return (&Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 10 * time.Second })}).Run(ctx, func(ctx context.Context) error {
 				*calls++
 				<-ctx.Done()
 				return ctx.Err()
 			})
 		}},
 		{"the outer attempt's timeout, during the inner's pause", Policy{Wait: zeroWait, AttemptTimeout: time.Second}, func(ctx context.Context, calls *int) error {
-			return (&Policy{Wait: func(Attempt) time.Duration { return 600 * time.Millisecond }}).Run(ctx, func(context.Context) error { *calls++; return errFlaky })
+			return (&Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 600 * time.Millisecond })}).Run(ctx, func(context.Context) error { *calls++; return errFlaky })
 		}},
 	}
 	for _, tt := range tests {
@@ -206,7 +206,7 @@ func TestInnerLayersThatDidNotRetryLeaveItToTheOuter(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				calls, outer := 0, 0
 				var reason Reason
-				tt.outer.OnEnd = func(a Attempt) { reason = a.Reason }
+				tt.outer.OnEnd = HookFunc(func(a Attempt) { reason = a.Reason })
 				_ = tt.outer.Run(t.Context(), func(ctx context.Context) error {
 					outer++
 					return tt.inner(ctx, &calls)
@@ -241,7 +241,7 @@ func TestWithIgnoreLayersRetriesWhatALayerBelowDecided(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := &Policy{Wait: zeroWait}
 		var budget recordingBudget
-		outerP := &Policy{Wait: zeroWait, Stop: func(a Attempt) bool { return a.Number >= 2 }, Budget: &budget}
+		outerP := &Policy{Wait: zeroWait, Stop: StopFunc(func(a Attempt) bool { return a.Number >= 2 }), Budget: &budget}
 		calls := 0
 		err := outerP.Run(WithIgnoreLayers(t.Context()), func(ctx context.Context) error {
 			return p.Run(ctx, func(context.Context) error { calls++; return errFlaky })
@@ -264,11 +264,11 @@ func TestLayersInsideAHedgedCallMakeOneAttempt(t *testing.T) {
 		inner := &Policy{Wait: zeroWait}
 		var mu sync.Mutex // the flights' inner calls run concurrently
 		var innerEnds []Reason
-		inner.OnEnd = func(a Attempt) {
+		inner.OnEnd = HookFunc(func(a Attempt) {
 			mu.Lock()
 			innerEnds = append(innerEnds, a.Reason)
 			mu.Unlock()
-		}
+		})
 		var served atomic.Int64
 		r := Retrier[int]{Policy: &Policy{Wait: zeroWait, Hedger: &everyHedger{delay: 10 * time.Millisecond, max: 1}}}
 		_, err := r.Hedge(t.Context(), func(ctx context.Context) (int, error) {
@@ -300,9 +300,9 @@ func TestInnerGiveUpAtTheCallersDeadlineDecides(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
-		ten := func(a Attempt) bool { return a.Number >= 10 }
-		inner := &Policy{Stop: ten, Wait: func(Attempt) time.Duration { return 3 * time.Second }}
-		outer := &Policy{Stop: ten, Wait: func(Attempt) time.Duration { return 100 * time.Millisecond }}
+		ten := StopFunc(func(a Attempt) bool { return a.Number >= 10 })
+		inner := &Policy{Stop: ten, Wait: WaitFunc(func(Attempt) time.Duration { return 3 * time.Second })}
+		outer := &Policy{Stop: ten, Wait: WaitFunc(func(Attempt) time.Duration { return 100 * time.Millisecond })}
 		calls := 0
 		err := outer.Run(ctx, func(ctx context.Context) error {
 			return inner.Run(ctx, func(context.Context) error { calls++; return errFlaky })
@@ -323,7 +323,7 @@ func TestOverridesApplyToOneCall(t *testing.T) {
 		outer, inner := 0, 0
 		err := p.Run(WithoutRetry(t.Context()), func(ctx context.Context) error {
 			outer++
-			return (&Policy{Wait: zeroWait, Stop: func(a Attempt) bool { return a.Number >= 3 }}).Run(ctx, func(context.Context) error {
+			return (&Policy{Wait: zeroWait, Stop: StopFunc(func(a Attempt) bool { return a.Number >= 3 })}).Run(ctx, func(context.Context) error {
 				inner++
 				return Permanent(errFlaky) // not retried: the outer judges it itself
 			})
@@ -333,7 +333,7 @@ func TestOverridesApplyToOneCall(t *testing.T) {
 		}
 
 		outer, inner = 0, 0
-		three := &Policy{Wait: zeroWait, Stop: func(a Attempt) bool { return a.Number >= 3 }}
+		three := &Policy{Wait: zeroWait, Stop: StopFunc(func(a Attempt) bool { return a.Number >= 3 })}
 		_ = p.Run(WithPolicy(t.Context(), three), func(ctx context.Context) error {
 			outer++
 			return p.Run(ctx, func(context.Context) error { inner++; return errFlaky })
@@ -350,7 +350,7 @@ func TestWithoutRetry(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var budget recordingBudget
 		var reason Reason
-		p := &Policy{Budget: &budget, OnEnd: func(a Attempt) { reason = a.Reason }}
+		p := &Policy{Budget: &budget, OnEnd: HookFunc(func(a Attempt) { reason = a.Reason })}
 		calls := 0
 		err := p.Run(WithoutRetry(t.Context()), func(context.Context) error { calls++; return errFlaky })
 		if err != errFlaky || calls != 1 || reason != ReasonNotRetried {
@@ -372,8 +372,8 @@ func TestWithoutRetry(t *testing.T) {
 // being the zero Policy; the innermost WithPolicy wins.
 func TestWithPolicy(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		two := &Policy{Wait: zeroWait, Stop: func(a Attempt) bool { return a.Number >= 2 }}
-		five := &Policy{Wait: zeroWait, Stop: func(a Attempt) bool { return a.Number >= 5 }}
+		two := &Policy{Wait: zeroWait, Stop: StopFunc(func(a Attempt) bool { return a.Number >= 2 })}
+		five := &Policy{Wait: zeroWait, Stop: StopFunc(func(a Attempt) bool { return a.Number >= 5 })}
 		for _, tt := range []struct {
 			ctx  context.Context
 			want int
@@ -385,7 +385,7 @@ func TestWithPolicy(t *testing.T) {
 			{WithPolicy(WithoutRetry(t.Context()), five), 1},
 		} {
 			calls := 0
-			_ = (&Policy{Wait: zeroWait, Stop: func(Attempt) bool { return true }}).Run(tt.ctx, func(context.Context) error { calls++; return errFlaky })
+			_ = (&Policy{Wait: zeroWait, Stop: StopFunc(func(Attempt) bool { return true })}).Run(tt.ctx, func(context.Context) error { calls++; return errFlaky })
 			if calls != tt.want {
 				t.Errorf("%v attempts, want %d", calls, tt.want)
 			}
@@ -411,8 +411,8 @@ func TestLayerMarkCostsOneAllocation(t *testing.T) {
 }
 
 func ExampleWithIgnoreLayers() {
-	svc := &Policy{Wait: func(Attempt) time.Duration { return 0 }}
-	failover := &Policy{Wait: svc.Wait, Stop: func(a Attempt) bool { return a.Number >= 2 }}
+	svc := &Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 0 })}
+	failover := &Policy{Wait: svc.Wait, Stop: StopFunc(func(a Attempt) bool { return a.Number >= 2 })}
 	calls := 0
 	region := []string{"eu-west", "us-east"}
 	err := failover.Run(WithIgnoreLayers(context.Background()), func(ctx context.Context) error {

@@ -15,8 +15,8 @@ func TestLoopRetriesUntilSuccess(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var events []string
 		p := Policy{
-			Wait:        func(Attempt) time.Duration { return time.Second },
-			BeforeSleep: func(a Attempt) { events = append(events, fmt.Sprintf("sleep %d", a.Number)) },
+			Wait:        WaitFunc(func(Attempt) time.Duration { return time.Second }),
+			BeforeSleep: HookFunc(func(a Attempt) { events = append(events, fmt.Sprintf("sleep %d", a.Number)) }),
 		}
 		var st Stats
 		loop := p.Loop(WithStats(t.Context(), &st))
@@ -42,7 +42,7 @@ func TestLoopRetriesUntilSuccess(t *testing.T) {
 
 func TestLoopGivesUpLikeDo(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{Wait: func(Attempt) time.Duration { return 0 }}
+		p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 0 })}
 		loop := p.Loop(t.Context())
 		n := 0
 		for a := range loop.Attempts() {
@@ -71,10 +71,10 @@ func TestLoopBreakEndsAtOnce(t *testing.T) {
 		hooks := 0
 		var ended []Reason
 		p := Policy{
-			Wait:        func(Attempt) time.Duration { return time.Hour },
-			After:       func(Attempt) { hooks++ },
-			BeforeSleep: func(Attempt) { hooks++ },
-			OnEnd:       func(a Attempt) { ended = append(ended, a.Reason) },
+			Wait:        WaitFunc(func(Attempt) time.Duration { return time.Hour }),
+			After:       HookFunc(func(Attempt) { hooks++ }),
+			BeforeSleep: HookFunc(func(Attempt) { hooks++ }),
+			OnEnd:       HookFunc(func(a Attempt) { ended = append(ended, a.Reason) }),
 		}
 		loop := p.Loop(t.Context())
 		start := time.Now()
@@ -117,7 +117,7 @@ func TestLoopBreakUnmarksAndTellsTheBudget(t *testing.T) {
 
 func TestLoopReturnInBody(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{Wait: func(Attempt) time.Duration { return time.Hour }}
+		p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return time.Hour })}
 		find := func() int {
 			for a := range p.Loop(t.Context()).Attempts() {
 				return a.Number() * 10
@@ -175,7 +175,7 @@ func TestLoopHandleInvalidAfterIteration(t *testing.T) {
 
 func TestLoopAttemptTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{AttemptTimeout: time.Second, Wait: func(Attempt) time.Duration { return 0 }}
+		p := Policy{AttemptTimeout: time.Second, Wait: WaitFunc(func(Attempt) time.Duration { return 0 })}
 		loop := p.Loop(t.Context())
 		start := time.Now()
 		for a := range loop.Attempts() {
@@ -194,7 +194,7 @@ func TestLoopCancelDuringSleep(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(time.Second, cancel)
-		p := Policy{Wait: func(Attempt) time.Duration { return time.Hour }}
+		p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return time.Hour })}
 		loop := p.Loop(ctx)
 		for a := range loop.Attempts() {
 			a.Fail(errFlaky)

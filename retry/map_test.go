@@ -13,7 +13,7 @@ import (
 
 func TestMapKeepsInputOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{Wait: func(Attempt) time.Duration { return time.Millisecond }}
+		p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return time.Millisecond })}
 		inputs := []int{5, 1, 4, 2, 3}
 		var tries [6]atomic.Int64
 		out, err := Map(t.Context(), &p, inputs, 2, func(_ context.Context, in int) (int, error) {
@@ -34,7 +34,7 @@ func TestMapKeepsInputOrder(t *testing.T) {
 
 func TestMapFailsFast(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{Stop: func(Attempt) bool { return false }, Wait: func(Attempt) time.Duration { return time.Hour }}
+		p := Policy{Stop: StopFunc(func(Attempt) bool { return false }), Wait: WaitFunc(func(Attempt) time.Duration { return time.Hour })}
 		errBad := errors.New("bad")
 		var called atomic.Int64
 		inputs := make([]int, 100)
@@ -74,7 +74,7 @@ func TestMapCanceledBeforeStart(t *testing.T) {
 
 func TestMapAllReportsEveryFailure(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{Wait: func(Attempt) time.Duration { return 0 }}
+		p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 0 })}
 		inputs := []string{"a", "", "c", "", "e"}
 		out, err := MapAll(t.Context(), &p, inputs, 3, func(_ context.Context, in string) (string, error) {
 			if in == "" {

@@ -27,7 +27,7 @@ func failing[T any](n int, err error, v T) func(context.Context) (T, error) {
 	}
 }
 
-func zeroWait(Attempt) time.Duration { return 0 }
+var zeroWait = WaitFunc(func(Attempt) time.Duration { return 0 })
 
 func TestZeroPolicySucceedsAfterFailures(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -79,18 +79,18 @@ func TestNotRetriedErrorsComeBackUnchanged(t *testing.T) {
 	}{
 		{"permanent is unwrapped", Policy{}, Permanent(notFound), notFound, 1},
 		{"wrapped permanent stays wrapped", Policy{}, wrapped, wrapped, 1},
-		{"permanent beats an always-retry predicate", Policy{Retry: func(Attempt) bool { return true }}, Permanent(notFound), notFound, 1},
-		{"predicate says no", Policy{Retry: func(a Attempt) bool { return a.Err != notFound }}, notFound, notFound, 1},
+		{"permanent beats an always-retry predicate", Policy{Retry: PredicateFunc(func(Attempt) bool { return true })}, Permanent(notFound), notFound, 1},
+		{"predicate says no", Policy{Retry: PredicateFunc(func(a Attempt) bool { return a.Err != notFound })}, notFound, notFound, 1},
 		{"context error by default", Policy{}, context.Canceled, context.Canceled, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			calls, notRetried := 0, 0
-			tt.p.OnEnd = func(a Attempt) {
+			tt.p.OnEnd = HookFunc(func(a Attempt) {
 				if a.Reason == ReasonNotRetried {
 					notRetried++
 				}
-			}
+			})
 			_, err := Do(t.Context(), &tt.p, func(context.Context) (int, error) { calls++; return 0, tt.err })
 			want := tt.want
 			if want == nil {
@@ -110,21 +110,21 @@ func TestHookOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var events []string
 		rec := func(name string) Hook {
-			return func(a Attempt) {
+			return HookFunc(func(a Attempt) {
 				e := fmt.Sprintf("%s n=%d err=%v delay=%v prev=%v slept=%v", name, a.Number, a.Err, a.Delay, a.PrevDelay, a.Slept)
 				if a.Reason != 0 {
 					e += " reason=" + a.Reason.String()
 				}
 				events = append(events, e)
-			}
+			})
 		}
 		p := Policy{
-			Stop: func(a Attempt) bool {
+			Stop: StopFunc(func(a Attempt) bool {
 				events = append(events, fmt.Sprintf("stop n=%d delay=%v", a.Number, a.Delay))
 				return a.Number >= 3
-			},
-			Wait:        func(a Attempt) time.Duration { return time.Duration(a.Number) * time.Second },
-			Retry:       func(a Attempt) bool { events = append(events, fmt.Sprintf("retry n=%d", a.Number)); return true },
+			}),
+			Wait:        WaitFunc(func(a Attempt) time.Duration { return time.Duration(a.Number) * time.Second }),
+			Retry:       PredicateFunc(func(a Attempt) bool { events = append(events, fmt.Sprintf("retry n=%d", a.Number)); return true }),
 			Before:      rec("before"),
 			After:       rec("after"),
 			BeforeSleep: rec("sleep"),
@@ -167,9 +167,9 @@ func TestElapsedAndSleptAreExact(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var elapsed []time.Duration
 		p := Policy{
-			Stop:  func(a Attempt) bool { return a.Number >= 4 },
-			Wait:  func(Attempt) time.Duration { return 500 * time.Millisecond },
-			After: func(a Attempt) { elapsed = append(elapsed, a.Elapsed) },
+			Stop:  StopFunc(func(a Attempt) bool { return a.Number >= 4 }),
+			Wait:  WaitFunc(func(Attempt) time.Duration { return 500 * time.Millisecond }),
+			After: HookFunc(func(a Attempt) { elapsed = append(elapsed, a.Elapsed) }),
 		}
 		var st Stats
 		_, err := Do(WithStats(t.Context(), &st), &p, func(context.Context) (int, error) {
@@ -194,7 +194,7 @@ func TestCancelDuringSleepReturnsAtOnce(t *testing.T) {
 		ctx, cancel := context.WithCancelCause(t.Context())
 		cause := errors.New("shutting down")
 		time.AfterFunc(3*time.Second, func() { cancel(cause) })
-		p := Policy{Stop: func(Attempt) bool { return false }, Wait: func(Attempt) time.Duration { return time.Hour }}
+		p := Policy{Stop: StopFunc(func(Attempt) bool { return false }), Wait: WaitFunc(func(Attempt) time.Duration { return time.Hour })}
 		start := time.Now()
 		_, err := Do(ctx, &p, failing(100, errFlaky, 0))
 		if d := time.Since(start); d != 3*time.Second {
@@ -219,7 +219,7 @@ func TestCancelDuringAttemptIsFinal(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
-		p := Policy{Retry: func(Attempt) bool { return true }, Stop: func(Attempt) bool { return false }}
+		p := Policy{Retry: PredicateFunc(func(Attempt) bool { return true }), Stop: StopFunc(func(Attempt) bool { return false })}
 		calls := 0
 		_, err := Do(ctx, &p, func(ctx context.Context) (int, error) {
 			calls++
@@ -242,9 +242,9 @@ func TestDeadlineAwareGiveUp(t *testing.T) {
 		defer cancel()
 		var slept []time.Duration
 		p := Policy{
-			Stop:        func(Attempt) bool { return false },
-			Wait:        func(a Attempt) time.Duration { return time.Duration(a.Number) * 3 * time.Second },
-			BeforeSleep: func(a Attempt) { slept = append(slept, a.Delay) },
+			Stop:        StopFunc(func(Attempt) bool { return false }),
+			Wait:        WaitFunc(func(a Attempt) time.Duration { return time.Duration(a.Number) * 3 * time.Second }),
+			BeforeSleep: HookFunc(func(a Attempt) { slept = append(slept, a.Delay) }),
 		}
 		start := time.Now()
 		_, err := Do(ctx, &p, failing(100, errFlaky, 0))
@@ -272,7 +272,7 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := Policy{
 			AttemptTimeout: time.Second,
-			Retry:          func(Attempt) bool { return false }, // the timeout is retried anyway
+			Retry:          PredicateFunc(func(Attempt) bool { return false }), // the timeout is retried anyway
 			Wait:           zeroWait,
 		}
 		calls := 0
@@ -343,8 +343,8 @@ func TestStopSeesTheChosenDelay(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// Stop before total elapsed time would pass 10s, tenacity's stop_before_delay.
 		p := Policy{
-			Wait: func(Attempt) time.Duration { return 4 * time.Second },
-			Stop: func(a Attempt) bool { return a.Elapsed+a.Delay > 10*time.Second },
+			Wait: WaitFunc(func(Attempt) time.Duration { return 4 * time.Second }),
+			Stop: StopFunc(func(a Attempt) bool { return a.Elapsed+a.Delay > 10*time.Second }),
 		}
 		start := time.Now()
 		_, err := Do(t.Context(), &p, failing(100, errFlaky, 0))
@@ -383,7 +383,7 @@ func TestRun(t *testing.T) {
 
 func TestNegativeWaitCountsAsZero(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := Policy{Wait: func(Attempt) time.Duration { return -time.Hour }}
+		p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return -time.Hour })}
 		start := time.Now()
 		if _, err := Do(t.Context(), &p, failing(2, errFlaky, 1)); err != nil || time.Since(start) != 0 {
 			t.Errorf("err = %v after %v, want nil after 0s", err, time.Since(start))
@@ -392,7 +392,7 @@ func TestNegativeWaitCountsAsZero(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	p := Policy{Wait: zeroWait, Stop: func(a Attempt) bool { return a.Number >= 5 }}
+	p := Policy{Wait: zeroWait, Stop: StopFunc(func(a Attempt) bool { return a.Number >= 5 })}
 	var wg sync.WaitGroup
 	for i := range 100 {
 		wg.Go(func() {
@@ -408,9 +408,9 @@ func TestConcurrentUse(t *testing.T) {
 
 func TestZeroDelayRetriesAllocateNothing(t *testing.T) {
 	p := Policy{
-		Stop:  func(a Attempt) bool { return a.Number >= 4 },
+		Stop:  StopFunc(func(a Attempt) bool { return a.Number >= 4 }),
 		Wait:  zeroWait,
-		Retry: func(a Attempt) bool { return a.Err == errFlaky },
+		Retry: PredicateFunc(func(a Attempt) bool { return a.Err == errFlaky }),
 	}
 	ctx := context.Background()
 	allocs := testing.AllocsPerRun(100, func() {
@@ -431,8 +431,8 @@ func TestOneTimerPerCall(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		allocsFor := func(sleeps int) float64 {
 			p := Policy{
-				Stop: func(a Attempt) bool { return a.Number > sleeps },
-				Wait: func(Attempt) time.Duration { return time.Millisecond },
+				Stop: StopFunc(func(a Attempt) bool { return a.Number > sleeps }),
+				Wait: WaitFunc(func(Attempt) time.Duration { return time.Millisecond }),
 			}
 			return testing.AllocsPerRun(20, func() {
 				_, _ = Do(context.Background(), &p, failing(sleeps, errFlaky, 1))
@@ -450,8 +450,8 @@ func TestOneTimerPerCall(t *testing.T) {
 func TestSuccessAllocatesOnce(t *testing.T) {
 	for name, p := range map[string]*Policy{
 		"zero":              {},
-		"configured":        {Stop: func(a Attempt) bool { return a.Number >= 4 }, Wait: zeroWait, After: func(Attempt) {}},
-		"named, with OnEnd": {Name: "op", OnEnd: func(Attempt) {}},
+		"configured":        {Stop: StopFunc(func(a Attempt) bool { return a.Number >= 4 }), Wait: zeroWait, After: HookFunc(func(Attempt) {})},
+		"named, with OnEnd": {Name: "op", OnEnd: HookFunc(func(Attempt) {})},
 	} {
 		op := func(context.Context) (int, error) { return 1, nil }
 		if a := testing.AllocsPerRun(100, func() { _, _ = Do(context.Background(), p, op) }); a != 1 {
@@ -531,8 +531,8 @@ func TestPanicsPassThrough(t *testing.T) {
 func TestSleptExcludesHookTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := Policy{
-			Wait:        func(Attempt) time.Duration { return 2 * time.Second },
-			BeforeSleep: func(Attempt) { time.Sleep(time.Second) }, // a slow hook
+			Wait:        WaitFunc(func(Attempt) time.Duration { return 2 * time.Second }),
+			BeforeSleep: HookFunc(func(Attempt) { time.Sleep(time.Second) }), // a slow hook
 		}
 		var st Stats
 		if _, err := Do(WithStats(t.Context(), &st), &p, failing(1, errFlaky, 1)); err != nil {
@@ -546,7 +546,7 @@ func TestSleptExcludesHookTime(t *testing.T) {
 
 func TestPolicyOnTheStackDoesNotEscape(t *testing.T) {
 	op := func(context.Context) (int, error) { return 1, nil }
-	stop := func(a Attempt) bool { return a.Number >= 2 }
+	stop := StopFunc(func(a Attempt) bool { return a.Number >= 2 })
 	allocs := testing.AllocsPerRun(100, func() {
 		p := Policy{Stop: stop} // a Policy built on the stack for one call
 		_, _ = Do(context.Background(), &p, op)
@@ -590,7 +590,7 @@ func TestPermanentPastAttemptTimeoutComesBackUnchanged(t *testing.T) {
 func TestUnrelatedErrorPastAttemptTimeoutGoesToThePredicate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		errX := errors.New("bad request")
-		p := Policy{AttemptTimeout: time.Second, Retry: func(Attempt) bool { return false }}
+		p := Policy{AttemptTimeout: time.Second, Retry: PredicateFunc(func(Attempt) bool { return false })}
 		calls := 0
 		_, err := Do(t.Context(), &p, func(context.Context) (int, error) {
 			calls++
@@ -618,12 +618,12 @@ func TestOnEndSeesHowTheCallEnded(t *testing.T) {
 	}{
 		{"success", 0, 0, Policy{}, failing(0, errFlaky, 1), ReasonSuccess, nil},
 		{"success after retries", 0, 0, Policy{}, failing(2, errFlaky, 1), ReasonSuccess, nil},
-		{"not retried", 0, 0, Policy{Retry: func(a Attempt) bool { return a.Err != errNotFound }}, failing(1, errNotFound, 1), ReasonNotRetried, nil},
+		{"not retried", 0, 0, Policy{Retry: PredicateFunc(func(a Attempt) bool { return a.Err != errNotFound })}, failing(1, errNotFound, 1), ReasonNotRetried, nil},
 		{"permanent", 0, 0, Policy{}, failing(1, Permanent(errFlaky), 1), ReasonNotRetried, nil},
 		{"stop", 0, 0, Policy{}, failing(5, errFlaky, 1), ReasonStop, nil},
-		{"deadline", 10 * time.Second, 0, Policy{Wait: func(Attempt) time.Duration { return time.Minute }}, failing(5, errFlaky, 1), ReasonDeadline, nil},
+		{"deadline", 10 * time.Second, 0, Policy{Wait: WaitFunc(func(Attempt) time.Duration { return time.Minute })}, failing(5, errFlaky, 1), ReasonDeadline, nil},
 		{"budget", 0, 0, Policy{Budget: &recordingBudget{refuse: true}}, failing(5, errFlaky, 1), ReasonBudget, nil},
-		{"context during a pause", 0, time.Second, Policy{Wait: func(Attempt) time.Duration { return time.Minute }}, failing(5, errFlaky, 1), ReasonContext, nil},
+		{"context during a pause", 0, time.Second, Policy{Wait: WaitFunc(func(Attempt) time.Duration { return time.Minute })}, failing(5, errFlaky, 1), ReasonContext, nil},
 		{"without retry", 0, 0, Policy{}, failing(5, errFlaky, 1), ReasonNotRetried, WithoutRetry},
 		{"layer below", 0, 0, Policy{}, func(ctx context.Context) (int, error) {
 			return Do(ctx, &Policy{Wait: zeroWait}, failing(5, errFlaky, 1))
@@ -648,17 +648,17 @@ func TestOnEndSeesHowTheCallEnded(t *testing.T) {
 				}
 				var seen []Reason
 				tt.p.Name = "op " + tt.name
-				tt.p.OnEnd = func(a Attempt) {
+				tt.p.OnEnd = HookFunc(func(a Attempt) {
 					if a.Name != tt.p.Name {
 						t.Errorf("Attempt.Name = %q, want %q", a.Name, tt.p.Name)
 					}
 					seen = append(seen, a.Reason)
-				}
-				tt.p.Before = func(a Attempt) {
+				})
+				tt.p.Before = HookFunc(func(a Attempt) {
 					if a.Reason != 0 {
 						t.Errorf("Before saw Reason %v, want zero while the call goes on", a.Reason)
 					}
-				}
+				})
 				_, err := Do(ctx, &tt.p, tt.op)
 				if diff := cmp.Diff([]Reason{tt.want}, seen); diff != "" {
 					t.Fatalf("OnEnd reasons (-want +got):\n%s", diff)
@@ -706,7 +706,7 @@ func TestLowerLayerDeadlineIsRetried(t *testing.T) {
 		if err != nil || got != 7 {
 			t.Errorf("Do = %d, %v; want 7, nil: the driver's timeout is retried", got, err)
 		}
-		p.Retry = func(a Attempt) bool { return errors.Is(a.Err, context.DeadlineExceeded) }
+		p.Retry = PredicateFunc(func(a Attempt) bool { return errors.Is(a.Err, context.DeadlineExceeded) })
 		if got, err := Do(t.Context(), &p, failing(2, driverTimeout, 7)); err != nil || got != 7 {
 			t.Errorf("Do = %d, %v; want 7, nil: a predicate need not look at the context", got, err)
 		}
@@ -731,7 +731,7 @@ func TestCallerContextEndIsFinal(t *testing.T) {
 				defer cancel()
 				b := new(recordingBudget)
 				asked := 0
-				p := Policy{Budget: b, Retry: func(Attempt) bool { asked++; return true }}
+				p := Policy{Budget: b, Retry: PredicateFunc(func(Attempt) bool { asked++; return true })}
 				calls := 0
 				err := p.Run(ctx, func(ctx context.Context) error {
 					calls++

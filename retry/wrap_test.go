@@ -10,7 +10,7 @@ import (
 )
 
 func TestWrap(t *testing.T) {
-	p := Policy{Wait: func(Attempt) time.Duration { return 0 }}
+	p := Policy{Wait: WaitFunc(func(Attempt) time.Duration { return 0 })}
 	var mu sync.Mutex
 	tries := map[string]int{}
 	parse := Wrap(&p, func(_ context.Context, s string) (int, error) {
@@ -23,7 +23,7 @@ func TestWrap(t *testing.T) {
 		}
 		return strconv.Atoi(s)
 	})
-	p.Stop = func(Attempt) bool { return true } // Wrap took a copy: this changes nothing
+	p.Stop = StopFunc(func(Attempt) bool { return true }) // Wrap took a copy: this changes nothing
 
 	var wg sync.WaitGroup
 	for i := range 50 {
