@@ -70,8 +70,8 @@ func TestBudgetStopsRetryStorm(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var calls atomic.Int64
 				p := retry.Policy{
-					Stop:   func(a retry.Attempt) bool { return a.Number >= 4 },
-					Wait:   func(retry.Attempt) time.Duration { return 10 * time.Millisecond },
+					Stop:   retry.StopFunc(func(a retry.Attempt) bool { return a.Number >= 4 }),
+					Wait:   retry.WaitFunc(func(retry.Attempt) time.Duration { return 10 * time.Millisecond }),
 					Budget: tt.budget,
 				}
 				var budgetGiveUps atomic.Int64
@@ -104,7 +104,7 @@ func TestBudgetStopsRetryStorm(t *testing.T) {
 func TestBudgetKeepsRetryingAHealthyService(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		b := budget.Default()
-		p := retry.Policy{Wait: func(retry.Attempt) time.Duration { return 0 }, Budget: b}
+		p := retry.Policy{Wait: retry.WaitFunc(func(retry.Attempt) time.Duration { return 0 }), Budget: b}
 		failed := 0
 		for i := range 1000 {
 			n := 0
@@ -132,8 +132,8 @@ func TestBudgetSharedAcrossGroupMapAndRun(t *testing.T) {
 		var calls atomic.Int64
 		op := func(context.Context) error { calls.Add(1); return errFlaky }
 		p := retry.Policy{
-			Stop:   func(a retry.Attempt) bool { return a.Number >= 4 },
-			Wait:   func(retry.Attempt) time.Duration { return time.Millisecond },
+			Stop:   retry.StopFunc(func(a retry.Attempt) bool { return a.Number >= 4 }),
+			Wait:   retry.WaitFunc(func(retry.Attempt) time.Duration { return time.Millisecond }),
 			Budget: b,
 		}
 

@@ -144,8 +144,8 @@ func traffic(t *testing.T, b retry.Budget, rate int, d time.Duration, burst int,
 	t.Helper()
 	var att, ref atomic.Int64
 	p := retry.Policy{
-		Stop:   func(a retry.Attempt) bool { return a.Number >= 4 },
-		Wait:   func(retry.Attempt) time.Duration { return 10 * time.Millisecond },
+		Stop:   retry.StopFunc(func(a retry.Attempt) bool { return a.Number >= 4 }),
+		Wait:   retry.WaitFunc(func(retry.Attempt) time.Duration { return 10 * time.Millisecond }),
 		Budget: b,
 	}
 	var wg sync.WaitGroup

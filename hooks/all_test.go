@@ -12,7 +12,7 @@ import (
 func TestAll(t *testing.T) {
 	var got []string
 	mark := func(name string) retry.Hook {
-		return func(a retry.Attempt) { got = append(got, name+strconv.Itoa(a.Number)) }
+		return retry.HookFunc(func(a retry.Attempt) { got = append(got, name+strconv.Itoa(a.Number)) })
 	}
 	a, b, c := mark("a"), mark("b"), mark("c")
 	tests := []struct {
@@ -40,7 +40,7 @@ func TestAll(t *testing.T) {
 				return
 			}
 			got = nil
-			h(retry.Attempt{Number: 7})
+			h.Run(retry.Attempt{Number: 7})
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("got calls %q, want %q", got, tt.want)
 			}
@@ -51,11 +51,11 @@ func TestAll(t *testing.T) {
 // TestAllCopy checks that All keeps its own copy of the slice.
 func TestAllCopy(t *testing.T) {
 	calls := 0
-	count := func(retry.Attempt) { calls++ }
+	count := retry.HookFunc(func(retry.Attempt) { calls++ })
 	hs := []retry.Hook{count, count}
 	h := hooks.All(hs...)
 	hs[0], hs[1] = nil, nil
-	h(retry.Attempt{Number: 1})
+	h.Run(retry.Attempt{Number: 1})
 	if calls != 2 {
 		t.Errorf("got %d calls, want 2", calls)
 	}

@@ -45,7 +45,7 @@ func TestLogUsesTheCallsContext(t *testing.T) {
 		}
 	}
 	// An Attempt made by hand has no context: the hook must not fail.
-	hooks.LogBeforeSleep(l, slog.LevelInfo)(retry.Attempt{Number: 1})
+	hooks.LogBeforeSleep(l, slog.LevelInfo).Run(retry.Attempt{Number: 1})
 	if h.traces[3] != nil {
 		t.Errorf("hand-made Attempt: trace %v, want nil", h.traces[3])
 	}

@@ -25,5 +25,7 @@
 //
 // A hook runs on the calling goroutine and the call waits for it, so it should be
 // quick. The loggers here cost nothing beyond a call to the logger's Enabled method
-// when their level is disabled.
+// when their level is disabled. They read time, for the attribute elapsed, so a
+// call whose Policy holds one reads the clock (see retry.ReadsTime); All reads time
+// when a hook it runs does.
 package hooks

@@ -26,7 +26,7 @@ func ExampleLogBeforeSleep() {
 	h := hooks.LogBeforeSleep(logger, slog.LevelWarn)
 
 	// A Policy calls it before each pause; here, by hand.
-	h(retry.Attempt{Number: 2, Err: errors.New("connection refused"), Delay: 400 * time.Millisecond, Elapsed: 250 * time.Millisecond})
+	h.Run(retry.Attempt{Number: 2, Err: errors.New("connection refused"), Delay: 400 * time.Millisecond, Elapsed: 250 * time.Millisecond})
 	// Output:
 	// level=WARN msg="retry: retrying" attempt=2 error="connection refused" delay=400ms elapsed=250ms
 }
@@ -44,7 +44,7 @@ func ExampleLogBeforeSleep_policy() {
 	}))
 	p := retry.Policy{
 		Stop:        stop.AfterAttempts(3),
-		Wait:        func(retry.Attempt) time.Duration { return 0 },
+		Wait:        retry.WaitFunc(func(retry.Attempt) time.Duration { return 0 }),
 		BeforeSleep: hooks.LogBeforeSleep(logger, slog.LevelWarn),
 	}
 	err := p.Run(context.Background(), func(context.Context) error {
@@ -64,8 +64,8 @@ func ExampleLogBefore() {
 	}))
 	h := hooks.LogBefore(logger, slog.LevelDebug)
 
-	h(retry.Attempt{Number: 1})
-	h(retry.Attempt{Number: 2, Elapsed: 1200 * time.Millisecond})
+	h.Run(retry.Attempt{Number: 1})
+	h.Run(retry.Attempt{Number: 2, Elapsed: 1200 * time.Millisecond})
 	// Output:
 	// level=DEBUG msg="retry: attempt starting" attempt=1 elapsed=0s
 	// level=DEBUG msg="retry: attempt starting" attempt=2 elapsed=1.2s
@@ -75,8 +75,8 @@ func ExampleLogAfter() {
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: dropTime}))
 	h := hooks.LogAfter(logger, slog.LevelInfo)
 
-	h(retry.Attempt{Number: 1, Err: errors.New("timeout"), Elapsed: 30 * time.Millisecond})
-	h(retry.Attempt{Number: 2, Elapsed: 150 * time.Millisecond})
+	h.Run(retry.Attempt{Number: 1, Err: errors.New("timeout"), Elapsed: 30 * time.Millisecond})
+	h.Run(retry.Attempt{Number: 2, Elapsed: 150 * time.Millisecond})
 	// Output:
 	// level=INFO msg="retry: attempt ended" attempt=1 error=timeout elapsed=30ms
 	// level=INFO msg="retry: attempt ended" attempt=2 elapsed=150ms
@@ -88,15 +88,15 @@ func ExampleLogEnd() {
 
 	// A Policy calls it once, when the call ends; here, by hand. A give-up is
 	// logged at the level given.
-	h(retry.Attempt{Number: 5, Err: errors.New("service unavailable"), Elapsed: 9 * time.Second,
+	h.Run(retry.Attempt{Number: 5, Err: errors.New("service unavailable"), Elapsed: 9 * time.Second,
 		Delay: 2 * time.Second, Reason: retry.ReasonStop})
 	// So is a retry that Retry wanted and something else refused, here a rule of
 	// safety; durations are rounded.
-	h(retry.Attempt{Number: 1, Err: errors.New("connection reset"), Elapsed: 1234567891 * time.Nanosecond,
+	h.Run(retry.Attempt{Number: 1, Err: errors.New("connection reset"), Elapsed: 1234567891 * time.Nanosecond,
 		Name: "POST example.com", Reason: retry.ReasonNotIdempotent})
 	// An error not retried is logged at Debug, disabled here, and a success not at all.
-	h(retry.Attempt{Number: 1, Err: errors.New("not found"), Reason: retry.ReasonNotRetried})
-	h(retry.Attempt{Number: 2, Elapsed: time.Second, Reason: retry.ReasonSuccess})
+	h.Run(retry.Attempt{Number: 1, Err: errors.New("not found"), Reason: retry.ReasonNotRetried})
+	h.Run(retry.Attempt{Number: 2, Elapsed: time.Second, Reason: retry.ReasonSuccess})
 	// Output:
 	// level=ERROR msg="retry: gave up" reason=stop attempts=5 error="service unavailable" delay=2s elapsed=9s
 	// level=ERROR msg="retry: retry refused" name="POST example.com" reason=not_idempotent attempts=1 error="connection reset" elapsed=1.235s
@@ -118,8 +118,8 @@ func ExampleLogEnd_policy() {
 	p := retry.Policy{
 		Name:  "GET example.com",
 		Stop:  stop.AfterAttempts(2),
-		Wait:  func(retry.Attempt) time.Duration { return 0 },
-		Retry: func(a retry.Attempt) bool { return !errors.Is(a.Err, errNotFound) },
+		Wait:  retry.WaitFunc(func(retry.Attempt) time.Duration { return 0 }),
+		Retry: retry.PredicateFunc(func(a retry.Attempt) bool { return !errors.Is(a.Err, errNotFound) }),
 		OnEnd: hooks.LogEnd(logger, slog.LevelError),
 	}
 	err := p.Run(context.Background(), func(context.Context) error { return errors.New("unavailable") })
@@ -137,10 +137,10 @@ func ExampleAll() {
 	ends := 0
 	h := hooks.All(
 		hooks.LogEnd(logger, slog.LevelError),
-		func(retry.Attempt) { ends++ }, // a metric, say
+		retry.HookFunc(func(retry.Attempt) { ends++ }), // a metric, say
 	)
 
-	h(retry.Attempt{Number: 3, Err: errors.New("refused"), Elapsed: time.Second, Reason: retry.ReasonStop})
+	h.Run(retry.Attempt{Number: 3, Err: errors.New("refused"), Elapsed: time.Second, Reason: retry.ReasonStop})
 	fmt.Println("ends:", ends)
 	fmt.Println("All() == nil:", hooks.All() == nil)
 	// Output:

@@ -96,14 +96,14 @@ func TestLoggers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{min: tt.want.level}
-			tt.hook(slog.New(rec), tt.level)(tt.a)
+			tt.hook(slog.New(rec), tt.level).Run(tt.a)
 			if got := rec.take(); !slices.Equal(got, []entry{tt.want}) {
 				t.Errorf("got records %v, want [%v]", got, tt.want)
 			}
 
 			// One level below the handler's minimum: nothing.
 			rec = &recorder{min: tt.want.level + 1}
-			tt.hook(slog.New(rec), tt.level)(tt.a)
+			tt.hook(slog.New(rec), tt.level).Run(tt.a)
 			if got := rec.take(); len(got) != 0 {
 				t.Errorf("disabled level: got records %v, want none", got)
 			}
@@ -133,7 +133,7 @@ func TestLogEndEveryReason(t *testing.T) {
 			continue
 		}
 		rec := &recorder{min: slog.LevelDebug}
-		hooks.LogEnd(slog.New(rec), slog.LevelWarn)(retry.Attempt{Number: 1, Reason: r})
+		hooks.LogEnd(slog.New(rec), slog.LevelWarn).Run(retry.Attempt{Number: 1, Reason: r})
 		if got := rec.take(); !slices.Equal(got, []entry{w}) {
 			t.Errorf("reason %v: got records %v, want [%v]", r, got, w)
 		}
@@ -184,7 +184,7 @@ func TestLogDurationRounding(t *testing.T) {
 				})
 			}}
 			a := retry.Attempt{Number: 2, Err: errBoom, Delay: tt.d, Elapsed: tt.d, Reason: retry.ReasonStop}
-			c.hook(slog.New(h), slog.LevelInfo)(a)
+			c.hook(slog.New(h), slog.LevelInfo).Run(a)
 			want := map[string]string{}
 			for _, k := range c.keys {
 				if k == "delay" && tt.d == 0 && c.name == "LogEnd" {
@@ -206,7 +206,7 @@ func TestLogEndSilent(t *testing.T) {
 		for _, level := range []slog.Level{slog.LevelDebug - 4, slog.LevelDebug, slog.LevelInfo, slog.LevelError} {
 			rec := &recorder{min: slog.LevelDebug - 8}
 			a := retry.Attempt{Number: 3, Elapsed: time.Second, Name: "q", Reason: r}
-			hooks.LogEnd(slog.New(rec), level)(a)
+			hooks.LogEnd(slog.New(rec), level).Run(a)
 			if got := rec.take(); len(got) != 0 {
 				t.Errorf("reason %v at level %v: got records %v, want none", r, level, got)
 			}
@@ -236,7 +236,7 @@ func TestLogErrorValue(t *testing.T) {
 					return true
 				})
 			}}
-			c.hook(slog.New(h), slog.LevelInfo)(retry.Attempt{Number: 1, Err: errBoom, Reason: retry.ReasonStop})
+			c.hook(slog.New(h), slog.LevelInfo).Run(retry.Attempt{Number: 1, Err: errBoom, Reason: retry.ReasonStop})
 			if got != errBoom {
 				t.Errorf("got error attribute %v, want errBoom itself", got)
 			}
@@ -285,17 +285,17 @@ func TestLogAllocs(t *testing.T) {
 			t.Run(c.name+"/"+at.name, func(t *testing.T) {
 				a := at.a
 				disabled := c.hook(slog.New(slog.DiscardHandler), slog.LevelError)
-				if n := testing.AllocsPerRun(100, func() { disabled(a) }); n != 0 {
+				if n := testing.AllocsPerRun(100, func() { disabled.Run(a) }); n != 0 {
 					t.Errorf("disabled level: got %v allocations, want 0", n)
 				}
 				recDisabled := c.hook(slog.New(&recorder{min: slog.LevelError}), slog.LevelWarn)
-				if n := testing.AllocsPerRun(100, func() { recDisabled(a) }); n != 0 {
+				if n := testing.AllocsPerRun(100, func() { recDisabled.Run(a) }); n != 0 {
 					t.Errorf("level below the handler's: got %v allocations, want 0", n)
 				}
 				// Enabled, the hook itself adds nothing to what the handler does.
 				enabled := c.hook(slog.New(nopHandler{}), slog.LevelError)
 				want := at.enabledAllocs[c.name]
-				if n := testing.AllocsPerRun(100, func() { enabled(a) }); n != want {
+				if n := testing.AllocsPerRun(100, func() { enabled.Run(a) }); n != want {
 					t.Errorf("enabled level, no-op handler: got %v allocations, want %v", n, want)
 				}
 			})
@@ -309,7 +309,7 @@ func TestLogEndNotRetriedAllocs(t *testing.T) {
 	a := retry.Attempt{Number: 1, Err: errBoom, Name: "q", Reason: retry.ReasonNotRetried}
 	rec := &recorder{min: slog.LevelInfo}
 	h := hooks.LogEnd(slog.New(rec), slog.LevelError)
-	if n := testing.AllocsPerRun(100, func() { h(a) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { h.Run(a) }); n != 0 {
 		t.Errorf("got %v allocations, want 0", n)
 	}
 	if got := rec.take(); len(got) != 0 {
@@ -330,7 +330,7 @@ func BenchmarkLogBeforeSleep(b *testing.B) {
 			hook := hooks.LogBeforeSleep(slog.New(bb.h), slog.LevelWarn)
 			b.ReportAllocs()
 			for b.Loop() {
-				hook(a)
+				hook.Run(a)
 			}
 		})
 	}
@@ -349,7 +349,7 @@ func BenchmarkLogEnd(b *testing.B) {
 			hook := hooks.LogEnd(slog.New(bb.h), slog.LevelError)
 			b.ReportAllocs()
 			for b.Loop() {
-				hook(a)
+				hook.Run(a)
 			}
 		})
 	}

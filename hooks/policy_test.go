@@ -29,8 +29,8 @@ func TestWithPolicy(t *testing.T) {
 				l := slog.New(rec)
 				p := retry.Policy{
 					Name:        tt.name,
-					Stop:        func(a retry.Attempt) bool { return a.Number >= 3 },
-					Wait:        func(retry.Attempt) time.Duration { return time.Second },
+					Stop:        retry.StopFunc(func(a retry.Attempt) bool { return a.Number >= 3 }),
+					Wait:        retry.WaitFunc(func(retry.Attempt) time.Duration { return time.Second }),
 					Before:      hooks.LogBefore(l, slog.LevelDebug),
 					After:       hooks.LogAfter(l, slog.LevelInfo),
 					BeforeSleep: hooks.LogBeforeSleep(l, slog.LevelWarn),
@@ -67,7 +67,7 @@ func TestWithPolicySuccess(t *testing.T) {
 		rec := &recorder{min: slog.LevelDebug}
 		l := slog.New(rec)
 		p := retry.Policy{
-			Wait:        func(retry.Attempt) time.Duration { return 250 * time.Millisecond },
+			Wait:        retry.WaitFunc(func(retry.Attempt) time.Duration { return 250 * time.Millisecond }),
 			After:       hooks.LogAfter(l, slog.LevelInfo),
 			BeforeSleep: hooks.LogBeforeSleep(l, slog.LevelWarn),
 			OnEnd:       hooks.LogEnd(l, slog.LevelError),
@@ -98,10 +98,10 @@ func TestWithPolicyAll(t *testing.T) {
 	rec := &recorder{min: slog.LevelInfo}
 	retries := 0
 	p := retry.Policy{
-		Stop: func(a retry.Attempt) bool { return a.Number >= 4 },
-		Wait: func(retry.Attempt) time.Duration { return 0 },
+		Stop: retry.StopFunc(func(a retry.Attempt) bool { return a.Number >= 4 }),
+		Wait: retry.WaitFunc(func(retry.Attempt) time.Duration { return 0 }),
 		BeforeSleep: hooks.All(
-			func(retry.Attempt) { retries++ },
+			retry.HookFunc(func(retry.Attempt) { retries++ }),
 			nil,
 			hooks.LogBeforeSleep(slog.New(rec), slog.LevelDebug), // below the handler's level
 		),
@@ -204,7 +204,7 @@ func TestLogEndWithPolicy(t *testing.T) {
 			name: "rounded durations",
 			setup: func(_ *testing.T, p *retry.Policy) (context.Context, func(int) error) {
 				p.Stop = stop.AfterAttempts(2)
-				p.Wait = func(retry.Attempt) time.Duration { return 1234567891 * time.Nanosecond }
+				p.Wait = retry.WaitFunc(func(retry.Attempt) time.Duration { return 1234567891 * time.Nanosecond })
 				return context.Background(), func(int) error { return errBoom }
 			},
 			want: []entry{{slog.LevelError, "retry: gave up",
@@ -228,7 +228,7 @@ func TestLogEndWithPolicy(t *testing.T) {
 				p := retry.Policy{
 					Name:  "GET example.com",
 					Stop:  stop.Never(),
-					Wait:  func(retry.Attempt) time.Duration { return time.Second },
+					Wait:  retry.WaitFunc(func(retry.Attempt) time.Duration { return time.Second }),
 					OnEnd: hooks.LogEnd(slog.New(rec), slog.LevelError),
 				}
 				ctx, fail := tt.setup(t, &p)
@@ -255,7 +255,7 @@ func TestLogEndWithPolicy(t *testing.T) {
 func TestLogEndNotFound(t *testing.T) {
 	rec := &recorder{min: slog.LevelInfo}
 	p := retry.Policy{
-		Retry: func(a retry.Attempt) bool { return !errors.Is(a.Err, errNotFound) },
+		Retry: retry.PredicateFunc(func(a retry.Attempt) bool { return !errors.Is(a.Err, errNotFound) }),
 		OnEnd: hooks.LogEnd(slog.New(rec), slog.LevelWarn),
 	}
 	calls := 0

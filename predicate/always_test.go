@@ -20,10 +20,10 @@ func TestAlwaysNever(t *testing.T) {
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Always()(at(tt.err)); !got {
+			if got := Always().Match(at(tt.err)); !got {
 				t.Errorf("Always: got %v, want true", got)
 			}
-			if got := Never()(at(tt.err)); got {
+			if got := Never().Match(at(tt.err)); got {
 				t.Errorf("Never: got %v, want false", got)
 			}
 		})

@@ -19,6 +19,8 @@
 // them later changes nothing. Constructors panic on arguments that are certainly
 // wrong (nil, empty, out of range), with a message that starts with "predicate: ";
 // the predicates they return do not panic, unless a function given to Error does.
+// No predicate here reads time, and each says so (see retry.ReadsTime); Not, Any
+// and All read it only if a predicate they combine does.
 //
 // Attempt.Err is nil when the attempt's result, not an error, was rejected by a
 // retry.Retrier's RetryResult. Always retries then too; every predicate that looks

@@ -32,7 +32,7 @@ func TestError(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			seen = nil
-			if got := p(at(tt.err)); got != tt.want {
+			if got := p.Match(at(tt.err)); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 			if tt.err == nil && len(seen) != 0 {
@@ -74,7 +74,7 @@ func TestErrorIs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ErrorIs(tt.targets...)(at(tt.err)); got != tt.want {
+			if got := ErrorIs(tt.targets...).Match(at(tt.err)); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
@@ -86,10 +86,10 @@ func TestErrorIsCopiesTargets(t *testing.T) {
 	targets := []error{a}
 	p := ErrorIs(targets...)
 	targets[0] = b
-	if got := p(at(a)); !got {
+	if got := p.Match(at(a)); !got {
 		t.Errorf("after changing the caller's slice: got %v, want true", got)
 	}
-	if got := p(at(b)); got {
+	if got := p.Match(at(b)); got {
 		t.Errorf("after changing the caller's slice: got %v for b, want false", got)
 	}
 }
@@ -134,7 +134,7 @@ func TestErrorAs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.p(at(tt.err)); got != tt.want {
+			if got := tt.p.Match(at(tt.err)); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
@@ -158,7 +158,7 @@ func TestErrorAsAllocations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := at(tt.err)
-			if got := testing.AllocsPerRun(100, func() { tt.p(a) }); got != 0 {
+			if got := testing.AllocsPerRun(100, func() { tt.p.Match(a) }); got != 0 {
 				t.Errorf("got %v allocations, want 0", got)
 			}
 		})

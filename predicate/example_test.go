@@ -28,7 +28,7 @@ type QuotaError struct{ Resource string }
 func (e *QuotaError) Error() string { return "quota exceeded for " + e.Resource }
 
 // decide shows what a predicate says about err.
-func decide(p retry.Predicate, err error) bool { return p(retry.Attempt{Number: 1, Err: err}) }
+func decide(p retry.Predicate, err error) bool { return p.Match(retry.Attempt{Number: 1, Err: err}) }
 
 func ExampleTransient() {
 	transient := predicate.Transient()
@@ -59,7 +59,7 @@ func ExampleTransient() {
 func ExampleTransient_policy() {
 	p := retry.Policy{
 		Retry: predicate.Transient(),
-		Wait:  func(retry.Attempt) time.Duration { return time.Millisecond },
+		Wait:  retry.WaitFunc(func(retry.Attempt) time.Duration { return time.Millisecond }),
 	}
 	calls := 0
 	err := p.Run(context.Background(), func(context.Context) error {
@@ -125,25 +125,25 @@ func ExampleError() {
 		var t interface{ Temporary() bool }
 		return errors.As(err, &t) && t.Temporary()
 	})
-	fmt.Println(isTemporary(retry.Attempt{Err: errors.New("plain")}))
+	fmt.Println(isTemporary.Match(retry.Attempt{Err: errors.New("plain")}))
 	// Output: false
 }
 
 func ExampleMessage() {
 	p := predicate.Message("deadlock")
-	fmt.Println(p(retry.Attempt{Err: errors.New("pq: deadlock detected")}), p(retry.Attempt{Err: errors.New("syntax error")}))
+	fmt.Println(p.Match(retry.Attempt{Err: errors.New("pq: deadlock detected")}), p.Match(retry.Attempt{Err: errors.New("syntax error")}))
 	// Output: true false
 }
 
 func ExampleMessageMatches() {
 	p := predicate.MessageMatches(regexp.MustCompile(`^(?i)lock wait timeout`))
-	fmt.Println(p(retry.Attempt{Err: errors.New("Lock wait timeout exceeded; try restarting transaction")}))
+	fmt.Println(p.Match(retry.Attempt{Err: errors.New("Lock wait timeout exceeded; try restarting transaction")}))
 	// Output: true
 }
 
 func ExampleNot() {
 	errInvalid := errors.New("invalid input")
 	p := predicate.Not(predicate.ErrorIs(errInvalid)) // retry everything but invalid input
-	fmt.Println(p(retry.Attempt{Err: errInvalid}), p(retry.Attempt{Err: errors.New("timeout")}))
+	fmt.Println(p.Match(retry.Attempt{Err: errInvalid}), p.Match(retry.Attempt{Err: errors.New("timeout")}))
 	// Output: false true
 }

@@ -7,9 +7,10 @@ import (
 )
 
 // Not returns a Predicate that retries exactly when p does not. tenacity has no
-// retry_not; Not(ErrorAs[E]()) is its retry_if_not_exception_type. Beware that Not(Transient()) retries a nil Attempt.Err, like Always: negate the
-// narrowest predicate and combine it with All, as in
-// All(Transient(), Not(Status(503))). Not panics if p is nil.
+// retry_not; Not(ErrorAs[E]()) is its retry_if_not_exception_type. Beware that
+// Not(Transient()) retries a nil Attempt.Err, like Always: negate the narrowest
+// predicate and combine it with All, as in All(Transient(), Not(Status(503))). Not
+// panics if p is nil.
 func Not(p retry.Predicate) retry.Predicate {
 	if p == nil {
 		panic("predicate: Not: nil predicate")

@@ -14,7 +14,7 @@ func calls(results ...bool) ([]retry.Predicate, *[]int) {
 	var ran []int
 	ps := make([]retry.Predicate, len(results))
 	for i, r := range results {
-		ps[i] = func(retry.Attempt) bool { ran = append(ran, i); return r }
+		ps[i] = retry.PredicateFunc(func(retry.Attempt) bool { ran = append(ran, i); return r })
 	}
 	return ps, &ran
 }
@@ -36,7 +36,7 @@ func TestNot(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.p(at(tt.err)); got != tt.want {
+			if got := tt.p.Match(at(tt.err)); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
@@ -62,14 +62,14 @@ func TestAnyAll(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ps, ran := calls(tt.results...)
-			if got := Any(ps...)(at(errors.New("x"))); got != tt.wantAny {
+			if got := Any(ps...).Match(at(errors.New("x"))); got != tt.wantAny {
 				t.Errorf("Any: got %v, want %v", got, tt.wantAny)
 			}
 			if !slices.Equal(*ran, tt.ranAny) {
 				t.Errorf("Any ran %v, want %v", *ran, tt.ranAny)
 			}
 			*ran = nil
-			if got := All(ps...)(at(errors.New("x"))); got != tt.wantAll {
+			if got := All(ps...).Match(at(errors.New("x"))); got != tt.wantAll {
 				t.Errorf("All: got %v, want %v", got, tt.wantAll)
 			}
 			if !slices.Equal(*ran, tt.ranAll) {
@@ -80,10 +80,10 @@ func TestAnyAll(t *testing.T) {
 			for _, p := range ps[1:] {
 				anyP, allP = Any(anyP, p), All(allP, p)
 			}
-			if got := anyP(at(nil)); got != tt.wantAny {
+			if got := anyP.Match(at(nil)); got != tt.wantAny {
 				t.Errorf("nested Any: got %v, want %v as Any", got, tt.wantAny)
 			}
-			if got := allP(at(nil)); got != tt.wantAll {
+			if got := allP.Match(at(nil)); got != tt.wantAll {
 				t.Errorf("nested All: got %v, want %v as All", got, tt.wantAll)
 			}
 		})
@@ -94,10 +94,10 @@ func TestAnyAllCopyTheirArguments(t *testing.T) {
 	ps := []retry.Predicate{Never()}
 	anyP, allP := Any(ps...), All(ps...)
 	ps[0] = Always()
-	if got := anyP(at(nil)); got {
+	if got := anyP.Match(at(nil)); got {
 		t.Errorf("Any after changing the caller's slice: got %v, want false", got)
 	}
-	if got := allP(at(nil)); got {
+	if got := allP.Match(at(nil)); got {
 		t.Errorf("All after changing the caller's slice: got %v, want false", got)
 	}
 }

@@ -31,7 +31,7 @@ func TestMessage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.p(at(tt.err)); got != tt.want {
+			if got := tt.p.Match(at(tt.err)); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})

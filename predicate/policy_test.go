@@ -58,7 +58,7 @@ func TestTransientInPolicy(t *testing.T) {
 				}
 				p := retry.Policy{
 					Retry: Transient(),
-					Wait:  func(retry.Attempt) time.Duration { return time.Second },
+					Wait:  retry.WaitFunc(func(retry.Attempt) time.Duration { return time.Second }),
 				}
 				attempts := 0
 				err := p.Run(ctx, func(ctx context.Context) error {

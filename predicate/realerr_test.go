@@ -252,8 +252,8 @@ func attemptTimeoutErr(t *testing.T) error {
 	var got error
 	p := retry.Policy{
 		AttemptTimeout: time.Millisecond,
-		Stop:           func(retry.Attempt) bool { return true },
-		After:          func(a retry.Attempt) { got = a.Err },
+		Stop:           retry.StopFunc(func(retry.Attempt) bool { return true }),
+		After:          retry.HookFunc(func(a retry.Attempt) { got = a.Err }),
 	}
 	p.Run(context.Background(), func(ctx context.Context) error {
 		<-ctx.Done()

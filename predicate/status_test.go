@@ -37,7 +37,7 @@ func TestStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Status(tt.codes...)(at(tt.err)); got != tt.want {
+			if got := Status(tt.codes...).Match(at(tt.err)); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
@@ -48,7 +48,7 @@ func TestStatusCopiesCodes(t *testing.T) {
 	codes := []int{503}
 	p := Status(codes...)
 	codes[0] = 404
-	if got := p(at(&statusErr{code: 503})); !got {
+	if got := p.Match(at(&statusErr{code: 503})); !got {
 		t.Errorf("after changing the caller's slice: got %v, want true", got)
 	}
 }
@@ -89,7 +89,7 @@ func TestStatusAllocations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := at(tt.err)
-			if got := testing.AllocsPerRun(100, func() { tt.p(a) }); got != 0 {
+			if got := testing.AllocsPerRun(100, func() { tt.p.Match(a) }); got != 0 {
 				t.Errorf("got %v allocations, want 0", got)
 			}
 		})

@@ -27,7 +27,7 @@ func runTransient(t *testing.T, tests []transientCase) {
 	p := Transient()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := p(at(tt.err)); got != tt.want {
+			if got := p.Match(at(tt.err)); got != tt.want {
 				t.Errorf("Transient(%v): got %v, want %v", tt.err, got, tt.want)
 			}
 		})
@@ -187,7 +187,7 @@ func TestTransientAllocations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := at(tt.err)
-			if got := testing.AllocsPerRun(100, func() { p(a) }); got != 0 {
+			if got := testing.AllocsPerRun(100, func() { p.Match(a) }); got != 0 {
 				t.Errorf("got %v allocations, want 0", got)
 			}
 		})

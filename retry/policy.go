@@ -38,6 +38,10 @@ const DefaultAttempts = 4
 // shares the Budget. Panics in an operation, a strategy or a hook are not recovered
 // and not retried.
 type Policy struct {
+	// A Policy holds strategies that may be functions, which == cannot
+	// compare: this keeps == from compiling rather than panicking.
+	_ [0]func()
+
 	// Name, if set, names what the calls do ("GET api.example.com", a gRPC method),
 	// for the hooks: they read it as Attempt.Name. Adapters set it per call.
 	Name string

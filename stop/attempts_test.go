@@ -23,7 +23,7 @@ func TestAfterAttempts(t *testing.T) {
 		{n: math.MaxInt, number: math.MaxInt, want: true},
 	}
 	for _, tt := range tests {
-		got := stop.AfterAttempts(tt.n)(retry.Attempt{Number: tt.number})
+		got := stop.AfterAttempts(tt.n).Stop(retry.Attempt{Number: tt.number})
 		if got != tt.want {
 			t.Errorf("AfterAttempts(%d) at attempt %d: got %v, want %v", tt.n, tt.number, got, tt.want)
 		}
@@ -37,7 +37,7 @@ func TestNever(t *testing.T) {
 		{Number: 1},
 		{Number: math.MaxInt, Elapsed: math.MaxInt64, Delay: math.MaxInt64, Slept: math.MaxInt64},
 	} {
-		if s(a) {
+		if s.Stop(a) {
 			t.Errorf("Never()(%+v): got true, want false", a)
 		}
 	}

@@ -14,13 +14,13 @@ func TestWhenClosed(t *testing.T) {
 	s := stop.WhenClosed(ch)
 	a := retry.Attempt{Number: 1}
 	for range 2 {
-		if s(a) {
+		if s.Stop(a) {
 			t.Fatal("before close: got true, want false")
 		}
 	}
 	close(ch)
 	for range 2 { // closing is seen by every later check, not only the first
-		if !s(a) {
+		if !s.Stop(a) {
 			t.Fatal("after close: got false, want true")
 		}
 	}
@@ -29,11 +29,11 @@ func TestWhenClosed(t *testing.T) {
 func TestWhenClosedContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := stop.WhenClosed(ctx.Done())
-	if s(retry.Attempt{Number: 1}) {
+	if s.Stop(retry.Attempt{Number: 1}) {
 		t.Fatal("before cancel: got true, want false")
 	}
 	cancel()
-	if !s(retry.Attempt{Number: 1}) {
+	if !s.Stop(retry.Attempt{Number: 1}) {
 		t.Fatal("after cancel: got false, want true")
 	}
 }
@@ -47,13 +47,13 @@ func TestWhenClosedConcurrent(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for range 100 {
-				s(retry.Attempt{Number: 1})
+				s.Stop(retry.Attempt{Number: 1})
 			}
 		})
 	}
 	close(ch)
 	wg.Wait()
-	if !s(retry.Attempt{Number: 1}) {
+	if !s.Stop(retry.Attempt{Number: 1}) {
 		t.Fatal("after close: got false, want true")
 	}
 }

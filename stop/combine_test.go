@@ -9,7 +9,7 @@ import (
 
 // constStop returns a Stop with a fixed answer that counts its calls in *calls.
 func constStop(v bool, calls *int) retry.Stop {
-	return func(retry.Attempt) bool { *calls++; return v }
+	return retry.StopFunc(func(retry.Attempt) bool { *calls++; return v })
 }
 
 func TestAnyAll(t *testing.T) {
@@ -42,7 +42,7 @@ func TestAnyAll(t *testing.T) {
 			a := retry.Attempt{Number: 1}
 
 			calls = 0
-			if got := stop.Any(stops...)(a); got != tt.wantAny {
+			if got := stop.Any(stops...).Stop(a); got != tt.wantAny {
 				t.Errorf("Any: got %v, want %v", got, tt.wantAny)
 			}
 			if calls != tt.anyCalls {
@@ -50,7 +50,7 @@ func TestAnyAll(t *testing.T) {
 			}
 
 			calls = 0
-			if got := stop.All(stops...)(a); got != tt.wantAll {
+			if got := stop.All(stops...).Stop(a); got != tt.wantAll {
 				t.Errorf("All: got %v, want %v", got, tt.wantAll)
 			}
 			if calls != tt.allCalls {
@@ -67,10 +67,10 @@ func TestAnyAllCopy(t *testing.T) {
 	anyStop, allStop := stop.Any(stops...), stop.All(stops...)
 	stops[0], stops[1] = always, always
 	a := retry.Attempt{Number: 1}
-	if anyStop(a) {
+	if anyStop.Stop(a) {
 		t.Error("Any after the slice changed: got true, want false")
 	}
-	if allStop(a) {
+	if allStop.Stop(a) {
 		t.Error("All after the slice changed: got true, want false")
 	}
 }
@@ -84,10 +84,10 @@ func TestAnyAllReal(t *testing.T) {
 	check := func(when string, number int, wantAny, wantAll bool) {
 		t.Helper()
 		a := retry.Attempt{Number: number}
-		if got := anyStop(a); got != wantAny {
+		if got := anyStop.Stop(a); got != wantAny {
 			t.Errorf("Any %s at attempt %d: got %v, want %v", when, number, got, wantAny)
 		}
-		if got := allStop(a); got != wantAll {
+		if got := allStop.Stop(a); got != wantAll {
 			t.Errorf("All %s at attempt %d: got %v, want %v", when, number, got, wantAll)
 		}
 	}

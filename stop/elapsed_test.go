@@ -30,7 +30,7 @@ func TestAfterElapsed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		a := retry.Attempt{Number: 1, Elapsed: tt.elapsed, Delay: tt.delay}
-		if got := stop.AfterElapsed(tt.d)(a); got != tt.want {
+		if got := stop.AfterElapsed(tt.d).Stop(a); got != tt.want {
 			t.Errorf("AfterElapsed(%v) at elapsed %v, delay %v: got %v, want %v",
 				tt.d, tt.elapsed, tt.delay, got, tt.want)
 		}
@@ -67,7 +67,7 @@ func TestBeforeElapsed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := retry.Attempt{Number: 2, Elapsed: tt.elapsed, Delay: tt.delay}
-			if got := stop.BeforeElapsed(tt.d)(a); got != tt.want {
+			if got := stop.BeforeElapsed(tt.d).Stop(a); got != tt.want {
 				t.Errorf("BeforeElapsed(%v) at elapsed %v, delay %v: got %v, want %v",
 					tt.d, tt.elapsed, tt.delay, got, tt.want)
 			}
@@ -89,7 +89,7 @@ func FuzzBeforeElapsed(f *testing.F) {
 		sum := new(big.Int).Add(big.NewInt(max(elapsed, 0)), big.NewInt(max(delay, 0)))
 		want := sum.Cmp(big.NewInt(d)) >= 0
 		a := retry.Attempt{Elapsed: time.Duration(elapsed), Delay: time.Duration(delay)}
-		if got := stop.BeforeElapsed(time.Duration(d))(a); got != want {
+		if got := stop.BeforeElapsed(time.Duration(d)).Stop(a); got != want {
 			t.Errorf("BeforeElapsed(%d) at elapsed %d, delay %d: got %v, want %v",
 				d, elapsed, delay, got, want)
 		}

@@ -13,7 +13,7 @@ import (
 func ExampleAfterAttempts() {
 	s := stop.AfterAttempts(3)
 	for n := 1; n <= 4; n++ {
-		fmt.Printf("after attempt %d: stop=%v\n", n, s(retry.Attempt{Number: n}))
+		fmt.Printf("after attempt %d: stop=%v\n", n, s.Stop(retry.Attempt{Number: n}))
 	}
 	// Output:
 	// after attempt 1: stop=false
@@ -26,7 +26,7 @@ func ExampleAfterAttempts() {
 func ExampleAfterAttempts_policy() {
 	p := retry.Policy{
 		Stop: stop.AfterAttempts(3),
-		Wait: func(retry.Attempt) time.Duration { return 0 },
+		Wait: retry.WaitFunc(func(retry.Attempt) time.Duration { return 0 }),
 	}
 	calls := 0
 	err := p.Run(context.Background(), func(context.Context) error {
@@ -46,7 +46,7 @@ func ExampleAfterElapsed() {
 		{Number: 2, Elapsed: 9 * time.Second, Delay: 5 * time.Second},
 		{Number: 3, Elapsed: 10 * time.Second},
 	} {
-		fmt.Printf("elapsed %v, next pause %v: stop=%v\n", a.Elapsed, a.Delay, s(a))
+		fmt.Printf("elapsed %v, next pause %v: stop=%v\n", a.Elapsed, a.Delay, s.Stop(a))
 	}
 	// Output:
 	// elapsed 9s, next pause 5s: stop=false
@@ -59,7 +59,7 @@ func ExampleBeforeElapsed() {
 		{Number: 2, Elapsed: 6 * time.Second, Delay: 3 * time.Second},
 		{Number: 2, Elapsed: 6 * time.Second, Delay: 4 * time.Second},
 	} {
-		fmt.Printf("elapsed %v, next pause %v: stop=%v\n", a.Elapsed, a.Delay, s(a))
+		fmt.Printf("elapsed %v, next pause %v: stop=%v\n", a.Elapsed, a.Delay, s.Stop(a))
 	}
 	// Output:
 	// elapsed 6s, next pause 3s: stop=false
@@ -72,7 +72,7 @@ func ExampleNever() {
 	defer cancel()
 	p := retry.Policy{
 		Stop: stop.Never(),
-		Wait: func(retry.Attempt) time.Duration { return time.Millisecond },
+		Wait: retry.WaitFunc(func(retry.Attempt) time.Duration { return time.Millisecond }),
 	}
 	calls := 0
 	err := p.Run(ctx, func(context.Context) error {
@@ -89,9 +89,9 @@ func ExampleNever() {
 func ExampleWhenClosed() {
 	shutdown := make(chan struct{})
 	s := stop.WhenClosed(shutdown)
-	fmt.Println("before close:", s(retry.Attempt{Number: 1}))
+	fmt.Println("before close:", s.Stop(retry.Attempt{Number: 1}))
 	close(shutdown)
-	fmt.Println("after close:", s(retry.Attempt{Number: 1}))
+	fmt.Println("after close:", s.Stop(retry.Attempt{Number: 1}))
 	// Output:
 	// before close: false
 	// after close: true
@@ -100,9 +100,9 @@ func ExampleWhenClosed() {
 func ExampleAny() {
 	// Give up after 5 attempts or once 30 seconds have passed, whichever comes first.
 	s := stop.Any(stop.AfterAttempts(5), stop.AfterElapsed(30*time.Second))
-	fmt.Println(s(retry.Attempt{Number: 2, Elapsed: 31 * time.Second}))
-	fmt.Println(s(retry.Attempt{Number: 5, Elapsed: time.Second}))
-	fmt.Println(s(retry.Attempt{Number: 2, Elapsed: time.Second}))
+	fmt.Println(s.Stop(retry.Attempt{Number: 2, Elapsed: 31 * time.Second}))
+	fmt.Println(s.Stop(retry.Attempt{Number: 5, Elapsed: time.Second}))
+	fmt.Println(s.Stop(retry.Attempt{Number: 2, Elapsed: time.Second}))
 	// Output:
 	// true
 	// true
@@ -112,9 +112,9 @@ func ExampleAny() {
 func ExampleAll() {
 	// Give up only once both 3 attempts have been made and 1 second has passed.
 	s := stop.All(stop.AfterAttempts(3), stop.AfterElapsed(time.Second))
-	fmt.Println(s(retry.Attempt{Number: 3, Elapsed: 500 * time.Millisecond}))
-	fmt.Println(s(retry.Attempt{Number: 2, Elapsed: 2 * time.Second}))
-	fmt.Println(s(retry.Attempt{Number: 3, Elapsed: 2 * time.Second}))
+	fmt.Println(s.Stop(retry.Attempt{Number: 3, Elapsed: 500 * time.Millisecond}))
+	fmt.Println(s.Stop(retry.Attempt{Number: 2, Elapsed: 2 * time.Second}))
+	fmt.Println(s.Stop(retry.Attempt{Number: 3, Elapsed: 2 * time.Second}))
 	// Output:
 	// false
 	// false

@@ -47,7 +47,7 @@ func TestWithPolicy(t *testing.T) {
 				boom := errors.New("boom")
 				p := retry.Policy{
 					Stop: tt.stop(closed),
-					Wait: func(retry.Attempt) time.Duration { return time.Second },
+					Wait: retry.WaitFunc(func(retry.Attempt) time.Duration { return time.Second }),
 				}
 				var stats retry.Stats
 				ctx := retry.WithStats(context.Background(), &stats)

@@ -88,7 +88,7 @@ var boundsCases = []struct {
 }
 
 // negative is a Wait that breaks the rules, to show that others absorb it.
-func negative(retry.Attempt) time.Duration { return -time.Hour }
+var negative = retry.WaitFunc(func(retry.Attempt) time.Duration { return -time.Hour })
 
 // boundsErrs are the errors the bounds test puts in Attempt.Err: server hints among
 // them, which no Wait here follows (TestWaitsIgnoreHints).
@@ -109,7 +109,7 @@ func TestBounds(t *testing.T) {
 					for _, prev := range prevs {
 						for _, err := range boundsErrs {
 							a := retry.Attempt{Number: n, PrevDelay: prev, Err: err}
-							if d := w(a); d < tc.lo || d > tc.hi {
+							if d := w.Wait(a); d < tc.lo || d > tc.hi {
 								t.Fatalf("%+v: got %v, want within [%v, %v]", a, d, tc.lo, tc.hi)
 							}
 						}
@@ -128,7 +128,7 @@ func TestBoundsRandomAttempts(t *testing.T) {
 		w := tc.make(seeded())
 		for range 10_000 {
 			a := retry.Attempt{Number: r.IntN(math.MaxInt) + 1, PrevDelay: time.Duration(r.Int64())}
-			if d := w(a); d < tc.lo || d > tc.hi {
+			if d := w.Wait(a); d < tc.lo || d > tc.hi {
 				t.Fatalf("%s: %+v: got %v, want within [%v, %v]", tc.name, a, d, tc.lo, tc.hi)
 			}
 		}
@@ -144,9 +144,9 @@ func TestWaitsIgnoreHints(t *testing.T) {
 			plain, hinted := tc.make(seeded()), tc.make(seeded())
 			for n := 1; n <= 20; n++ {
 				a := retry.Attempt{Number: n, PrevDelay: time.Second}
-				want := plain(a)
+				want := plain.Wait(a)
 				a.Err = fmt.Errorf("get: %w", hint(h))
-				if got := hinted(a); got != want {
+				if got := hinted.Wait(a); got != want {
 					t.Fatalf("%s at %d: got %v with a hint of %v, want %v as without", tc.name, n, got, h, want)
 				}
 			}
@@ -160,7 +160,7 @@ func TestNoAllocs(t *testing.T) {
 	for _, tc := range boundsCases {
 		for _, opts := range [][]wait.Option{nil, {seeded()}} {
 			w := tc.make(opts...)
-			if allocs := testing.AllocsPerRun(100, func() { w(a) }); allocs != 0 {
+			if allocs := testing.AllocsPerRun(100, func() { w.Wait(a) }); allocs != 0 {
 				t.Errorf("%s: got %v allocations per pause, want 0", tc.name, allocs)
 			}
 		}

@@ -32,10 +32,10 @@ func TestCombineCopies(t *testing.T) {
 	waits := []retry.Wait{wait.Fixed(time.Second), wait.Fixed(time.Second)}
 	chain, sum := wait.Chain(waits...), wait.Sum(waits...)
 	waits[0], waits[1] = wait.None(), wait.None()
-	if got := chain(at(1)); got != time.Second {
+	if got := chain.Wait(at(1)); got != time.Second {
 		t.Errorf("Chain: got %v, want 1s", got)
 	}
-	if got := sum(at(1)); got != 2*time.Second {
+	if got := sum.Wait(at(1)); got != 2*time.Second {
 		t.Errorf("Sum: got %v, want 2s", got)
 	}
 }
@@ -43,10 +43,10 @@ func TestCombineCopies(t *testing.T) {
 // TestChainSeesAttempt checks that Chain hands each Wait the Attempt unchanged.
 func TestChainSeesAttempt(t *testing.T) {
 	var seen []retry.Attempt
-	record := func(a retry.Attempt) time.Duration { seen = append(seen, a); return 0 }
+	record := retry.WaitFunc(func(a retry.Attempt) time.Duration { seen = append(seen, a); return 0 })
 	w := wait.Chain(wait.None(), record)
 	a := retry.Attempt{Number: 7, PrevDelay: time.Second, Elapsed: time.Minute}
-	w(a)
+	w.Wait(a)
 	if len(seen) != 1 || seen[0] != a {
 		t.Errorf("got %+v, want [%+v]", seen, a)
 	}
@@ -61,8 +61,8 @@ func TestSumClampSeeAttempt(t *testing.T) {
 		"Clamp": func(w retry.Wait) retry.Wait { return wait.Clamp(w, time.Second, time.Minute) },
 	} {
 		var seen []retry.Attempt
-		record := func(a retry.Attempt) time.Duration { seen = append(seen, a); return 0 }
-		mk(record)(a)
+		record := retry.WaitFunc(func(a retry.Attempt) time.Duration { seen = append(seen, a); return 0 })
+		mk(record).Wait(a)
 		if len(seen) != 1 || seen[0] != a {
 			t.Errorf("%s: got %+v, want [%+v]", name, seen, a)
 		}
@@ -117,7 +117,7 @@ func TestClamp(t *testing.T) {
 				t.Fatalf("got panic %q, want %q", msg, tt.wantPanic)
 			}
 			for i, n := range tt.ns {
-				if got := w(at(n)); got != tt.want[i] {
+				if got := w.Wait(at(n)); got != tt.want[i] {
 					t.Errorf("attempt %d: got %v, want %v", n, got, tt.want[i])
 				}
 			}
@@ -127,7 +127,9 @@ func TestClamp(t *testing.T) {
 
 // constWait returns a Wait that always returns d, even a negative d: the fuzz
 // tests use it to stand for any Wait's pause.
-func constWait(d time.Duration) retry.Wait { return func(retry.Attempt) time.Duration { return d } }
+func constWait(d time.Duration) retry.Wait {
+	return retry.WaitFunc(func(retry.Attempt) time.Duration { return d })
+}
 
 // FuzzSum checks that Sum never overflows, never goes negative and is exactly the
 // saturated sum of the parts, a negative one counted as 0, whatever the Waits
@@ -139,7 +141,7 @@ func FuzzSum(f *testing.F) {
 	f.Add(int64(-1), int64(-1))
 	f.Fuzz(func(t *testing.T, x, y int64) {
 		a, b := time.Duration(x), time.Duration(y)
-		sum := wait.Sum(constWait(a), constWait(b))(at(1))
+		sum := wait.Sum(constWait(a), constWait(b)).Wait(at(1))
 		if sum < 0 || sum < max(a, 0) || sum < max(b, 0) {
 			t.Fatalf("Sum(%v, %v): got %v, want no negative and no smaller than a part", a, b, sum)
 		}
@@ -170,12 +172,12 @@ func FuzzClamp(f *testing.F) {
 		d, fl, c := time.Duration(x), time.Duration(floor), time.Duration(maxPause)
 		w := constWait(d)
 		if maxPause >= 0 { // a max alone, tenacity's max
-			if got := wait.Clamp(w, 0, c)(at(1)); got < 0 || got > c {
+			if got := wait.Clamp(w, 0, c).Wait(at(1)); got < 0 || got > c {
 				t.Fatalf("Clamp(%v, 0, %v): got %v, want within [0, %v]", d, c, got, c)
 			}
 		}
 		if floor >= 0 { // a floor alone, tenacity's min
-			if got := wait.Clamp(w, fl, maxDur)(at(1)); got < fl || got < d {
+			if got := wait.Clamp(w, fl, maxDur).Wait(at(1)); got < fl || got < d {
 				t.Fatalf("Clamp(%v, %v, max): got %v, want at least both", d, fl, got)
 			}
 		}
@@ -184,7 +186,7 @@ func FuzzClamp(f *testing.F) {
 			mustPanic(t, "wait: Clamp: ", mk)
 			return
 		}
-		got := wait.Clamp(w, fl, c)(at(1))
+		got := wait.Clamp(w, fl, c).Wait(at(1))
 		if got < fl || got > c {
 			t.Fatalf("Clamp(%v, %v, %v): got %v, want within [%v, %v]", d, fl, c, got, fl, c)
 		}

@@ -25,7 +25,7 @@ func checkSequences(t *testing.T, tests []sequenceCase) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for i, n := range tt.ns {
-				if got := tt.w(at(n)); got != tt.want[i] {
+				if got := tt.w.Wait(at(n)); got != tt.want[i] {
 					t.Errorf("attempt %d: got %v, want %v", n, got, tt.want[i])
 				}
 			}

@@ -8,6 +8,8 @@
 // attempt number up to math.MaxInt and every previous pause; computing it takes time
 // independent of the attempt number and allocates nothing. Bad arguments panic at
 // construction, never at retry time, with a message that begins "wait: ".
+// No Wait here reads time (Attempt.Elapsed or Slept), and each says so (see
+// retry.ReadsTime); Sum, Chain and Clamp read it only if a Wait they combine does.
 //
 // The arguments speak one vocabulary: base is the first pause, max the largest,
 // floor the smallest, factor the growth per attempt. A constructor takes base (or

@@ -16,7 +16,7 @@ import (
 func pauses(w retry.Wait, n int) {
 	var ds []string
 	for i := 1; i <= n; i++ {
-		ds = append(ds, w(retry.Attempt{Number: i}).String())
+		ds = append(ds, w.Wait(retry.Attempt{Number: i}).String())
 	}
 	fmt.Println(strings.Join(ds, " "))
 }
@@ -24,8 +24,10 @@ func pauses(w retry.Wait, n int) {
 // A Policy that backs off exponentially, from a millisecond, between attempts.
 func Example() {
 	p := retry.Policy{
-		Wait:        wait.Exponential(time.Millisecond, 10*time.Millisecond, 2),
-		BeforeSleep: func(a retry.Attempt) { fmt.Println("attempt", a.Number, "failed, pausing", a.Delay) },
+		Wait: wait.Exponential(time.Millisecond, 10*time.Millisecond, 2),
+		BeforeSleep: retry.HookFunc(func(a retry.Attempt) {
+			fmt.Println("attempt", a.Number, "failed, pausing", a.Delay)
+		}),
 	}
 	errs := []error{errors.New("timeout"), errors.New("timeout"), nil}
 	err := p.Run(context.Background(), func(context.Context) error {
@@ -114,7 +116,7 @@ func ExampleDecorrelated() {
 	w := wait.Decorrelated(time.Second, 30*time.Second, wait.WithSource(rand.NewPCG(1, 2)))
 	var prev time.Duration
 	for n := 1; n <= 6; n++ {
-		prev = w(retry.Attempt{Number: n, PrevDelay: prev})
+		prev = w.Wait(retry.Attempt{Number: n, PrevDelay: prev})
 		fmt.Println(prev)
 	}
 	// Output:
@@ -166,7 +168,7 @@ func ExampleWithSource() {
 	b := wait.FullJitter(time.Second, time.Minute, wait.WithSource(rand.NewPCG(7, 7)))
 	for n := 1; n <= 3; n++ {
 		at := retry.Attempt{Number: n}
-		fmt.Println(a(at) == b(at))
+		fmt.Println(a.Wait(at) == b.Wait(at))
 	}
 	// Output:
 	// true

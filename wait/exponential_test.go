@@ -58,7 +58,7 @@ func TestExponentialJitterDistribution(t *testing.T) {
 	const draws = 10_000
 	var sum time.Duration
 	for range draws {
-		d := w(at(3))
+		d := w.Wait(at(3))
 		if d < 4*time.Second || d > 5*time.Second {
 			t.Fatalf("got %v, want within [4s, 5s]", d)
 		}
@@ -74,7 +74,7 @@ func TestExponentialJitterReproducible(t *testing.T) {
 		w := wait.ExponentialJitter(time.Second, time.Minute, 2, time.Second, seeded())
 		var ds []time.Duration
 		for n := 1; n <= 100; n++ {
-			ds = append(ds, w(at(n)))
+			ds = append(ds, w.Wait(at(n)))
 		}
 		return ds
 	}
@@ -171,7 +171,7 @@ func FuzzExponential(f *testing.F) {
 			return
 		}
 		w := wait.Exponential(b, c, factor)
-		got := w(at(n))
+		got := w.Wait(at(n))
 		name := fmt.Sprintf("Exponential(%d, %d, %g) at %d", base, maxPause, factor, n)
 		if got < 0 || got > c {
 			t.Fatalf("%s: got %d, want within [0, %d]", name, got, maxPause)
@@ -187,7 +187,7 @@ func FuzzExponential(f *testing.F) {
 			mustPanic(t, "wait: Clamp: ", mkFloor)
 			return
 		}
-		clamped := wait.Clamp(w, fl, c)(at(n))
+		clamped := wait.Clamp(w, fl, c).Wait(at(n))
 		name = fmt.Sprintf("Clamp(Exponential(%d, %d, %g), %d, %d) at %d", base, maxPause, factor, floor, maxPause, n)
 		if clamped < fl || clamped > c {
 			t.Fatalf("%s: got %d, want within [%d, %d]", name, clamped, floor, maxPause)
@@ -246,19 +246,19 @@ func TestExponentialExact(t *testing.T) {
 				t.Fatalf("the reference %s is not a whole number", want.Text('f', 3))
 			}
 			w, _ := want.Int64()
-			if got := wait.Exponential(tt.base, maxDur, tt.factor)(at(tt.n)); got != time.Duration(w) {
+			if got := wait.Exponential(tt.base, maxDur, tt.factor).Wait(at(tt.n)); got != time.Duration(w) {
 				t.Errorf("Exponential: got %d, want %d", got, w)
 			}
-			if got := wait.ExponentialJitter(tt.base, maxDur, tt.factor, 0)(at(tt.n)); got != time.Duration(w) {
+			if got := wait.ExponentialJitter(tt.base, maxDur, tt.factor, 0).Wait(at(tt.n)); got != time.Duration(w) {
 				t.Errorf("ExponentialJitter without jitter: got %d, want %d", got, w)
 			}
-			if got, want := wait.ExponentialJitter(tt.base, maxDur, tt.factor, 7, highest)(at(tt.n)), min(w, math.MaxInt64-7)+7; got != time.Duration(want) {
+			if got, want := wait.ExponentialJitter(tt.base, maxDur, tt.factor, 7, highest).Wait(at(tt.n)), min(w, math.MaxInt64-7)+7; got != time.Duration(want) {
 				t.Errorf("ExponentialJitter, highest of 7ns: got %d, want %d", got, want)
 			}
 			// Below the pause, the maximum caps it exactly.
 			if w > 0 {
 				c := time.Duration(w - 1)
-				if got := wait.Exponential(tt.base, c, tt.factor)(at(tt.n)); got != c {
+				if got := wait.Exponential(tt.base, c, tt.factor).Wait(at(tt.n)); got != c {
 					t.Errorf("Exponential capped at %d: got %d, want %d", c, got, c)
 				}
 			}
@@ -285,7 +285,7 @@ func FuzzExponentialExact(f *testing.F) {
 		}
 		w, _ := want.Int64()
 		name := fmt.Sprintf("(%d, %d, %.0f) at %d", b, c, k, n)
-		if got := wait.Exponential(b, c, k)(at(n)); got != time.Duration(w) {
+		if got := wait.Exponential(b, c, k).Wait(at(n)); got != time.Duration(w) {
 			t.Fatalf("Exponential%s: got %d, want %d", name, got, w)
 		}
 		// ExponentialJitter adds its draw to the uncapped exponential part.
@@ -295,13 +295,13 @@ func FuzzExponentialExact(f *testing.F) {
 		if jw.Cmp(big.NewInt(int64(c))) > 0 {
 			jw.SetInt64(int64(c))
 		}
-		if got := wait.ExponentialJitter(b, c, k, j, lowest)(at(n)); got != time.Duration(w) {
+		if got := wait.ExponentialJitter(b, c, k, j, lowest).Wait(at(n)); got != time.Duration(w) {
 			t.Fatalf("ExponentialJitter%s, jitter %d, lowest: got %d, want %d", name, j, got, w)
 		}
-		if got := wait.ExponentialJitter(b, c, k, j, highest)(at(n)); got != time.Duration(jw.Int64()) {
+		if got := wait.ExponentialJitter(b, c, k, j, highest).Wait(at(n)); got != time.Duration(jw.Int64()) {
 			t.Fatalf("ExponentialJitter%s, jitter %d, highest: got %d, want %d", name, j, got, jw.Int64())
 		}
-		if got := wait.ExponentialJitter(b, c, k, j, wait.WithSource(constSource(x)))(at(n)); got < time.Duration(w) || got > time.Duration(jw.Int64()) {
+		if got := wait.ExponentialJitter(b, c, k, j, wait.WithSource(constSource(x))).Wait(at(n)); got < time.Duration(w) || got > time.Duration(jw.Int64()) {
 			t.Fatalf("ExponentialJitter%s, jitter %d, draw %#x: got %d, want within [%d, %d]", name, j, x, got, w, jw.Int64())
 		}
 	})
@@ -323,9 +323,9 @@ func FuzzExponentialJitter(f *testing.F) {
 		}
 		w := wait.ExponentialJitter(time.Duration(base), time.Duration(maxPause), factor, time.Duration(jitter),
 			wait.WithSource(constSource(x)))
-		got := w(at(n))
+		got := w.Wait(at(n))
 		// The exponential part is Exponential's, with no max of its own.
-		exp := wait.Exponential(time.Duration(base), maxDur, factor)(at(n))
+		exp := wait.Exponential(time.Duration(base), maxDur, factor).Wait(at(n))
 		lo, hi := min(exp, time.Duration(maxPause)), min(time.Duration(maxPause), exp+time.Duration(jitter))
 		if exp+time.Duration(jitter) < exp { // overflow: saturate
 			hi = time.Duration(maxPause)

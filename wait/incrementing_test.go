@@ -55,7 +55,7 @@ func FuzzIncrementing(f *testing.F) {
 			return
 		}
 		w := wait.Incrementing(time.Duration(base), time.Duration(maxPause), time.Duration(step))
-		if got, want := w(at(n)), wantIncrementing(base, step, maxPause, n); got != want {
+		if got, want := w.Wait(at(n)), wantIncrementing(base, step, maxPause, n); got != want {
 			t.Fatalf("Incrementing(%d, %d, %d) at %d: got %d, want %d", base, step, maxPause, n, got, want)
 		}
 	})

@@ -64,7 +64,7 @@ func TestFullJitterFloorZeroIsFullJitter(t *testing.T) {
 	a := wait.FullJitter(time.Second, time.Minute, seeded())
 	b := wait.FullJitterFloor(time.Second, time.Minute, 0, seeded())
 	for n := 1; n <= 100; n++ {
-		if x, y := a(at(n)), b(at(n)); x != y {
+		if x, y := a.Wait(at(n)), b.Wait(at(n)); x != y {
 			t.Fatalf("attempt %d: FullJitter %v, FullJitterFloor with floor 0 %v", n, x, y)
 		}
 	}
@@ -81,7 +81,7 @@ func TestFullJitterFloorDistribution(t *testing.T) {
 		w := wait.FullJitterFloor(s, 30*s, 5*s, opts...)
 		onFloor := 0
 		for range n {
-			if d := w(at(5)); d < 5*s {
+			if d := w.Wait(at(5)); d < 5*s {
 				t.Fatalf("got %v, below the floor 5s", d)
 			} else if d == 5*s {
 				onFloor++
@@ -103,7 +103,7 @@ func TestFullJitterFloorDistribution(t *testing.T) {
 		clamped := wait.Clamp(wait.FullJitter(s, 30*s, opts...), 5*s, 30*s)
 		onFloor = 0
 		for range n {
-			if clamped(at(5)) == 5*s {
+			if clamped.Wait(at(5)) == 5*s {
 				onFloor++
 			}
 		}
@@ -132,14 +132,14 @@ func TestDecorrelatedEnds(t *testing.T) {
 		{maxDur, s, 10 * s},
 	}
 	for _, tt := range tests {
-		if got := high(after(2, tt.prev)); got != tt.want {
+		if got := high.Wait(after(2, tt.prev)); got != tt.want {
 			t.Errorf("highest after %v: got %v, want %v", tt.prev, got, tt.want)
 		}
-		if got := low(after(2, tt.prev)); got != tt.wantLow {
+		if got := low.Wait(after(2, tt.prev)); got != tt.wantLow {
 			t.Errorf("lowest after %v: got %v, want %v", tt.prev, got, tt.wantLow)
 		}
 	}
-	if got := wait.Decorrelated(1, maxDur, highest)(after(2, maxDur)); got != maxDur {
+	if got := wait.Decorrelated(1, maxDur, highest).Wait(after(2, maxDur)); got != maxDur {
 		t.Errorf("Decorrelated(1ns, max) after max: got %v, want %v", got, maxDur)
 	}
 }
@@ -168,7 +168,7 @@ func TestReproducible(t *testing.T) {
 		var ds []time.Duration
 		var prev time.Duration
 		for n := 1; n <= 100; n++ {
-			prev = w(after(n, prev))
+			prev = w.Wait(after(n, prev))
 			ds = append(ds, prev)
 		}
 		return ds
@@ -190,7 +190,7 @@ func TestFullJitterGolden(t *testing.T) {
 	w := wait.FullJitter(time.Second, 30*time.Second, seeded())
 	want := []time.Duration{769373270, 1232872448, 3137712007, 6372772628, 3748420331}
 	for i, d := range want {
-		if got := w(at(i + 1)); got != d {
+		if got := w.Wait(at(i + 1)); got != d {
 			t.Errorf("attempt %d: got %d, want %d", i+1, got, d)
 		}
 	}
@@ -202,7 +202,7 @@ func stats(t *testing.T, w retry.Wait, a retry.Attempt, lo, hi time.Duration, n 
 	t.Helper()
 	var sum time.Duration
 	for range n {
-		d := w(a)
+		d := w.Wait(a)
 		if d < lo || d > hi {
 			t.Fatalf("%+v: got %v, want within [%v, %v]", a, d, lo, hi)
 		}
@@ -257,7 +257,7 @@ func TestDecorrelatedWalk(t *testing.T) {
 	w := wait.Decorrelated(base, maxPause, seeded())
 	var prev, lo, hi time.Duration = 0, maxPause, 0
 	for n := 1; n <= 10_000; n++ {
-		d := w(after(n, prev))
+		d := w.Wait(after(n, prev))
 		if d < base || d > maxPause {
 			t.Fatalf("attempt %d after %v: got %v, want within [%v, %v]", n, prev, d, base, maxPause)
 		}
@@ -289,10 +289,10 @@ func FuzzJitters(f *testing.F) {
 		}
 		a := after(n, p)
 		ceil := backoff.Exp(b, c, n) // checked against math/big in FuzzExp
-		if got := wait.FullJitter(b, c, src)(a); got < 0 || got > ceil {
+		if got := wait.FullJitter(b, c, src).Wait(a); got < 0 || got > ceil {
 			t.Fatalf("FullJitter(%d, %d) at %d: got %d, want within [0, %d]", b, c, n, got, ceil)
 		}
-		if got := wait.EqualJitter(b, c, src)(a); got < ceil/2 || got > ceil {
+		if got := wait.EqualJitter(b, c, src).Wait(a); got < ceil/2 || got > ceil {
 			t.Fatalf("EqualJitter(%d, %d) at %d: got %d, want within [%d, %d]", b, c, n, got, ceil/2, ceil)
 		}
 		from := p // Decorrelated grows from the previous pause, or from base at first
@@ -300,7 +300,7 @@ func FuzzJitters(f *testing.F) {
 			from = b
 		}
 		grow := backoff.Mul(from, 3)
-		if got := wait.Decorrelated(b, c, src)(a); got < b || got > c || got > max(b, grow) {
+		if got := wait.Decorrelated(b, c, src).Wait(a); got < b || got > c || got > max(b, grow) {
 			t.Fatalf("Decorrelated(%d, %d) after %d: got %d, want within [%d, min(%d, max(%[1]d, %d))]", b, c, p, got, b, c, grow)
 		}
 	})
@@ -327,13 +327,13 @@ func FuzzFullJitterFloor(f *testing.F) {
 		}
 		top := max(fl, backoff.Exp(b, c, n)) // Exp is checked against math/big in FuzzExp
 		name := fmt.Sprintf("FullJitterFloor(%d, %d, %d) at %d", b, c, fl, n)
-		if got := wait.FullJitterFloor(b, c, fl, src)(at(n)); got < fl || got > top {
+		if got := wait.FullJitterFloor(b, c, fl, src).Wait(at(n)); got < fl || got > top {
 			t.Fatalf("%s, draw %#x: got %d, want within [%d, %d]", name, x, got, fl, top)
 		}
-		if got := wait.FullJitterFloor(b, c, fl, lowest)(at(n)); got != fl {
+		if got := wait.FullJitterFloor(b, c, fl, lowest).Wait(at(n)); got != fl {
 			t.Fatalf("%s, lowest: got %d, want %d", name, got, fl)
 		}
-		if got := wait.FullJitterFloor(b, c, fl, highest)(at(n)); got != top {
+		if got := wait.FullJitterFloor(b, c, fl, highest).Wait(at(n)); got != top {
 			t.Fatalf("%s, highest: got %d, want %d", name, got, top)
 		}
 	})

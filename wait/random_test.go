@@ -28,7 +28,7 @@ func TestDefaultSourceConcurrent(t *testing.T) {
 		for range 4 {
 			wg.Go(func() {
 				for n := 1; n <= 1000; n++ {
-					if d := w(after(n, time.Second)); d < 0 || d > time.Minute+time.Second {
+					if d := w.Wait(after(n, time.Second)); d < 0 || d > time.Minute+time.Second {
 						t.Errorf("%s at %d: got %v, want within [0, 61s]", tc.name, n, d)
 						return
 					}
@@ -51,7 +51,7 @@ func FuzzRandom(f *testing.F) {
 			return
 		}
 		w := wait.Random(time.Duration(lo), time.Duration(hi), wait.WithSource(constSource(x)))
-		if got := w(at(1)); got < time.Duration(lo) || got > time.Duration(hi) {
+		if got := w.Wait(at(1)); got < time.Duration(lo) || got > time.Duration(hi) {
 			t.Fatalf("Random(%d, %d) with %#x: got %d, out of range", lo, hi, x, got)
 		}
 	})

@@ -20,7 +20,7 @@ func TestOptions(t *testing.T) {
 		{"zero Option changes nothing", []wait.Option{highest, {}}, s},
 	}
 	for _, tt := range tests {
-		if got := wait.FullJitter(s, s, tt.opts...)(at(1)); got != tt.want {
+		if got := wait.FullJitter(s, s, tt.opts...).Wait(at(1)); got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
 	}

@@ -32,7 +32,7 @@ func TestUnarySuccessAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes sync.Pool's behaviour")
 	}
-	hook := func(retry.Attempt) {}
+	hook := retry.HookFunc(func(retry.Attempt) {})
 	invoker := func(context.Context, string, any, any, *grpc.ClientConn, ...grpc.CallOption) error { return nil }
 	every := &retry.Policy{
 		Name: "echo", Stop: stop.AfterAttempts(5), Wait: wait.Fixed(time.Millisecond),

@@ -35,7 +35,7 @@ var interceptors = []struct {
 		return []grpc.DialOption{grpc.WithUnaryInterceptor(retrygrpc.UnaryClientInterceptor(nil, retrygrpc.IdempotentMethods(unaryCall)))}
 	}},
 	{"client=retrygrpc-budget-hook", func() []grpc.DialOption {
-		p := &retry.Policy{Budget: budget.Default(), OnEnd: func(retry.Attempt) {}}
+		p := &retry.Policy{Budget: budget.Default(), OnEnd: retry.HookFunc(func(retry.Attempt) {})}
 		return []grpc.DialOption{grpc.WithUnaryInterceptor(retrygrpc.UnaryClientInterceptor(p, retrygrpc.IdempotentMethods(unaryCall)))}
 	}},
 	{"client=retrygrpc-hedger", func() []grpc.DialOption {
@@ -85,9 +85,9 @@ func BenchmarkUnaryOverhead(b *testing.B) {
 		p    *retry.Policy
 	}{
 		{"policy=zero", nil},
-		{"policy=budget-hook", &retry.Policy{Budget: budget.Default(), OnEnd: func(retry.Attempt) {}}},
+		{"policy=budget-hook", &retry.Policy{Budget: budget.Default(), OnEnd: retry.HookFunc(func(retry.Attempt) {})}},
 		{"policy=hedger", &retry.Policy{Hedger: hedge.Fixed(time.Second, 1)}},
-		{"policy=hedger-budget-hook", &retry.Policy{Hedger: hedge.Fixed(time.Second, 1), Budget: budget.Default(), OnEnd: func(retry.Attempt) {}}},
+		{"policy=hedger-budget-hook", &retry.Policy{Hedger: hedge.Fixed(time.Second, 1), Budget: budget.Default(), OnEnd: retry.HookFunc(func(retry.Attempt) {})}},
 	} {
 		b.Run(ic.name, func(b *testing.B) {
 			in := retrygrpc.UnaryClientInterceptor(ic.p)

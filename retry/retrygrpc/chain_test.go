@@ -30,7 +30,7 @@ import (
 // Policy given to the outer one. The server always answers UNAVAILABLE.
 func TestOverridesChained(t *testing.T) {
 	var oneEnd counter
-	one := &retry.Policy{Stop: stop.AfterAttempts(1), Wait: wait.None(), OnEnd: oneEnd.hook}
+	one := &retry.Policy{Stop: stop.AfterAttempts(1), Wait: wait.None(), OnEnd: &oneEnd}
 	withPolicy := func(ctx context.Context) context.Context { return retry.WithPolicy(ctx, one) }
 	for _, pair := range []struct {
 		name  string
@@ -61,8 +61,8 @@ func TestOverridesChained(t *testing.T) {
 					synctest.Test(t, func(t *testing.T) {
 						oneEnd = counter{}
 						var outerEnd, innerEnd counter
-						outer := &retry.Policy{Wait: wait.None(), OnEnd: outerEnd.hook}
-						inner := &retry.Policy{Stop: stop.AfterAttempts(3), Wait: wait.None(), OnEnd: innerEnd.hook}
+						outer := &retry.Policy{Wait: wait.None(), OnEnd: &outerEnd}
+						inner := &retry.Policy{Stop: stop.AfterAttempts(3), Wait: wait.None(), OnEnd: &innerEnd}
 						srv, dialer := listenBubble(t, always(answer{err: unavailable}))
 						conn := dial(t, "bufconn", outer, nil, dialer,
 							grpc.WithTransportCredentials(insecure.NewCredentials()),
@@ -230,11 +230,11 @@ func TestInsideHedgedCall(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var innerEnd, outerEnd counter
-				inner := &retry.Policy{Wait: wait.None(), OnEnd: innerEnd.hook}
+				inner := &retry.Policy{Wait: wait.None(), OnEnd: &innerEnd}
 				if tt.innerHedge {
 					inner.Hedger = hedger
 				}
-				outer := &retry.Policy{Hedger: hedger, Wait: wait.None(), OnEnd: outerEnd.hook}
+				outer := &retry.Policy{Hedger: hedger, Wait: wait.None(), OnEnd: &outerEnd}
 				srv, dialer := listenBubble(t, always(answer{err: unavailable}))
 				dialOpts := []grpc.DialOption{dialer, grpc.WithTransportCredentials(insecure.NewCredentials())}
 				var err error

@@ -15,17 +15,19 @@ import (
 //
 // The interceptors' own rules still apply around it: a method that is not safe
 // to repeat, a stream past its commit point and a server's pushback that says
-// not to retry are not retried, whatever Codes says.
+// not to retry are not retried, whatever Codes says. It reads no time (see
+// retry.ReadsTime).
 func Codes(cs ...codes.Code) retry.Predicate {
 	var set codeSet
 	for _, c := range cs {
 		set.add(c)
 	}
-	return func(a retry.Attempt) bool { return a.Err != nil && set.has(codeOf(a.Err)) }
+	return &set
 }
 
 // codeSet is a set of status codes: a bit for each of the first 64, and a list
-// for the rest.
+// for the rest. As a retry.Predicate (see Codes), it matches an error whose
+// code is in the set, and reads no time.
 type codeSet struct {
 	bits  uint64
 	other []codes.Code
@@ -38,6 +40,12 @@ func (s *codeSet) add(c codes.Code) {
 		s.other = append(s.other, c)
 	}
 }
+
+// Match reports whether a.Err has a status code in s.
+func (s *codeSet) Match(a retry.Attempt) bool { return a.Err != nil && s.has(codeOf(a.Err)) }
+
+// ReadsTime reports false: Match reads only Attempt.Err.
+func (s *codeSet) ReadsTime() bool { return false }
 
 func (s *codeSet) has(c codes.Code) bool {
 	if c < 64 {
@@ -66,13 +74,21 @@ func (s *codeSet) has(c codes.Code) bool {
 // NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED, UNAUTHENTICATED,
 // FAILED_PRECONDITION, ABORTED (see [RetryAborted]), OUT_OF_RANGE,
 // UNIMPLEMENTED, INTERNAL, DATA_LOSS, UNKNOWN, nor an error whose server's
-// pushback says not to retry.
-func Transient() retry.Predicate {
-	return func(a retry.Attempt) bool {
-		se := statusErrorOf(a.Err)
-		return (se == nil || !se.noRetry) && table(a.Err, se, false)
-	}
+// pushback says not to retry. It reads no time (see retry.ReadsTime).
+func Transient() retry.Predicate { return transient{} }
+
+// transient is the predicate of Transient.
+type transient struct{}
+
+// Match applies the default table to a.Err, unless the server's pushback says
+// not to retry.
+func (transient) Match(a retry.Attempt) bool {
+	se := statusErrorOf(a.Err)
+	return (se == nil || !se.noRetry) && table(a.Err, se, false)
 }
+
+// ReadsTime reports false: Match reads only Attempt.Err.
+func (transient) ReadsTime() bool { return false }
 
 // table is the default table, and ABORTED if aborted, for err and its
 // *StatusError se (nil if none); a pushback that says no is the caller's

@@ -27,12 +27,12 @@ func TestConcurrentRPCs(t *testing.T) {
 	var before, ends atomic.Int64
 	p := &retry.Policy{
 		Wait:   wait.None(),
-		Before: func(retry.Attempt) { before.Add(1) },
-		OnEnd: func(a retry.Attempt) {
+		Before: retry.HookFunc(func(retry.Attempt) { before.Add(1) }),
+		OnEnd: retry.HookFunc(func(a retry.Attempt) {
 			if a.Reason == retry.ReasonSuccess {
 				ends.Add(1)
 			}
-		},
+		}),
 		Budget: budget.Default(),
 	}
 	conn := dial(t, addr, p, nil)

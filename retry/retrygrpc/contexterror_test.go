@@ -106,7 +106,7 @@ func TestGiveUpCanceledCode(t *testing.T) {
 			srv, addr := serve(t, sc)
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
-			conn := dial(t, addr, &retry.Policy{Wait: wait.Fixed(time.Hour), BeforeSleep: func(retry.Attempt) { cancel() }}, nil)
+			conn := dial(t, addr, &retry.Policy{Wait: wait.Fixed(time.Hour), BeforeSleep: retry.HookFunc(func(retry.Attempt) { cancel() })}, nil)
 			checkTimeUp(t, r.rpc(ctx, conn), codes.Canceled, retry.ReasonContext)
 			if n := srv.count(echoGet) + srv.count(echoWatch); n != 1 {
 				t.Errorf("server received %d calls, want 1", n)
@@ -131,7 +131,7 @@ func TestBubbleGiveUpDeadlineCode(t *testing.T) {
 	}{
 		{"pause past the deadline", &retry.Policy{Wait: wait.Fixed(10 * time.Minute)}, retry.ReasonDeadline},
 		{"deadline in the pause", &retry.Policy{Wait: wait.Fixed(10 * time.Second),
-			BeforeSleep: func(a retry.Attempt) { <-a.Context.Done() }}, retry.ReasonContext},
+			BeforeSleep: retry.HookFunc(func(a retry.Attempt) { <-a.Context.Done() })}, retry.ReasonContext},
 	}
 	for _, r := range unaryAndStream {
 		t.Run(r.name+"/grpc-go", func(t *testing.T) {
@@ -165,7 +165,7 @@ func TestStreamGiveUpCodeRepeated(t *testing.T) {
 	_, addr := serve(t, func(string, int) answer { return answer{err: unavailable} })
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	conn := dial(t, addr, &retry.Policy{Wait: wait.Fixed(time.Hour), BeforeSleep: func(retry.Attempt) { cancel() }}, nil)
+	conn := dial(t, addr, &retry.Policy{Wait: wait.Fixed(time.Hour), BeforeSleep: retry.HookFunc(func(retry.Attempt) { cancel() })}, nil)
 	s, err := watch(ctx, conn, echoWatch, "x")
 	if err != nil {
 		t.Fatal(err)

@@ -15,10 +15,11 @@ import (
 // made from the interceptor's (or the one a call option or the context puts in
 // its place), and what the interceptor knows of the attempts.
 //
-// The engine passes its state to user functions (the strategies and hooks), so
-// the method values the Policy holds escape to the heap: made per call, they would
-// cost an allocation each. A unary call's rpc is therefore recycled through a
-// pool, with its method values made once.
+// The Policy's Retry, Throttled (when the interceptor supplies it) and OnEnd are
+// the rpc itself, converted to retryRule, throttledRule and endHook: putting them
+// in the Policy allocates nothing. The engine passes its state to user
+// functions (the strategies and hooks), so the rpc they point to escapes to the
+// heap: a unary call's is therefore recycled through a pool.
 type rpc struct {
 	// policy is the call's Policy with the interceptor's own Retry (and
 	// Throttled, if nil), OnEnd and Budget in front of the Policy's, and no
@@ -53,14 +54,7 @@ type rpc struct {
 	// pushback.
 	refused  retry.Reason
 	declined bool
-
-	// Made once, when the rpc is made (onEndFn, when first needed).
-	retryFn, throttledFn retry.Predicate
-	onEndFn              retry.Hook
 }
-
-// init makes r's method values; onEndFn is made on first use, by start.
-func (r *rpc) init() { r.retryFn, r.throttledFn = r.retry, r.throttled }
 
 // start prepares r for a call of method under ctx, the caller's, with the
 // call options callOpts, and returns the context with which the engine must
@@ -95,15 +89,12 @@ func (r *rpc) start(c *config, ctx context.Context, method string, callOpts []gr
 	if q.Name == "" {
 		q.Name = method // gRPC's own string: naming the call costs nothing
 	}
-	q.Retry = r.retryFn
+	q.Retry = (*retryRule)(r)
 	if q.Throttled == nil {
-		q.Throttled = r.throttledFn
+		q.Throttled = (*throttledRule)(r)
 	}
 	if q.OnEnd != nil {
-		if r.onEndFn == nil {
-			r.onEndFn = r.onEnd
-		}
-		r.onEndUser, q.OnEnd = q.OnEnd, r.onEndFn
+		r.onEndUser, q.OnEnd = q.OnEnd, (*endHook)(r)
 	}
 	if r.budget != nil {
 		q.Budget = r
@@ -127,7 +118,7 @@ func ignoreBelow(o *layer.Override) {
 
 // clear drops every reference r holds to the call.
 func (r *rpc) clear() {
-	*r = rpc{retryFn: r.retryFn, throttledFn: r.throttledFn, onEndFn: r.onEndFn}
+	*r = rpc{}
 }
 
 // retry is the call's Retry predicate: whether the failure is worth another
@@ -136,9 +127,11 @@ func (r *rpc) clear() {
 // attempt (NoRetry), the server must not have said no in its pushback, the
 // method must be safe to repeat, and the attempt must not be past its commit
 // point. A retry that the last two rules refuse is noted in refused, with its
-// reason, and a pushback that says no in declined. It notes the class of a
-// failure worth retrying for the budget, which must hear of a failing service
-// even when the call cannot be repeated. The engine calls it on the caller's
+// reason, and a pushback that says no in declined. When the Policy has a
+// Budget, it notes the class of a failure worth retrying that it refuses, which
+// the Budget must hear of, as a sign of a failing service, even when the call
+// cannot be repeated; the class of a failure it retries is the engine's, which
+// asks the Policy's Throttled itself. The engine calls it on the caller's
 // goroutine, hedged or not.
 func (r *rpc) retry(a retry.Attempt) bool {
 	r.failed, r.refused = 0, 0
@@ -146,10 +139,6 @@ func (r *rpc) retry(a retry.Attempt) bool {
 	r.declined = se != nil && se.noRetry
 	if !r.worth(a) {
 		return false
-	}
-	r.failed = retry.ClassTransient
-	if r.policy.Throttled(a) {
-		r.failed = retry.ClassThrottled
 	}
 	switch {
 	case r.noRetry, r.declined:
@@ -160,6 +149,12 @@ func (r *rpc) retry(a retry.Attempt) bool {
 	default:
 		return true
 	}
+	if r.budget != nil { // as the engine, which asks Throttled only for a Budget
+		r.failed = retry.ClassTransient
+		if r.policy.Throttled.Match(a) {
+			r.failed = retry.ClassThrottled
+		}
+	}
 	return false
 }
 
@@ -168,7 +163,7 @@ func (r *rpc) worth(a retry.Attempt) bool {
 		return true
 	}
 	if r.retryUser != nil {
-		return r.retryUser(a)
+		return r.retryUser.Match(a)
 	}
 	return table(a.Err, statusErrorOf(a.Err), r.aborted)
 }
@@ -215,8 +210,42 @@ func (r *rpc) onEnd(a retry.Attempt) {
 	if a.Reason == retry.ReasonNotRetried && r.refused != 0 {
 		a.Reason = r.refused
 	}
-	r.onEndUser(a)
+	r.onEndUser.Run(a)
 }
+
+// retryRule, throttledRule and endHook are an rpc as the Retry, the default
+// Throttled and the OnEnd of its Policy (see retry, throttled and onEnd): a
+// conversion of the pointer, so that the rpc puts them in the Policy without
+// allocating. The interceptor's own rules read no time: retryRule and endHook
+// read time if what they run of the Policy's own does, and throttledRule never
+// does, so that a Policy of strategies that read no time keeps the engine from
+// reading the clock.
+type (
+	retryRule     rpc
+	throttledRule rpc
+	endHook       rpc
+)
+
+// Match is the rpc's retry.
+func (r *retryRule) Match(a retry.Attempt) bool { return (*rpc)(r).retry(a) }
+
+// ReadsTime reports whether the Policy's Retry reads time, or its Throttled,
+// which retry asks when the Policy has a Budget.
+func (r *retryRule) ReadsTime() bool {
+	return retry.ReadsTime(r.retryUser) || r.budget != nil && retry.ReadsTime(r.policy.Throttled)
+}
+
+// Match is the rpc's throttled.
+func (r *throttledRule) Match(a retry.Attempt) bool { return (*rpc)(r).throttled(a) }
+
+// ReadsTime reports false: throttled reads only Attempt.Err.
+func (r *throttledRule) ReadsTime() bool { return false }
+
+// Run is the rpc's onEnd.
+func (h *endHook) Run(a retry.Attempt) { (*rpc)(h).onEnd(a) }
+
+// ReadsTime reports whether the Policy's OnEnd reads time.
+func (h *endHook) ReadsTime() bool { return retry.ReadsTime(h.onEndUser) }
 
 // end returns the error the call returns for the engine's outcome err (see
 // returned). A retry refused for safety returns a *retry.NotRetriedError that

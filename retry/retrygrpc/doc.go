@@ -236,4 +236,11 @@
 // the call option NoRetry, UsePolicy or IgnoreLayers, a copy of its call
 // options without them, to pass on), which it
 // keeps until it ends, so as to end its call then, and nothing per message.
+//
+// The interceptors' own Retry, Throttled and OnEnd, which stand in front of the
+// Policy's, read no time, and answer [retry.ReadsTime] for the Policy's that
+// they run: a Policy whose strategies and hooks read none (this module's read
+// none, but stop.AfterElapsed, stop.BeforeElapsed and the loggers of package
+// hooks) keeps the engine from reading the clock, and its hooks then see a
+// zero Attempt.Elapsed.
 package retrygrpc

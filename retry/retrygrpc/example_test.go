@@ -212,7 +212,7 @@ func ExampleCodes() {
 	retryable := predicate.Any(retrygrpc.Transient(), retrygrpc.Codes(codes.Aborted))
 	for _, code := range []codes.Code{codes.Unavailable, codes.Aborted, codes.NotFound} {
 		err := retrygrpc.NewStatusError(status.Error(code, "x"), nil)
-		fmt.Println(code, retryable(retry.Attempt{Err: err}))
+		fmt.Println(code, retryable.Match(retry.Attempt{Err: err}))
 	}
 	// Output:
 	// Unavailable true

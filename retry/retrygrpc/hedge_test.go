@@ -216,7 +216,7 @@ func TestHedgeSlowServer(t *testing.T) {
 		srv, addr, dialOpts := serveHedge(t, true, byAttempt(stall, answerAfter(0)))
 		var end, before counter
 		p := hedge20()
-		p.Before, p.OnEnd = before.hook, end.hook
+		p.Before, p.OnEnd = &before, &end
 		conn := dial(t, addr, p, nil, dialOpts...)
 
 		reply := wrapperspb.String("stale")
@@ -364,7 +364,7 @@ func TestHedgeCommitted(t *testing.T) {
 				srv, addr, dialOpts := serveHedge(t, true, tt.do)
 				var end counter
 				p := hedge20()
-				p.OnEnd = end.hook
+				p.OnEnd = &end
 				conn := dial(t, addr, p, nil, dialOpts...)
 				start := time.Now()
 				_, err := call(t.Context(), conn, echoGet, "x")
@@ -541,11 +541,11 @@ func TestHedgeHookPanic(t *testing.T) {
 			return invoker(ctx, method, req, reply, cc, opts...)
 		}
 		boom := errors.New("boom")
-		p := &retry.Policy{Hedger: hedge.Fixed(20*time.Millisecond, 2), Before: func(a retry.Attempt) {
+		p := &retry.Policy{Hedger: hedge.Fixed(20*time.Millisecond, 2), Before: retry.HookFunc(func(a retry.Attempt) {
 			if a.Number == 3 {
 				panic(boom)
 			}
-		}}
+		})}
 		conn := dial(t, addr, p, nil, append(dialOpts, grpc.WithChainUnaryInterceptor(count))...)
 		func() {
 			defer func() {

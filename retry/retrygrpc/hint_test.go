@@ -81,7 +81,7 @@ func TestHints(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, addr := serve(t, func(string, int) answer { return tt.answer })
 			var sleeps counter
-			p := &retry.Policy{Wait: wait.None(), MaxRetryAfter: tt.maxAfter, BeforeSleep: sleeps.hook}
+			p := &retry.Policy{Wait: wait.None(), MaxRetryAfter: tt.maxAfter, BeforeSleep: &sleeps}
 			conn := dial(t, addr, p, nil)
 			_, err := call(t.Context(), conn, echoGet, "x")
 			if got := srv.count(echoGet); got != tt.attempts {
@@ -161,7 +161,7 @@ func TestStatusErrorSeesHint(t *testing.T) {
 		return answer{}
 	})
 	var after counter
-	conn := dial(t, addr, &retry.Policy{After: after.hook}, nil)
+	conn := dial(t, addr, &retry.Policy{After: &after}, nil)
 	if _, err := call(t.Context(), conn, echoGet, "x"); err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func TestIdempotency(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, addr := serve(t, func(string, int) answer { return answer{err: status.Error(codes.Unavailable, "down")} })
 			var end counter
-			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: end.hook}, tt.opts)
+			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: &end}, tt.opts)
 			ctx := t.Context()
 			if tt.ctx != nil {
 				ctx = tt.ctx(ctx)

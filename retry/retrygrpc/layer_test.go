@@ -37,7 +37,7 @@ func reasons(c *counter) []retry.Reason {
 func TestLayersSamePolicy(t *testing.T) {
 	srv, addr := serve(t, always(answer{err: unavailable}))
 	var end counter
-	p := &retry.Policy{Wait: wait.None(), OnEnd: end.hook}
+	p := &retry.Policy{Wait: wait.None(), OnEnd: &end}
 	conn := dial(t, addr, p, nil)
 	err := p.Run(t.Context(), func(ctx context.Context) error {
 		_, err := call(ctx, conn, echoGet, "x")
@@ -62,7 +62,7 @@ func TestLayersDefaultInterceptor(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, conn := serveBubble(t, always(answer{err: unavailable}), nil)
 		var end counter
-		outer := &retry.Policy{Stop: stop.AfterAttempts(3), OnEnd: end.hook}
+		outer := &retry.Policy{Stop: stop.AfterAttempts(3), OnEnd: &end}
 		_ = outer.Run(t.Context(), func(ctx context.Context) error {
 			_, err := call(ctx, conn, echoGet, "x")
 			return err
@@ -84,8 +84,8 @@ func TestLayersDefaultInterceptor(t *testing.T) {
 func TestLayersNotIdempotent(t *testing.T) {
 	srv, addr := serve(t, always(answer{err: unavailable}))
 	var inner, outerEnd counter
-	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: inner.hook}, nil)
-	outer := &retry.Policy{Wait: wait.None(), OnEnd: outerEnd.hook}
+	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: &inner}, nil)
+	outer := &retry.Policy{Wait: wait.None(), OnEnd: &outerEnd}
 	err := outer.Run(t.Context(), func(ctx context.Context) error {
 		_, err := call(ctx, conn, echoPost, "x")
 		return err
@@ -109,7 +109,7 @@ func TestLayersStreamNotReplayable(t *testing.T) {
 	srv, addr := serve(t, always(answer{msgs: 1, err: unavailable}))
 	var outerEnd counter
 	conn := dial(t, addr, &retry.Policy{Wait: wait.None()}, nil)
-	outer := &retry.Policy{Wait: wait.None(), OnEnd: outerEnd.hook}
+	outer := &retry.Policy{Wait: wait.None(), OnEnd: &outerEnd}
 	err := outer.Run(t.Context(), func(ctx context.Context) error {
 		s, err := watch(ctx, conn, echoWatch, "x")
 		if err != nil {
@@ -136,7 +136,7 @@ func TestLayersOuterAttemptTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, conn := serveBubble(t, failFirst(2, answer{stall: true}, answer{}), &retry.Policy{Wait: wait.None()})
 		var end counter
-		outer := &retry.Policy{AttemptTimeout: time.Second, Wait: wait.None(), OnEnd: end.hook}
+		outer := &retry.Policy{AttemptTimeout: time.Second, Wait: wait.None(), OnEnd: &end}
 		start := time.Now()
 		err := outer.Run(t.Context(), func(ctx context.Context) error {
 			_, err := call(ctx, conn, echoGet, "x")
@@ -222,7 +222,7 @@ func TestLayersHedged(t *testing.T) {
 		srv, dialer := listenBubble(t, always(answer{err: unavailable}))
 		conn := dial(t, "bufconn", p, nil, dialer, grpc.WithTransportCredentials(insecure.NewCredentials()))
 		var end counter
-		outer := &retry.Policy{Stop: stop.AfterAttempts(3), Wait: wait.None(), OnEnd: end.hook}
+		outer := &retry.Policy{Stop: stop.AfterAttempts(3), Wait: wait.None(), OnEnd: &end}
 		_ = outer.Run(t.Context(), func(ctx context.Context) error {
 			_, err := call(ctx, conn, echoGet, "x")
 			return err
@@ -244,7 +244,7 @@ func TestLayersPushbackNo(t *testing.T) {
 	srv, addr := serve(t, always(answer{err: unavailable, trailer: pushback("-1")}))
 	var outerEnd counter
 	conn := dial(t, addr, &retry.Policy{Wait: wait.None()}, nil)
-	outer := &retry.Policy{Wait: wait.None(), OnEnd: outerEnd.hook}
+	outer := &retry.Policy{Wait: wait.None(), OnEnd: &outerEnd}
 	err := outer.Run(t.Context(), func(ctx context.Context) error {
 		_, err := call(ctx, conn, echoGet, "x")
 		return err

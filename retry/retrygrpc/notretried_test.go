@@ -72,7 +72,7 @@ func TestNotRetriedErrorReadsAsStatus(t *testing.T) {
 func TestPushbackNoIsNotRefused(t *testing.T) {
 	srv, addr := serve(t, func(string, int) answer { return answer{err: unavailable, trailer: pushback("-1")} })
 	var end counter
-	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: end.hook}, nil)
+	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: &end}, nil)
 	_, err := call(t.Context(), conn, echoGet, "x")
 	var nr *retry.NotRetriedError
 	if errors.As(err, &nr) || status.Code(err) != codes.Unavailable || srv.count(echoGet) != 1 {

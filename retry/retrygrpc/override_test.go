@@ -60,7 +60,7 @@ func TestNoRetry(t *testing.T) {
 				srv, addr := serve(t, always(answer{err: unavailable}))
 				var end counter
 				b := new(recorder)
-				conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: end.hook, Budget: b}, nil)
+				conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: &end, Budget: b}, nil)
 				err := do(t.Context(), conn)
 				var ge *retry.Error
 				var nr *retry.NotRetriedError
@@ -98,9 +98,9 @@ func TestNoRetry(t *testing.T) {
 // method that is not idempotent.
 func TestUsePolicy(t *testing.T) {
 	var end counter
-	two := &retry.Policy{Stop: stop.AfterAttempts(2), Wait: wait.None(), OnEnd: end.hook}
-	three := &retry.Policy{Stop: stop.AfterAttempts(3), Wait: wait.None(), OnEnd: end.hook}
-	all := &retry.Policy{Wait: wait.None(), Retry: predicate.Always(), OnEnd: end.hook}
+	two := &retry.Policy{Stop: stop.AfterAttempts(2), Wait: wait.None(), OnEnd: &end}
+	three := &retry.Policy{Stop: stop.AfterAttempts(3), Wait: wait.None(), OnEnd: &end}
+	all := &retry.Policy{Wait: wait.None(), Retry: predicate.Always(), OnEnd: &end}
 	withPolicy := func(p *retry.Policy) func(context.Context) context.Context {
 		return func(ctx context.Context) context.Context { return retry.WithPolicy(ctx, p) }
 	}
@@ -122,7 +122,7 @@ func TestUsePolicy(t *testing.T) {
 			end = counter{}
 			srv, addr := serve(t, always(answer{err: unavailable}))
 			var own counter
-			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: own.hook}, nil)
+			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: &own}, nil)
 			ctx := t.Context()
 			if tt.ctx != nil {
 				ctx = tt.ctx(ctx)

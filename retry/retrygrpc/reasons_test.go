@@ -67,7 +67,7 @@ func TestEndReasons(t *testing.T) {
 				if p.Wait == nil {
 					p.Wait = wait.None()
 				}
-				p.OnEnd = end.hook
+				p.OnEnd = &end
 				_, dialer := listenBubble(t, always(tt.a))
 				dialOpts := []grpc.DialOption{dialer, grpc.WithTransportCredentials(insecure.NewCredentials())}
 				if tt.below {

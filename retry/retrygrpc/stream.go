@@ -88,7 +88,6 @@ func StreamClientInterceptor(p *retry.Policy, opts ...Option) grpc.StreamClientI
 	return func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string,
 		streamer grpc.Streamer, callOpts ...grpc.CallOption) (grpc.ClientStream, error) {
 		s := &clientStream{desc: desc, cc: cc, method: method, streamer: streamer, opts: callOpts}
-		s.rpc.init()
 		s.ctx = s.rpc.start(c, ctx, method, callOpts)
 		if s.overrides { // a copy only then: the caller's slice is not ours to change
 			s.opts = appendPassed(make([]grpc.CallOption, 0, len(callOpts)-1), callOpts)

@@ -69,7 +69,7 @@ func TestServerStreamEnd(t *testing.T) {
 			srv, addr := serve(t, tt.sc)
 			var after, end counter
 			b := new(recorder)
-			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), After: after.hook, OnEnd: end.hook, Budget: b}, nil)
+			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), After: &after, OnEnd: &end, Budget: b}, nil)
 			var st retry.Stats
 			s, err := watch(retry.WithStats(t.Context(), &st), conn, echoWatch, "x")
 			if err != nil {
@@ -125,7 +125,7 @@ func TestServerStreamEndContext(t *testing.T) {
 			_, addr := serve(t, func(string, int) answer { return answer{header: true, gap: time.Hour, msgs: 1} })
 			ended := make(chan retry.Attempt, 1)
 			b := new(recorder)
-			conn := dial(t, addr, &retry.Policy{OnEnd: func(a retry.Attempt) { ended <- a }, Budget: b}, nil)
+			conn := dial(t, addr, &retry.Policy{OnEnd: retry.HookFunc(func(a retry.Attempt) { ended <- a }), Budget: b}, nil)
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			s, err := watch(ctx, conn, echoWatch, "x")
@@ -170,7 +170,7 @@ func TestClientStreamEnd(t *testing.T) {
 			_, addr := serve(t, func(string, int) answer { return tt.a })
 			var end counter
 			b := new(recorder)
-			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: end.hook, Budget: b}, nil)
+			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: &end, Budget: b}, nil)
 			s, err := conn.NewStream(t.Context(), clientStreamDesc, echoUpload)
 			if err != nil {
 				t.Fatal(err)

@@ -41,7 +41,7 @@ func failFirst(k int, a, ok answer) script {
 func TestServerStreamRetriedBeforeFirstMessage(t *testing.T) {
 	srv, addr := serve(t, failFirst(2, answer{err: unavailable}, answer{msgs: 3}))
 	var before, end counter
-	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: before.hook, OnEnd: end.hook}, nil)
+	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: &before, OnEnd: &end}, nil)
 	var st retry.Stats
 	s, err := watch(retry.WithStats(t.Context(), &st), conn, echoWatch, "req")
 	if err != nil {
@@ -177,7 +177,7 @@ func TestServerStreamEmpty(t *testing.T) {
 func TestStreamNotIdempotent(t *testing.T) {
 	srv, addr := serve(t, func(string, int) answer { return answer{err: unavailable} })
 	var end counter
-	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: end.hook}, nil)
+	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: &end}, nil)
 	s, err := watch(t.Context(), conn, echoNotify, "req")
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +200,7 @@ func TestStreamNotIdempotent(t *testing.T) {
 func TestServerStreamAttemptTimeout(t *testing.T) {
 	srv, addr := serve(t, failFirst(1, answer{stall: true}, answer{msgs: 2}))
 	var after counter
-	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), AttemptTimeout: 50 * time.Millisecond, After: after.hook}, nil)
+	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), AttemptTimeout: 50 * time.Millisecond, After: &after}, nil)
 	s, err := watch(t.Context(), conn, echoWatch, "req")
 	if err != nil {
 		t.Fatal(err)
@@ -246,7 +246,7 @@ func TestServerStreamCanceledInPause(t *testing.T) {
 	_, addr := serve(t, func(string, int) answer { return answer{err: unavailable} })
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	p := &retry.Policy{Wait: wait.Fixed(time.Hour), BeforeSleep: func(retry.Attempt) { cancel() }}
+	p := &retry.Policy{Wait: wait.Fixed(time.Hour), BeforeSleep: retry.HookFunc(func(retry.Attempt) { cancel() })}
 	conn := dial(t, addr, p, nil)
 	s, err := watch(ctx, conn, echoWatch, "req")
 	if err != nil {
@@ -268,7 +268,7 @@ func TestServerStreamCanceledInPause(t *testing.T) {
 func TestServerStreamAbandoned(t *testing.T) {
 	_, addr := serve(t, func(string, int) answer { return answer{stall: true} })
 	ended := make(chan retry.Attempt, 1)
-	conn := dial(t, addr, &retry.Policy{OnEnd: func(a retry.Attempt) { ended <- a }}, nil)
+	conn := dial(t, addr, &retry.Policy{OnEnd: retry.HookFunc(func(a retry.Attempt) { ended <- a })}, nil)
 	ctx, cancel := context.WithCancel(t.Context())
 	if _, err := watch(ctx, conn, echoWatch, "req"); err != nil {
 		t.Fatal(err)
@@ -303,7 +303,7 @@ func TestServerStreamDeadline(t *testing.T) {
 func TestStreamUnreachable(t *testing.T) {
 	checkGoroutines(t)
 	var before counter
-	conn := dial(t, closedAddr(t), &retry.Policy{Wait: wait.None(), Before: before.hook}, nil)
+	conn := dial(t, closedAddr(t), &retry.Policy{Wait: wait.None(), Before: &before}, nil)
 	_, err := conn.NewStream(t.Context(), serverStreamDesc, echoWatch)
 	var ge *retry.Error
 	if !errors.As(err, &ge) || ge.Reason != retry.ReasonStop || status.Code(err) != codes.Unavailable || before.count() != 4 {
@@ -450,12 +450,12 @@ func TestBidiStream(t *testing.T) {
 			}
 			ready := make(chan struct{})
 			var before counter
-			p := &retry.Policy{Wait: wait.None(), Before: func(a retry.Attempt) {
-				before.hook(a)
+			p := &retry.Policy{Wait: wait.None(), Before: retry.HookFunc(func(a retry.Attempt) {
+				before.Run(a)
 				if a.Number == tt.calls && tt.recvFirst && tt.reason == 0 {
 					close(ready) // the attempt that succeeds: let the sender go
 				}
-			}}
+			})}
 			conn := dial(t, addr, p, nil, dialOpts...)
 			s, err := conn.NewStream(t.Context(), bidiStreamDesc, echoChat)
 			if err != nil {
@@ -523,7 +523,7 @@ func TestStreamClientErrorNotRetried(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, addr := serve(t, nil)
 			var before counter
-			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: before.hook}, nil)
+			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: &before}, nil)
 			s, err := conn.NewStream(t.Context(), tt.desc, tt.method, grpc.MaxCallSendMsgSize(1))
 			if err != nil {
 				t.Fatal(err)
@@ -548,7 +548,7 @@ func TestStreamClientErrorNotRetried(t *testing.T) {
 func TestStreamNotIdempotentUnreachable(t *testing.T) {
 	checkGoroutines(t)
 	var before counter
-	conn := dial(t, closedAddr(t), &retry.Policy{Wait: wait.None(), Before: before.hook}, nil)
+	conn := dial(t, closedAddr(t), &retry.Policy{Wait: wait.None(), Before: &before}, nil)
 	_, err := conn.NewStream(t.Context(), serverStreamDesc, echoNotify)
 	var ge *retry.Error
 	if status.Code(err) != codes.Unavailable || errors.As(err, &ge) || before.count() != 1 {

@@ -51,10 +51,13 @@ func listenBubble(t *testing.T, sc script) (*server, grpc.DialOption) {
 	})
 }
 
-// pauses records the pauses BeforeSleep sees.
+// pauses is a BeforeSleep hook that records the pauses it sees; it reads no
+// time.
 type pauses struct{ ds []time.Duration }
 
-func (ps *pauses) hook(a retry.Attempt) { ps.ds = append(ps.ds, a.Delay) }
+func (ps *pauses) Run(a retry.Attempt) { ps.ds = append(ps.ds, a.Delay) }
+
+func (ps *pauses) ReadsTime() bool { return false }
 
 func (ps *pauses) sum() (total time.Duration) {
 	for _, d := range ps.ds {
@@ -90,7 +93,7 @@ func TestBubbleHintPauses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var ps pauses
-				srv, conn := serveBubble(t, func(string, int) answer { return tt.a }, &retry.Policy{BeforeSleep: ps.hook})
+				srv, conn := serveBubble(t, func(string, int) answer { return tt.a }, &retry.Policy{BeforeSleep: &ps})
 				start := time.Now()
 				_, err := call(t.Context(), conn, echoGet, "x")
 				elapsed := time.Since(start)

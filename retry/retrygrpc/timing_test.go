@@ -22,7 +22,7 @@ func TestUnaryCanceledInPause(t *testing.T) {
 	srv, addr := serve(t, func(string, int) answer { return answer{err: unavailable} })
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	conn := dial(t, addr, &retry.Policy{Wait: wait.Fixed(time.Hour), BeforeSleep: func(retry.Attempt) { cancel() }}, nil)
+	conn := dial(t, addr, &retry.Policy{Wait: wait.Fixed(time.Hour), BeforeSleep: retry.HookFunc(func(retry.Attempt) { cancel() })}, nil)
 	start := time.Now()
 	_, err := call(ctx, conn, echoGet, "x")
 	var ge *retry.Error
@@ -68,7 +68,7 @@ func TestUnaryCallerDeadlineNotRetried(t *testing.T) {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			srv, addr := serve(t, func(m string, _ int) answer { return answer{stall: m == echoGet} })
 			var before counter
-			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: before.hook}, nil)
+			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: &before}, nil)
 			if _, err := call(t.Context(), conn, echoPut, "connect"); err != nil {
 				t.Fatal(err)
 			}

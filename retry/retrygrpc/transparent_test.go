@@ -157,7 +157,7 @@ func TestTransparentRetry(t *testing.T) {
 	checkGoroutines(t)
 	srv := newRefusingServer(t)
 	var before counter
-	conn := dial(t, srv.ln.Addr().String(), &retry.Policy{Before: before.hook}, nil)
+	conn := dial(t, srv.ln.Addr().String(), &retry.Policy{Before: &before}, nil)
 	got, err := call(t.Context(), conn, echoPost, "x")
 	if err != nil || got != "ok x" {
 		t.Fatalf("call = %q, %v; want ok x, nil", got, err)

@@ -138,7 +138,6 @@ type unaryCall struct {
 
 var unaryCalls = sync.Pool{New: func() any {
 	u := new(unaryCall)
-	u.rpc.init()
 	u.op, u.hedgeOp = u.attempt, u.hedgedAttempt
 	u.trailerOpt = grpc.Trailer(&u.trailer)
 	u.headerOpt = grpc.Header(&u.header)

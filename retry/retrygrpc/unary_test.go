@@ -75,7 +75,7 @@ func TestUnarySucceedsAfterRetries(t *testing.T) {
 		return answer{}
 	})
 	var before, end counter
-	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: before.hook, OnEnd: end.hook}, nil)
+	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: &before, OnEnd: &end}, nil)
 	var st retry.Stats
 	got, err := call(retry.WithStats(t.Context(), &st), conn, echoGet, "x")
 	if err != nil || got != "ok x" {
@@ -105,7 +105,7 @@ func TestUnarySucceedsAfterRetries(t *testing.T) {
 func TestUnaryPolicyNameKept(t *testing.T) {
 	_, addr := serve(t, nil)
 	var after counter
-	conn := dial(t, addr, &retry.Policy{Name: "echo", After: after.hook}, nil)
+	conn := dial(t, addr, &retry.Policy{Name: "echo", After: &after}, nil)
 	if _, err := call(t.Context(), conn, echoGet, "x"); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestUnaryUnreachable(t *testing.T) {
 	checkGoroutines(t)
 	addr := closedAddr(t)
 	var before counter
-	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: before.hook}, nil)
+	conn := dial(t, addr, &retry.Policy{Wait: wait.None(), Before: &before}, nil)
 	_, err := call(t.Context(), conn, echoGet, "x")
 	if status.Code(err) != codes.Unavailable || before.count() != 4 {
 		t.Errorf("err = %v after %d attempts, want Unavailable after 4", err, before.count())
@@ -238,7 +238,7 @@ func TestUnaryCommitPoint(t *testing.T) {
 		t.Run(tt.name+"/retrygrpc", func(t *testing.T) {
 			srv, addr := serve(t, sc)
 			var end counter
-			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: end.hook}, nil)
+			conn := dial(t, addr, &retry.Policy{Wait: wait.None(), OnEnd: &end}, nil)
 			_, err := call(t.Context(), conn, echoGet, "x")
 			if got := srv.count(echoGet); got != tt.calls || status.Code(err) != codes.Unavailable {
 				t.Errorf("%v after %d attempts, want UNAVAILABLE after %d", err, got, tt.calls)

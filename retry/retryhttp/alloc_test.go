@@ -31,7 +31,7 @@ func TestSuccessAllocatesOnlyTheLayerMark(t *testing.T) {
 	resp := &http.Response{StatusCode: 200, Body: http.NoBody}
 	base := roundTripFunc(func(*http.Request) (*http.Response, error) { return resp, nil })
 	req := mustGet(t, "http://api.invalid/")
-	hook := func(retry.Attempt) {}
+	hook := retry.HookFunc(func(retry.Attempt) {})
 	tests := map[string]*retryhttp.Transport{
 		"zero":        {Base: base},
 		"zero Policy": {Base: base, Policy: &retry.Policy{}},
@@ -79,7 +79,7 @@ func TestNameAllocatesOnlyForHooks(t *testing.T) {
 	resp := &http.Response{StatusCode: 200, Body: http.NoBody}
 	base := roundTripFunc(func(*http.Request) (*http.Response, error) { return resp, nil })
 	req := mustGet(t, "http://api.invalid/")
-	hook := func(retry.Attempt) {}
+	hook := retry.HookFunc(func(retry.Attempt) {})
 	tests := []struct {
 		name   string
 		policy *retry.Policy

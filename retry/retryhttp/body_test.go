@@ -183,7 +183,7 @@ func TestStalledDiscardedBodyWithoutDeadline(t *testing.T) {
 		w.(http.Flusher).Flush()
 		<-release // stall the rest of the body
 	})
-	e.p.Stop = func(a retry.Attempt) bool { return a.Number >= 3 }
+	e.p.Stop = retry.StopFunc(func(a retry.Attempt) bool { return a.Number >= 3 })
 	done := make(chan error, 1)
 	go func() {
 		resp, err := e.client.Get(e.srv.URL) // no deadline, no AttemptTimeout

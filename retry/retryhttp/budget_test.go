@@ -68,13 +68,13 @@ func TestBudgetRefusalIsVisibleToHooks(t *testing.T) {
 	e.p.Budget = b
 	var gaveUp int
 	var reason retry.Reason
-	e.p.OnEnd = func(a retry.Attempt) {
+	e.p.OnEnd = retry.HookFunc(func(a retry.Attempt) {
 		var se interface{ StatusCode() int }
 		if errors.As(a.Err, &se) {
 			gaveUp = se.StatusCode()
 		}
 		reason = a.Reason
-	}
+	})
 	resp, err := e.client.Get(e.srv.URL)
 	if err != nil {
 		t.Fatal(err)

@@ -141,7 +141,7 @@ func TestDroppedConnections(t *testing.T) {
 				_, _ = io.WriteString(w, "OK")
 			})
 			var errs []error
-			e.p.After = func(a retry.Attempt) { errs = append(errs, a.Err) }
+			e.p.After = retry.HookFunc(func(a retry.Attempt) { errs = append(errs, a.Err) })
 			if code, body := e.get(t); code != 200 || body != "OK" {
 				t.Errorf("got %d %q, want 200 OK", code, body)
 			}

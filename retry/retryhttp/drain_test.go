@@ -81,8 +81,8 @@ func TestBeforeSleepNotRunAfterCancelDuringDrain(t *testing.T) {
 		var ended retry.Reason
 		tr := &retryhttp.Transport{Base: base, Policy: &retry.Policy{
 			Wait:        wait.Fixed(time.Second),
-			BeforeSleep: func(retry.Attempt) { slept++ },
-			OnEnd:       func(a retry.Attempt) { ended = a.Reason },
+			BeforeSleep: retry.HookFunc(func(retry.Attempt) { slept++ }),
+			OnEnd:       retry.HookFunc(func(a retry.Attempt) { ended = a.Reason }),
 		}}
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(100*time.Millisecond, cancel)

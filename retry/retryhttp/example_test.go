@@ -47,7 +47,7 @@ func ExampleTransport() {
 	svc := &retry.Policy{ // the Policy of the service: nil Stop and Wait are the defaults, nil Retry the Transport's
 		// The server's hint sets the pause, capped here, plus up to half of it.
 		MaxRetryAfter: 50 * time.Millisecond, // keeps the example quick; the default is a minute
-		BeforeSleep: func(a retry.Attempt) {
+		BeforeSleep: retry.HookFunc(func(a retry.Attempt) {
 			var se *retryhttp.StatusError
 			if errors.As(a.Err, &se) && se.RetryAfter() > 0 {
 				fmt.Printf("attempt %d: %d, asked to wait %v, waiting %t\n", a.Number, se.Code, se.RetryAfter(),
@@ -55,7 +55,7 @@ func ExampleTransport() {
 			} else if se != nil {
 				fmt.Printf("attempt %d: %d, retrying with backoff\n", a.Number, se.Code)
 			}
-		},
+		}),
 	}
 	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
 	resp, err := client.Get(srv.URL)
@@ -148,9 +148,9 @@ func ExampleTransport_sharedPolicy() {
 	svc := &retry.Policy{
 		Wait:   wait.Fixed(time.Millisecond),
 		Budget: budget.NewTokenBucket(10, 0.1),
-		OnEnd: func(a retry.Attempt) {
+		OnEnd: retry.HookFunc(func(a retry.Attempt) {
 			fmt.Printf("%s after %d attempts\n", a.Reason, a.Number)
-		},
+		}),
 	}
 	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
 	resp, err := client.Get(srv.URL)
@@ -352,7 +352,7 @@ func ExampleTransport_oneLayer() {
 
 	svc := &retry.Policy{
 		Wait:  wait.Fixed(time.Millisecond),
-		OnEnd: func(a retry.Attempt) { fmt.Printf("%s after %d attempts\n", a.Reason, a.Number) },
+		OnEnd: retry.HookFunc(func(a retry.Attempt) { fmt.Printf("%s after %d attempts\n", a.Reason, a.Number) }),
 	}
 	client := retryhttp.NewClient(&retryhttp.Transport{Policy: svc})
 	err := svc.Run(context.Background(), func(ctx context.Context) error {

@@ -284,7 +284,7 @@ func TestHTTP2LostStreams(t *testing.T) {
 			var errs []error
 			tr := &retryhttp.Transport{Base: base, Policy: &retry.Policy{
 				Wait:  wait.Fixed(time.Millisecond),
-				After: func(a retry.Attempt) { errs = append(errs, a.Err) },
+				After: retry.HookFunc(func(a retry.Attempt) { errs = append(errs, a.Err) }),
 			}}
 			var body io.Reader
 			if tt.method == "POST" || tt.method == "PUT" {

@@ -442,6 +442,9 @@ func TestHedgeInFlightBound(t *testing.T) {
 // checkElapsed wraps p's Stop, Wait and hooks, whichever are set, so that each
 // checks that Attempt.Elapsed is the time since start, in a synctest bubble; it
 // returns what they found wrong. It runs on the round trip's goroutine only.
+// The wrapped Stop and Wait read time only if p's own do (see retry.ReadsTime),
+// so that the wrappers do not make the round trip read a clock that p's own
+// strategies would not; the wrapped hooks read time, since they check it.
 func checkElapsed(p *retry.Policy, start time.Time) *[]string {
 	var wrong []string
 	check := func(what string, a retry.Attempt) {
@@ -453,17 +456,37 @@ func checkElapsed(p *retry.Policy, start time.Time) *[]string {
 		if h == nil {
 			return nil
 		}
-		return func(a retry.Attempt) { check(what, a); h(a) }
+		return retry.HookFunc(func(a retry.Attempt) { check(what, a); h.Run(a) })
 	}
 	p.Before, p.After, p.BeforeSleep, p.OnEnd = hook("Before", p.Before), hook("After", p.After), hook("BeforeSleep", p.BeforeSleep), hook("OnEnd", p.OnEnd)
 	if s := p.Stop; s != nil {
-		p.Stop = func(a retry.Attempt) bool { check("Stop", a); return s(a) }
+		p.Stop = checkedStop{s, check}
 	}
 	if w := p.Wait; w != nil {
-		p.Wait = func(a retry.Attempt) time.Duration { check("Wait", a); return w(a) }
+		p.Wait = checkedWait{w, check}
 	}
 	return &wrong
 }
+
+// checkedStop is a Stop that checks each Attempt it sees before it asks s; it
+// reads time if s does.
+type checkedStop struct {
+	s     retry.Stop
+	check func(string, retry.Attempt)
+}
+
+func (c checkedStop) Stop(a retry.Attempt) bool { c.check("Stop", a); return c.s.Stop(a) }
+func (c checkedStop) ReadsTime() bool           { return retry.ReadsTime(c.s) }
+
+// checkedWait is a Wait that checks each Attempt it sees before it asks w; it
+// reads time if w does.
+type checkedWait struct {
+	w     retry.Wait
+	check func(string, retry.Attempt)
+}
+
+func (c checkedWait) Wait(a retry.Attempt) time.Duration { c.check("Wait", a); return c.w.Wait(a) }
+func (c checkedWait) ReadsTime() bool                    { return retry.ReadsTime(c.w) }
 
 // TestHedgeStopAfterElapsed: stop.AfterElapsed ends a hedged round trip, with or
 // without hooks, since Stop, Wait and the hooks see Attempt.Elapsed as it is when
@@ -554,42 +577,42 @@ func TestHedgePanicCancelsAndAwaits(t *testing.T) {
 			// Before of the hedge, at 100ms, with the first in flight.
 			name: "Before", plans: []plan{{latency: time.Second}}, inflight: 1,
 			install: func(p *retry.Policy, boom func()) {
-				p.Before = func(a retry.Attempt) {
+				p.Before = retry.HookFunc(func(a retry.Attempt) {
 					if a.Number == 2 {
 						boom()
 					}
-				}
+				})
 			},
 		},
 		{
 			// After of the hedge's 503, at 110ms, with the first in flight.
 			name: "After", plans: []plan{{latency: time.Second}, {latency: 10 * ms, code: 503}}, inflight: 1,
-			install: func(p *retry.Policy, boom func()) { p.After = func(retry.Attempt) { boom() } },
+			install: func(p *retry.Policy, boom func()) { p.After = retry.HookFunc(func(retry.Attempt) { boom() }) },
 		},
 		{
 			// Retry of the hedge's 503, at 110ms, with the first in flight.
 			name: "Retry", plans: []plan{{latency: time.Second}, {latency: 10 * ms, code: 503}}, inflight: 1,
 			install: func(p *retry.Policy, boom func()) {
-				p.Retry = func(retry.Attempt) bool { boom(); return true }
+				p.Retry = retry.PredicateFunc(func(retry.Attempt) bool { boom(); return true })
 			},
 		},
 		{
 			// Stop, asked for the hedge at 100ms, with the first in flight.
 			name: "Stop", plans: []plan{{latency: time.Second}}, inflight: 1,
 			install: func(p *retry.Policy, boom func()) {
-				p.Stop = func(retry.Attempt) bool { boom(); return false }
+				p.Stop = retry.StopFunc(func(retry.Attempt) bool { boom(); return false })
 			},
 		},
 		{
 			// BeforeSleep of the first pause: the first fails at 150ms, after the
 			// hedge failed at 110ms.
 			name: "BeforeSleep", plans: []plan{{latency: 150 * ms, code: 503}, {latency: 10 * ms, code: 503}}, inflight: -1,
-			install: func(p *retry.Policy, boom func()) { p.BeforeSleep = func(retry.Attempt) { boom() } },
+			install: func(p *retry.Policy, boom func()) { p.BeforeSleep = retry.HookFunc(func(retry.Attempt) { boom() }) },
 		},
 		{
 			// OnEnd of the hedge's win, at 110ms: the response is not returned.
 			name: "OnEnd", plans: []plan{{latency: time.Second}, {latency: 10 * ms}}, inflight: -1,
-			install: func(p *retry.Policy, boom func()) { p.OnEnd = func(retry.Attempt) { boom() } },
+			install: func(p *retry.Policy, boom func()) { p.OnEnd = retry.HookFunc(func(retry.Attempt) { boom() }) },
 		},
 	}
 	for _, tt := range tests {

@@ -183,7 +183,7 @@ func (b *slowBody) state() (closes int, drained bool) {
 func hedgeLog(p *retry.Policy) *[]string {
 	var log []string
 	rec := func(name string) retry.Hook {
-		return func(a retry.Attempt) {
+		return retry.HookFunc(func(a retry.Attempt) {
 			e := fmt.Sprintf("%s %d", name, a.Number)
 			if a.Hedge {
 				e += " hedge"
@@ -198,7 +198,7 @@ func hedgeLog(p *retry.Policy) *[]string {
 				e += " " + a.Reason.String()
 			}
 			log = append(log, e)
-		}
+		})
 	}
 	p.Before, p.After, p.BeforeSleep, p.OnEnd = rec("before"), rec("after"), rec("sleep"), rec("end")
 	return &log
@@ -569,11 +569,11 @@ func TestHedgeAttemptTimeout(t *testing.T) {
 		p := &retry.Policy{
 			Hedger:         hedge.Fixed(100*time.Millisecond, 1),
 			AttemptTimeout: time.Second,
-			After: func(a retry.Attempt) {
+			After: retry.HookFunc(func(a retry.Attempt) {
 				if errors.Is(a.Err, retry.ErrAttemptTimeout) {
 					sawTimeout.Store(true)
 				}
-			},
+			}),
 		}
 		tr := &retryhttp.Transport{Base: base, Policy: p}
 		start := time.Now()

@@ -164,7 +164,7 @@ func TestPOSTRetriedAfterDialFailure(t *testing.T) {
 		return d.DialContext(ctx, network, addr)
 	}
 	var errs []error
-	e.p.After = func(a retry.Attempt) { errs = append(errs, a.Err) }
+	e.p.After = retry.HookFunc(func(a retry.Attempt) { errs = append(errs, a.Err) })
 	resp, err := e.client.Post(e.srv.URL, "text/plain", strings.NewReader("charge 10 EUR"))
 	if err != nil {
 		t.Fatal(err)

@@ -190,7 +190,7 @@ func TestServerClosedIdleConnection(t *testing.T) {
 			var errs []error
 			tr := &retryhttp.Transport{Base: base, Policy: &retry.Policy{
 				Wait:  wait.Fixed(time.Millisecond),
-				After: func(a retry.Attempt) { errs = append(errs, a.Err) },
+				After: retry.HookFunc(func(a retry.Attempt) { errs = append(errs, a.Err) }),
 			}}
 			ctx := closing(context.Background())
 			if tt.ctx != nil {

@@ -111,7 +111,7 @@ func TestOneLayerWithTheServicePolicy(t *testing.T) {
 	t.Run("over loopback", func(t *testing.T) {
 		e := newEnv(t, statuses(503))
 		var end endings
-		e.p.OnEnd = end.hook
+		e.p.OnEnd = retry.HookFunc(end.hook)
 		err := e.p.Run(t.Context(), sendTo(e.client, "GET", e.srv.URL, nil))
 		if se, ok := errorAs[*retryhttp.StatusError](err); !ok || se.Code != 503 {
 			t.Errorf("Run = %v, want the 503's StatusError", err)
@@ -128,7 +128,7 @@ func TestOneLayerWithTheServicePolicy(t *testing.T) {
 			srv := &memServer{handler: memStatuses(503)}
 			client := &http.Client{Transport: &retryhttp.Transport{Base: srv}}
 			var end endings
-			outer := &retry.Policy{Stop: stop.AfterAttempts(3), OnEnd: end.hook}
+			outer := &retry.Policy{Stop: stop.AfterAttempts(3), OnEnd: retry.HookFunc(end.hook)}
 			err := outer.Run(t.Context(), sendTo(client, "GET", "http://api.invalid/", nil))
 			if se, ok := errorAs[*retryhttp.StatusError](err); !ok || se.Code != 503 {
 				t.Errorf("Run = %v, want the 503's StatusError", err)
@@ -176,8 +176,8 @@ func TestOuterDoesNotResendARefusedPOST(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, tt.handler(t))
 			var inner, outerEnd endings
-			e.p.OnEnd = inner.hook
-			outer := &retry.Policy{Stop: stop.AfterAttempts(5), Wait: wait.None(), OnEnd: outerEnd.hook}
+			e.p.OnEnd = retry.HookFunc(inner.hook)
+			outer := &retry.Policy{Stop: stop.AfterAttempts(5), Wait: wait.None(), OnEnd: retry.HookFunc(outerEnd.hook)}
 			err := outer.Run(t.Context(), sendTo(e.client, "POST", e.srv.URL, postBody))
 			if !tt.check(err) {
 				t.Errorf("Run = %v, want the Transport's outcome unchanged", err)
@@ -257,17 +257,17 @@ func TestOuterFollowsTheTransportsDecision(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				srv := &memServer{handler: memStatuses(tt.codes...)}
 				var inner, outerEnd endings
-				tr := &retryhttp.Transport{Base: srv, Policy: &retry.Policy{Wait: wait.None(), OnEnd: inner.hook}}
+				tr := &retryhttp.Transport{Base: srv, Policy: &retry.Policy{Wait: wait.None(), OnEnd: retry.HookFunc(inner.hook)}}
 				if tt.tr != nil {
 					tt.tr(tr)
 				}
 				client := &http.Client{Transport: tr}
-				outer := &retry.Policy{Stop: stop.AfterAttempts(3), Wait: wait.None(), OnEnd: func(a retry.Attempt) {
+				outer := &retry.Policy{Stop: stop.AfterAttempts(3), Wait: wait.None(), OnEnd: retry.HookFunc(func(a retry.Attempt) {
 					outerEnd.hook(a)
 					if a.Number != tt.outerRuns {
 						t.Errorf("the outer call ended after %d attempts, want %d", a.Number, tt.outerRuns)
 					}
-				}}
+				})}
 				op := sendTo(client, tt.method, "http://api.invalid/", tt.body)
 				err := outer.Run(t.Context(), func(ctx context.Context) error {
 					if tt.ctx != nil {
@@ -304,8 +304,8 @@ func TestOuterAttemptTimeoutIsTheOuters(t *testing.T) {
 			}
 		}}
 		var inner, outerEnd endings
-		client := &http.Client{Transport: &retryhttp.Transport{Base: srv, Policy: &retry.Policy{Wait: wait.None(), OnEnd: inner.hook}}}
-		outer := &retry.Policy{AttemptTimeout: time.Second, Wait: wait.None(), OnEnd: outerEnd.hook}
+		client := &http.Client{Transport: &retryhttp.Transport{Base: srv, Policy: &retry.Policy{Wait: wait.None(), OnEnd: retry.HookFunc(inner.hook)}}}
+		outer := &retry.Policy{AttemptTimeout: time.Second, Wait: wait.None(), OnEnd: retry.HookFunc(outerEnd.hook)}
 		start := time.Now()
 		if err := outer.Run(t.Context(), sendTo(client, "GET", "http://api.invalid/", nil)); err != nil {
 			t.Fatalf("Run = %v, want a success at the second attempt", err)
@@ -346,8 +346,8 @@ func TestWithIgnoreLayersRetriesWhatTheTransportDecided(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				srv := &memServer{handler: memStatuses(503)}
 				var inner, outerEnd endings
-				client := &http.Client{Transport: &retryhttp.Transport{Base: srv, Policy: &retry.Policy{Wait: wait.None(), OnEnd: inner.hook}}}
-				outer := &retry.Policy{Stop: stop.AfterAttempts(2), Wait: wait.None(), OnEnd: outerEnd.hook}
+				client := &http.Client{Transport: &retryhttp.Transport{Base: srv, Policy: &retry.Policy{Wait: wait.None(), OnEnd: retry.HookFunc(inner.hook)}}}
+				outer := &retry.Policy{Stop: stop.AfterAttempts(2), Wait: wait.None(), OnEnd: retry.HookFunc(outerEnd.hook)}
 				err := outer.Run(retry.WithIgnoreLayers(t.Context()), sendTo(client, tt.method, "http://api.invalid/", tt.body))
 				if re, ok := errorAs[*retry.Error](err); !ok || re.Reason != retry.ReasonStop || re.Attempts != 2 {
 					t.Errorf("Run = %v, want a give-up after 2 attempts", err)
@@ -372,7 +372,7 @@ func TestSingleLayerRetries503(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := &memServer{handler: memStatuses(503)}
 		var end endings
-		tr := &retryhttp.Transport{Base: srv, Policy: &retry.Policy{Wait: wait.None(), OnEnd: end.hook}}
+		tr := &retryhttp.Transport{Base: srv, Policy: &retry.Policy{Wait: wait.None(), OnEnd: retry.HookFunc(end.hook)}}
 		resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
 		if err != nil || resp.StatusCode != 503 {
 			t.Fatalf("RoundTrip = %v, %v; want the last 503", resp, err)
@@ -405,12 +405,12 @@ func TestHedgedTransportInsideRun(t *testing.T) {
 		svc := &retry.Policy{
 			Wait:   wait.None(),
 			Hedger: hedge.Fixed(10*time.Millisecond, 1),
-			Before: func(a retry.Attempt) {
+			Before: retry.HookFunc(func(a retry.Attempt) {
 				if a.Hedge {
 					hedges.Add(1)
 				}
-			},
-			OnEnd: end.hook,
+			}),
+			OnEnd: retry.HookFunc(end.hook),
 		}
 		client := &http.Client{Transport: &retryhttp.Transport{Base: srv, Policy: svc}}
 		err := svc.Run(t.Context(), sendTo(client, "GET", "http://api.invalid/", nil))
@@ -451,12 +451,12 @@ func TestOverrideOfOuterCallNotInherited(t *testing.T) {
 				var transportBefore, overrideBefore atomic.Int32
 				client := &http.Client{Transport: &retryhttp.Transport{Base: srv, Policy: &retry.Policy{
 					Wait:   wait.None(),
-					Before: func(retry.Attempt) { transportBefore.Add(1) },
+					Before: retry.HookFunc(func(retry.Attempt) { transportBefore.Add(1) }),
 				}}}
 				override := &retry.Policy{
 					Stop:   stop.AfterAttempts(1),
 					Wait:   wait.None(),
-					Before: func(retry.Attempt) { overrideBefore.Add(1) },
+					Before: retry.HookFunc(func(retry.Attempt) { overrideBefore.Add(1) }),
 				}
 				op := sendTo(client, "GET", "http://api.invalid/", nil)
 				_, err := retry.Do(tt.ctx(t.Context(), override), nil, func(ctx context.Context) (struct{}, error) {
@@ -542,7 +542,7 @@ func TestOnEndReason(t *testing.T) {
 				}
 				var end endings
 				f := &fake{script: func(n int, req *http.Request) (*http.Response, error) { return tt.base(n, req, cancel) }}
-				tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{Wait: wait.None(), OnEnd: end.hook}}
+				tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{Wait: wait.None(), OnEnd: retry.HookFunc(end.hook)}}
 				if tt.tr != nil {
 					tt.tr(tr)
 				}
@@ -596,9 +596,9 @@ func TestTransportInsideTransport(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				srv := &memServer{handler: memStatuses(http.StatusServiceUnavailable)}
 				var inner, outerEnds endings
-				in := &retryhttp.Transport{Base: srv, Policy: &retry.Policy{Wait: wait.None(), OnEnd: inner.hook}}
+				in := &retryhttp.Transport{Base: srv, Policy: &retry.Policy{Wait: wait.None(), OnEnd: retry.HookFunc(inner.hook)}}
 				p := *outer
-				p.OnEnd = outerEnds.hook
+				p.OnEnd = retry.HookFunc(outerEnds.hook)
 				client := retryhttp.NewClient(&retryhttp.Transport{Base: in, Policy: &p})
 				resp, err := client.Get("http://api.example/")
 				if err != nil {

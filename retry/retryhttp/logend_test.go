@@ -138,12 +138,12 @@ func TestHedgeAroundTransportSendsEachFlightOnce(t *testing.T) {
 			Policy: &retry.Policy{
 				Wait:   wait.None(),
 				Hedger: hedge.Fixed(10*time.Millisecond, 1),
-				Before: func(a retry.Attempt) {
+				Before: retry.HookFunc(func(a retry.Attempt) {
 					if a.Hedge {
 						hedges++
 					}
-				},
-				OnEnd: end.hook,
+				}),
+				OnEnd: retry.HookFunc(end.hook),
 			},
 			Discard: func(resp *http.Response) { resp.Body.Close() },
 		}

@@ -74,7 +74,7 @@ func TestNotRetriedErrorSaysWhy(t *testing.T) {
 				}}
 				tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{
 					Retry: tt.retry,
-					OnEnd: func(a retry.Attempt) { ended, reasons = append(ended, a.Err), append(reasons, a.Reason) },
+					OnEnd: retry.HookFunc(func(a retry.Attempt) { ended, reasons = append(ended, a.Err), append(reasons, a.Reason) }),
 				}}
 				ctx := t.Context()
 				if tt.ctx != nil {

@@ -26,8 +26,8 @@ func TestWithoutRetry(t *testing.T) {
 		b := &recordingBudget{}
 		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{
 			Wait:   wait.None(),
-			Before: func(a retry.Attempt) { seen = append(seen, "before") },
-			OnEnd:  func(a retry.Attempt) { seen = append(seen, "end "+a.Reason.String()) },
+			Before: retry.HookFunc(func(a retry.Attempt) { seen = append(seen, "before") }),
+			OnEnd:  retry.HookFunc(func(a retry.Attempt) { seen = append(seen, "end "+a.Reason.String()) }),
 			Budget: b,
 		}}
 		req, _ := http.NewRequestWithContext(retry.WithoutRetry(t.Context()), "GET", "http://api.invalid/", nil)
@@ -99,8 +99,8 @@ func TestWithPolicy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var got result
-				own := tt.policy(func(retry.Attempt) { got.Own++ })
-				transports := &retry.Policy{Stop: stop.AfterAttempts(7), Wait: wait.None(), After: func(retry.Attempt) { got.Transports++ }}
+				own := tt.policy(retry.HookFunc(func(retry.Attempt) { got.Own++ }))
+				transports := &retry.Policy{Stop: stop.AfterAttempts(7), Wait: wait.None(), After: retry.HookFunc(func(retry.Attempt) { got.Transports++ })}
 				f := &fake{script: tt.script}
 				tr := &retryhttp.Transport{Base: f, Policy: transports}
 				req, _ := http.NewRequestWithContext(retry.WithPolicy(t.Context(), own), tt.method, "http://api.invalid/", http.NoBody)
@@ -132,7 +132,7 @@ func TestWithoutRetryAndWithPolicy(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var hooks []string
 		p := func(name string) *retry.Policy {
-			return &retry.Policy{Wait: wait.None(), After: func(retry.Attempt) { hooks = append(hooks, name) }}
+			return &retry.Policy{Wait: wait.None(), After: retry.HookFunc(func(retry.Attempt) { hooks = append(hooks, name) })}
 		}
 		outer, inner := p("outer"), p("inner")
 		tests := []struct {

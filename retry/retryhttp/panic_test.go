@@ -17,13 +17,13 @@ func TestPanicClosesResponses(t *testing.T) {
 		name string
 		set  func(p *retry.Policy)
 	}{
-		{"OnEnd after a success", func(p *retry.Policy) { p.OnEnd = func(retry.Attempt) { panic("boom") } }},
+		{"OnEnd after a success", func(p *retry.Policy) { p.OnEnd = retry.HookFunc(func(retry.Attempt) { panic("boom") }) }},
 		{"After a 503", func(p *retry.Policy) {
-			p.After = func(a retry.Attempt) {
+			p.After = retry.HookFunc(func(a retry.Attempt) {
 				if a.Err != nil {
 					panic("boom")
 				}
-			}
+			})
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -69,7 +69,7 @@ func TestRetryAfterFromServer(t *testing.T) {
 			})
 			e.p.Wait, e.p.MaxRetryAfter = nil, tt.max
 			var delays []time.Duration
-			e.p.BeforeSleep = func(a retry.Attempt) { delays = append(delays, a.Delay) }
+			e.p.BeforeSleep = retry.HookFunc(func(a retry.Attempt) { delays = append(delays, a.Delay) })
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL, nil)

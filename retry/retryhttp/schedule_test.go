@@ -48,13 +48,13 @@ func TestRetryAfterSlept(t *testing.T) {
 		start := time.Now()
 		var events []event
 		rec := func(name string) retry.Hook {
-			return func(a retry.Attempt) {
+			return retry.HookFunc(func(a retry.Attempt) {
 				hook := name
 				if a.Reason != 0 {
 					hook += " " + a.Reason.String()
 				}
 				events = append(events, event{hook, a.Number, statusOf(a.Err), a.Delay, a.PrevDelay, a.Slept, time.Since(start)})
-			}
+			})
 		}
 		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{Before: rec("before"), BeforeSleep: rec("sleep"), OnEnd: rec("end")}}
 		var st retry.Stats
@@ -128,7 +128,7 @@ func TestDefaultBackoff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := &fake{script: func(int, *http.Request) (*http.Response, error) { return answer(503, ""), nil }}
 		var delays []time.Duration
-		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{BeforeSleep: func(a retry.Attempt) { delays = append(delays, a.Delay) }}}
+		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{BeforeSleep: retry.HookFunc(func(a retry.Attempt) { delays = append(delays, a.Delay) })}}
 		start := time.Now()
 		resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
 		if err != nil || resp.StatusCode != 503 {
@@ -181,7 +181,7 @@ func TestDeadlineRefusesPause(t *testing.T) {
 		f := &fake{script: func(int, *http.Request) (*http.Response, error) { return answer(503, "30"), nil }}
 		var gaveUp int
 		var reason retry.Reason
-		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{OnEnd: func(a retry.Attempt) { gaveUp, reason = statusOf(a.Err), a.Reason }}}
+		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{OnEnd: retry.HookFunc(func(a retry.Attempt) { gaveUp, reason = statusOf(a.Err), a.Reason })}}
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, "GET", "http://api.invalid/", nil)
@@ -213,7 +213,7 @@ func TestAttemptTimeoutVirtual(t *testing.T) {
 			return answer(200, ""), nil
 		}}
 		var errs []error
-		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{AttemptTimeout: 2 * time.Second, After: func(a retry.Attempt) { errs = append(errs, a.Err) }}}
+		tr := &retryhttp.Transport{Base: f, Policy: &retry.Policy{AttemptTimeout: 2 * time.Second, After: retry.HookFunc(func(a retry.Attempt) { errs = append(errs, a.Err) })}}
 		var st retry.Stats
 		req, _ := http.NewRequestWithContext(retry.WithStats(t.Context(), &st), "GET", "http://api.invalid/", nil)
 		start := time.Now()

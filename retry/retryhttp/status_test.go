@@ -106,7 +106,7 @@ func TestStatusErrorWithPredicates(t *testing.T) {
 	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"3"}}}
 	err := fmt.Errorf("calling api: %w", retryhttp.CheckResponse(resp))
 	a := retry.Attempt{Number: 1, Err: err}
-	if !predicate.Transient()(a) || !predicate.Status(429)(a) || predicate.Status(503)(a) {
+	if !predicate.Transient().Match(a) || !predicate.Status(429).Match(a) || predicate.Status(503).Match(a) {
 		t.Errorf("predicates disagree with a wrapped 429")
 	}
 	synctest.Test(t, func(t *testing.T) {

@@ -36,7 +36,7 @@ func TestAttemptTimeoutRetried(t *testing.T) {
 	e := newEnv(t, func(n int, w http.ResponseWriter, r *http.Request) { hang(w, r, n) })
 	e.p.AttemptTimeout = 200 * time.Millisecond
 	var errs []error
-	e.p.After = func(a retry.Attempt) { errs = append(errs, a.Err) }
+	e.p.After = retry.HookFunc(func(a retry.Attempt) { errs = append(errs, a.Err) })
 	if code, body := e.get(t); code != 200 || body != "OK" {
 		t.Errorf("got %d %q, want 200 OK", code, body)
 	}
@@ -108,12 +108,12 @@ func TestCancelDuringRetryAfter(t *testing.T) {
 	})
 	e.p.Wait = nil // the default: honour Retry-After
 	ctx, cancel := context.WithCancel(context.Background())
-	e.p.BeforeSleep = func(a retry.Attempt) {
+	e.p.BeforeSleep = retry.HookFunc(func(a retry.Attempt) {
 		if a.Delay < 30*time.Second || a.Delay > 45*time.Second {
 			t.Errorf("Delay = %v, want within [30s, 45s]", a.Delay)
 		}
 		time.AfterFunc(20*time.Millisecond, cancel)
-	}
+	})
 	req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL, nil)
 	start := time.Now()
 	resp, err := e.tr.RoundTrip(req)

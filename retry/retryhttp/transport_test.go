@@ -82,7 +82,7 @@ func TestZeroPolicyRetry(t *testing.T) {
 				tr := &retryhttp.Transport{Base: f, Policy: p}
 				if p != nil { // see how it ends, through a copy with a hook
 					withHook := *p
-					withHook.OnEnd = func(a retry.Attempt) { ended = a.Reason }
+					withHook.OnEnd = retry.HookFunc(func(a retry.Attempt) { ended = a.Reason })
 					tr.Policy = &withHook
 				}
 				resp, err := tr.RoundTrip(mustGet(t, "http://api.invalid/"))
@@ -190,7 +190,7 @@ func TestNameFromRequest(t *testing.T) {
 			}
 			var names []string
 			rec := func(hook string) retry.Hook {
-				return func(a retry.Attempt) { names = append(names, hook+": "+a.Name) }
+				return retry.HookFunc(func(a retry.Attempt) { names = append(names, hook+": "+a.Name) })
 			}
 			e.p.Name = tt.policy
 			e.p.Before, e.p.After, e.p.BeforeSleep, e.p.OnEnd = rec("before"), rec("after"), rec("sleep"), rec("end")

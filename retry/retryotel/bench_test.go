@@ -31,7 +31,7 @@ func BenchmarkRetried(b *testing.B) {
 func bench(b *testing.B, op func(context.Context) error, parallel bool) {
 	ctx := context.Background()
 	plain := retry.Policy{Name: "GET api.example.com", Wait: wait.None()}
-	nothing := func(retry.Attempt) {}
+	nothing := retry.HookFunc(func(retry.Attempt) {})
 	hooked := plain
 	hooked.Before, hooked.BeforeSleep, hooked.OnEnd = nothing, nothing, nothing
 	policies := []struct {

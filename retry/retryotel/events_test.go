@@ -46,7 +46,7 @@ func TestEventsNeedARecordingSpan(t *testing.T) {
 		_, recording := tracer.Start(t.Context(), "recording")
 		notRecording := trace.SpanFromContext(trace.ContextWithSpanContext(t.Context(), recording.SpanContext()))
 		recording.End()
-		p := tel.Instrument(&retry.Policy{Name: op, Wait: func(retry.Attempt) time.Duration { return time.Millisecond }})
+		p := tel.Instrument(&retry.Policy{Name: op, Wait: retry.WaitFunc(func(retry.Attempt) time.Duration { return time.Millisecond })})
 		for _, ctx := range []context.Context{t.Context(), trace.ContextWithSpan(t.Context(), notRecording)} {
 			if err := p.Run(ctx, failing(5)); err == nil {
 				t.Fatal("Run succeeded, want a give-up")
@@ -66,10 +66,10 @@ func TestEventsNeedARecordingSpan(t *testing.T) {
 func TestHandMadeAttempt(t *testing.T) {
 	tel, reader := newTelemetry(t)
 	p := tel.Instrument(&retry.Policy{})
-	p.Before(retry.Attempt{Number: 2})
-	p.BeforeSleep(retry.Attempt{Number: 2, Err: errFlaky, Delay: time.Second})
-	p.OnEnd(retry.Attempt{Number: 3, Err: errFlaky, Reason: retry.ReasonStop})
-	p.OnEnd(retry.Attempt{Number: 1}) // no Reason: not in OnEnd
+	p.Before.Run(retry.Attempt{Number: 2})
+	p.BeforeSleep.Run(retry.Attempt{Number: 2, Err: errFlaky, Delay: time.Second})
+	p.OnEnd.Run(retry.Attempt{Number: 3, Err: errFlaky, Reason: retry.ReasonStop})
+	p.OnEnd.Run(retry.Attempt{Number: 1}) // no Reason: not in OnEnd
 	want := with(map[string]string{
 		"tenacious.calls{tenacious.ending=stop,tenacious.outcome=failure}":                "1",
 		"tenacious.call.attempts{tenacious.ending=stop,tenacious.outcome=failure}":        "count=1 sum=3",
@@ -90,12 +90,12 @@ func TestInstrumentKeepsHooks(t *testing.T) {
 	tracer, sr, _ := newTracer(t)
 	var log []string
 	mark := func(name string) retry.Hook {
-		return func(a retry.Attempt) {
+		return retry.HookFunc(func(a retry.Attempt) {
 			// The Telemetry's hooks have not run yet for this event.
 			log = append(log, name+" "+points(t, reader)["tenacious.calls{tenacious.ending=stop,tenacious.operation=x,tenacious.outcome=failure}"])
-		}
+		})
 	}
-	wait := func(retry.Attempt) time.Duration { return 0 }
+	wait := retry.WaitFunc(func(retry.Attempt) time.Duration { return 0 })
 	p := retry.Policy{Name: "x", Wait: wait, Before: mark("before"), After: mark("after"), BeforeSleep: mark("sleep"), OnEnd: mark("end")}
 	ip := tel.Instrument(&p)
 	if ip.Name != "x" || ip.Wait == nil || ip.After == nil {
@@ -139,7 +139,7 @@ func TestNilTelemetry(t *testing.T) {
 func TestInstrumentCopies(t *testing.T) {
 	tel, reader := newTelemetry(t)
 	endsRun := 0
-	in := &retry.Policy{Name: "x", OnEnd: func(retry.Attempt) { endsRun++ }}
+	in := &retry.Policy{Name: "x", OnEnd: retry.HookFunc(func(retry.Attempt) { endsRun++ })}
 	p := tel.Instrument(in)
 	if p == in {
 		t.Fatal("Instrument returned its argument, want a new Policy")
@@ -184,7 +184,7 @@ func TestRefusedEndings(t *testing.T) {
 			tracer, sr, _ := newTracer(t)
 			ctx, span := tracer.Start(context.Background(), "caller")
 			p := tel.Instrument(&retry.Policy{Name: "POST x"})
-			p.OnEnd(retry.Attempt{Context: ctx, Name: "POST x", Number: 1, Err: errFlaky, Reason: r})
+			p.OnEnd.Run(retry.Attempt{Context: ctx, Name: "POST x", Number: 1, Err: errFlaky, Reason: r})
 			span.End()
 			want := ends("POST x", r.String(), 1, 1, "0")
 			if diff := cmp.Diff(want, points(t, reader)); diff != "" {

@@ -183,9 +183,9 @@ func (t *Telemetry) Instrument(p *retry.Policy) *retry.Policy {
 	if q.Name != "" {
 		h.sets = t.sets(q.Name)
 	}
-	q.Before = hooks.All(q.Before, h.started)
-	q.BeforeSleep = hooks.All(q.BeforeSleep, retrying)
-	q.OnEnd = hooks.All(q.OnEnd, h.ended)
+	q.Before = hooks.All(q.Before, (*startHook)(h))
+	q.BeforeSleep = hooks.All(q.BeforeSleep, retryHook{})
+	q.OnEnd = hooks.All(q.OnEnd, (*endHook)(h))
 	return q
 }
 
@@ -196,6 +196,37 @@ type instrumented struct {
 	name string
 	sets *opSets
 }
+
+// startHook, retryHook and endHook are the Telemetry's Before, BeforeSleep and
+// OnEnd hooks (see started, retrying and ended). The first two read no time (see
+// retry.ReadsTime), so that they add no clock read to a call; endHook reads
+// Attempt.Slept, for tenacious.call.pause_time: a measured duration, which a
+// hook that says it reads no time may see as zero.
+type (
+	startHook instrumented
+	retryHook struct{}
+	endHook   instrumented
+)
+
+// Run is the instrumented Policy's started.
+func (h *startHook) Run(a retry.Attempt) { (*instrumented)(h).started(a) }
+
+// ReadsTime reports false: started reads the attempt's number, hedge mark, name
+// and context, no duration.
+func (h *startHook) ReadsTime() bool { return false }
+
+// Run is retrying.
+func (retryHook) Run(a retry.Attempt) { retrying(a) }
+
+// ReadsTime reports false: retrying reads the pause chosen, Attempt.Delay, and
+// no measured duration.
+func (retryHook) ReadsTime() bool { return false }
+
+// Run is the instrumented Policy's ended.
+func (h *endHook) Run(a retry.Attempt) { (*instrumented)(h).ended(a) }
+
+// ReadsTime reports true: ended records Attempt.Slept.
+func (h *endHook) ReadsTime() bool { return true }
 
 // setsOf returns the attribute sets of the operation name.
 func (h *instrumented) setsOf(name string) *opSets {
