@@ -15,8 +15,9 @@ import (
 // hook that reads time (see [ReadsTime]: any function adapted with StopFunc,
 // WaitFunc, PredicateFunc or HookFunc does, and of this module's, those that read
 // durations, such as stop.AfterElapsed and the hooks' loggers), or [Stats]. A call
-// whose Policy has none reads no clock at all, and its Attempts carry zero
-// durations that nothing reads. A call that does reads the clock when it begins,
+// whose Policy has none reads no clock at all: its Attempts carry a zero Elapsed,
+// which nothing reads, and a Slept counted from the pauses chosen. A call that
+// does reads the clock when it begins,
 // once after each failed attempt, and besides only for a hook that reads time
 // at the start of an attempt (Before) or after a success (After, OnEnd).
 type Attempt struct {

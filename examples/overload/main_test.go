@@ -398,7 +398,7 @@ func TestClientIsTheEngine(t *testing.T) {
 					Stop:        stop.AfterAttempts(maxAttempts),
 					Wait:        wait.FullJitter(backoffBase, backoffCeiling, wait.WithSource(source(1, 0, 3))),
 					Budget:      engine,
-					BeforeSleep: func(a retry.Attempt) { enginePauses = append(enginePauses, a.Delay) },
+					BeforeSleep: retry.HookFunc(func(a retry.Attempt) { enginePauses = append(enginePauses, a.Delay) }),
 				}
 				n := 0
 				start := time.Now()
