@@ -15,7 +15,9 @@ func (noTime) ReadsTime() bool   { return false }
 // TestReadsTime checks what the hooks an instrumented Policy holds tell a call
 // about reading time (see retry.ReadsTime): the Telemetry's Before and
 // BeforeSleep read none, so they read time only if the Policy's own do; its
-// OnEnd reads Attempt.Slept, for tenacious.call.pause_time, and so reads time.
+// OnEnd reads Attempt.Slept, for tenacious.call.pause_time, and so reads time:
+// without the clock, a pause that the context cuts short would count in full
+// (TestMetrics/context records half of one).
 func TestReadsTime(t *testing.T) {
 	tel, _ := newTelemetry(t)
 	reads := retry.HookFunc(func(retry.Attempt) {})

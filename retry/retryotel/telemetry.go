@@ -168,6 +168,10 @@ func New(opts ...Option) (*Telemetry, error) {
 // went. p itself is left untouched; a nil p is the zero Policy. The copy shares
 // p's Budget and Hedger, as any copy of a Policy does.
 //
+// The Telemetry's Before and BeforeSleep hooks read no time (see
+// retry.ReadsTime); its OnEnd reads Attempt.Slept, for
+// tenacious.call.pause_time, so that a call of the copy reads the clock.
+//
 // Instrument a Policy once; an instrumented copy instrumented again records
 // everything twice. A nil t returns a plain copy of p, so that telemetry that is
 // turned off costs nothing.
