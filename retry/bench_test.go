@@ -19,15 +19,18 @@ func work(_ context.Context, i int) (int, error) {
 
 var errBench = errors.New("transient")
 
-// benchPolicy is the same policy for every benchmark: 4 attempts, full-jitter
-// exponential backoff, retry only errBench.
+// benchPolicy is the same policy for every benchmark: 4 attempts, a pause of a
+// second, retry only errBench, with strategies that read no time, as those of
+// this module's packages (stop, wait, predicate) do.
 func benchPolicy() *Policy {
-	return &Policy{
-		Stop:  StopFunc(func(a Attempt) bool { return a.Number >= 4 }),
-		Wait:  WaitFunc(func(a Attempt) time.Duration { return time.Duration(a.Number) * time.Second }),
-		Retry: PredicateFunc(func(a Attempt) bool { return errors.Is(a.Err, errBench) }),
-	}
+	return &Policy{Stop: blindStop(4), Wait: blindWait(time.Second), Retry: errorIs{errBench}}
 }
+
+// errorIs is predicate.ErrorIs of one target.
+type errorIs struct{ target error }
+
+func (p errorIs) Match(a Attempt) bool { return errors.Is(a.Err, p.target) }
+func (errorIs) ReadsTime() bool        { return false }
 
 var sink int
 
@@ -77,7 +80,7 @@ func BenchmarkDoPermanent(b *testing.B) {
 func BenchmarkDoThreeZeroDelayRetries(b *testing.B) {
 	b.ReportAllocs()
 	p := benchPolicy()
-	p.Wait = WaitFunc(func(Attempt) time.Duration { return 0 })
+	p.Wait = blindWait(0)
 	ctx := context.Background()
 	n := 0
 	op := func(ctx context.Context) (int, error) {
@@ -96,7 +99,7 @@ func BenchmarkDoThreeZeroDelayRetries(b *testing.B) {
 func BenchmarkDoGiveUpZeroDelay(b *testing.B) {
 	b.ReportAllocs()
 	p := benchPolicy()
-	p.Wait = WaitFunc(func(Attempt) time.Duration { return 0 })
+	p.Wait = blindWait(0)
 	ctx := context.Background()
 	op := func(context.Context) (int, error) { return 0, errBench }
 	for b.Loop() {
@@ -142,3 +145,23 @@ func (h fixedHedger) Delay(inflight int) (time.Duration, bool) {
 	return time.Duration(h), inflight < 2
 }
 func (fixedHedger) Observe(time.Duration) {}
+
+// BenchmarkDoSuccessOnEnd measures what an OnEnd hook adds to a call that
+// succeeds at once: its own call if it reads no time, and two clock reads (the
+// call's start and end) if it does.
+func BenchmarkDoSuccessOnEnd(b *testing.B) {
+	for _, bb := range []struct {
+		name string
+		hook Hook
+	}{
+		{"none", nil},
+		{"reads no time", blindHook{}},
+		{"reads time", HookFunc(func(Attempt) {})},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			p := benchPolicy()
+			p.OnEnd = bb.hook
+			benchDo(b, p)
+		})
+	}
+}

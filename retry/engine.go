@@ -209,7 +209,7 @@ func (c *call) failed(err error) (bool, error) {
 func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration) {
 	var sig signals
 	if err != nil {
-		sig = inspect(err)
+		sig = inspect(err, c.p.Budget != nil && c.p.Throttled == nil) // see throttled
 	}
 	switch {
 	case sig.permanent:

@@ -9,12 +9,13 @@ type signals struct {
 	permanent bool          // an error in the tree is marked Permanent
 	hint      time.Duration // the first positive RetryAfter() of an error in the tree, or 0
 	status    int           // the StatusCode() of the first error that has one, or 0
-	hasStatus bool
+	hasStatus bool          // status is found, or not looked for
 }
 
-// inspect walks err's tree once for its signals.
-func inspect(err error) signals {
-	var s signals
+// inspect walks err's tree once for its signals; for its status only if
+// status is true.
+func inspect(err error, status bool) signals {
+	s := signals{hasStatus: !status}
 	s.walk(err)
 	return s
 }
