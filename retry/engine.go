@@ -64,11 +64,15 @@ func (c *call) tick() {
 // useClock decides which readings the call takes: see the clock field.
 func (c *call) useClock() {
 	p := &c.p
-	c.timeBefore = ReadsTime(p.Before)
-	c.timeAfter = ReadsTime(p.After)
-	c.timeEnd = c.stats != nil || ReadsTime(p.OnEnd)
-	c.clock = c.timeBefore || c.timeAfter || c.timeEnd || ReadsTime(p.BeforeSleep) ||
-		ReadsTime(p.Stop) || ReadsTime(p.Wait) || ReadsTime(p.Retry) || ReadsTime(p.Throttled)
+	c.timeBefore = p.Before != nil && ReadsTime(p.Before)
+	c.timeAfter = p.After != nil && ReadsTime(p.After)
+	c.timeEnd = c.stats != nil || p.OnEnd != nil && ReadsTime(p.OnEnd)
+	c.clock = c.timeBefore || c.timeAfter || c.timeEnd ||
+		p.BeforeSleep != nil && ReadsTime(p.BeforeSleep) ||
+		p.Stop != nil && ReadsTime(p.Stop) ||
+		p.Wait != nil && ReadsTime(p.Wait) ||
+		p.Retry != nil && ReadsTime(p.Retry) ||
+		p.Throttled != nil && ReadsTime(p.Throttled)
 	if c.clock {
 		c.t0 = monotonic()
 	}
