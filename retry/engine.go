@@ -253,8 +253,12 @@ func (c *call) attempted(result Class) {
 // for none), is retried, and if so sleeps the pause: it reports true, or false
 // and the error that ends the call.
 func (c *call) retryAfter(class Class, hint time.Duration) (bool, error) {
-	reason, hinted := c.allowRetry(class, hint)
-	switch reason {
+	// The pause is chosen here, not in allowRetry, so that the two calls out
+	// (to Wait, then to Stop) are never on the stack at once: a call on a
+	// goroutine of its own then fits the goroutine's first stack.
+	delay, hinted := c.pause(hint)
+	c.a.Delay = delay
+	switch reason := c.allowRetry(class, hinted); reason {
 	case ReasonBudget:
 		if hinted > 0 && !c.sleep(c.a.Delay) { // keep the server's pace
 			return false, c.giveUp(ReasonContext)
@@ -264,7 +268,7 @@ func (c *call) retryAfter(class Class, hint time.Duration) (bool, error) {
 		return false, c.giveUp(reason)
 	}
 	c.spent = class
-	delay := c.a.Delay
+	delay = c.a.Delay
 	if c.p.BeforeSleep != nil {
 		c.p.BeforeSleep.Run(c.a)
 	}
@@ -275,17 +279,15 @@ func (c *call) retryAfter(class Class, hint time.Duration) (bool, error) {
 	return true, nil
 }
 
-// allowRetry decides whether a failure of class, which carried the server's hint
-// (0 for none), is retried: it chooses the pause, in c.a.Delay, and asks Stop, the
-// deadline and the Budget, in that order. It returns 0 if the retry goes ahead,
-// else the reason it does not, and the hint the pause honours, if any. It reads
-// the clock only for a deadline, and then only if the call has no reading of
-// this failure's end.
-func (c *call) allowRetry(class Class, hint time.Duration) (reason Reason, hinted time.Duration) {
-	delay, hinted := c.pause(hint)
-	c.a.Delay = delay
+// allowRetry decides whether a failure of class is retried after the pause
+// c.a.Delay, which honours the server's hint hinted (0 for none): it asks Stop,
+// the deadline and the Budget, in that order, and returns 0 if the retry goes
+// ahead, else the reason it does not. It reads the clock only for a deadline,
+// and then only if the call has no reading of this failure's end.
+func (c *call) allowRetry(class Class, hinted time.Duration) Reason {
+	delay := c.a.Delay
 	if c.p.Stop == nil && c.a.Number >= DefaultAttempts || c.p.Stop != nil && c.p.Stop.Stop(c.a) {
-		return ReasonStop, hinted
+		return ReasonStop
 	}
 	if dl, ok := c.ctx.Deadline(); ok {
 		var left time.Duration
@@ -296,7 +298,7 @@ func (c *call) allowRetry(class Class, hint time.Duration) (reason Reason, hinte
 		}
 		if delay >= left {
 			if hinted == 0 || hinted >= left {
-				return ReasonDeadline, hinted
+				return ReasonDeadline
 			}
 			// The server's hint fits, its jitter does not: spread the extra over
 			// half of what is left, so the attempt still has time to run.
@@ -304,9 +306,9 @@ func (c *call) allowRetry(class Class, hint time.Duration) (reason Reason, hinte
 		}
 	}
 	if c.p.Budget != nil && !c.p.Budget.Allow(class) {
-		return ReasonBudget, hinted
+		return ReasonBudget
 	}
-	return 0, hinted
+	return 0
 }
 
 // throttled reports whether a failure worth retrying, whose error said sig, is
@@ -345,19 +347,19 @@ func (c *call) pause(hint time.Duration) (delay, hinted time.Duration) {
 		c.restart = c.a.Number
 		return backoff.Add(hint, backoff.Uniform(backoff.HintSource, 0, hint/2)), hint
 	}
-	a := &c.a
-	if c.restart > 0 {
-		counted := c.a
-		counted.Number -= c.restart
-		if counted.Number == 1 {
-			counted.PrevDelay = 0
-		}
-		a = &counted
-	}
 	if c.p.Wait == nil {
-		return backoff.Uniform(nil, 0, backoff.Exp(defaultBase, defaultMax, a.Number)), 0
+		return backoff.Uniform(nil, 0, backoff.Exp(defaultBase, defaultMax, c.a.Number-c.restart)), 0
 	}
-	return max(c.p.Wait.Wait(*a), 0), 0
+	number, prev := c.a.Number, c.a.PrevDelay
+	if c.restart > 0 { // counted in place, not in a copy: see retryAfter
+		c.a.Number -= c.restart
+		if c.a.Number == 1 {
+			c.a.PrevDelay = 0
+		}
+	}
+	delay = max(c.p.Wait.Wait(c.a), 0)
+	c.a.Number, c.a.PrevDelay = number, prev
+	return delay, 0
 }
 
 // hintCap returns a server's hint clamped to MaxRetryAfter, or 0 if the Policy
@@ -436,7 +438,7 @@ func (c *call) finish(reason Reason) {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	if c.decides(reason) {
+	if reason != ReasonSuccess && c.decides(reason) { // no call out on success: see retryAfter
 		c.up.Decide()
 	}
 	if c.timeEnd && !c.fresh {
