@@ -15,6 +15,7 @@ const (
 	msgRetrying   = "retry: retrying"
 	msgGaveUp     = "retry: gave up"
 	msgRefused    = "retry: retry refused"
+	msgGate       = "retry: attempt refused"
 	msgNotRetried = "retry: not retried"
 )
 
@@ -111,6 +112,9 @@ func LogBeforeSleep(l *slog.Logger, level slog.Level) retry.Hook {
 //     the message "retry: retry refused": retry.ReasonNotIdempotent and
 //     ReasonNotReplayable (an adapter's rule of safety), ReasonLayerBelow (a call
 //     inside the attempt decided) and ReasonBudget (the retry budget).
+//   - An attempt the Policy's Gate refused (retry.ReasonGate), a first attempt
+//     or a retry, is logged to l at level, with the message "retry: attempt
+//     refused".
 //   - A give-up (retry.ReasonStop, ReasonDeadline, ReasonContext) is logged to l
 //     at level, with the message "retry: gave up".
 //   - An error that was not retried because Retry said no (retry.ReasonNotRetried:
@@ -129,8 +133,8 @@ func LogBeforeSleep(l *slog.Logger, level slog.Level) retry.Hook {
 //
 //   - name: the Policy's Name (string), left out when it is empty
 //   - reason: how the call ended, as Reason.String gives it ("stop", "deadline",
-//     "context", "budget", "not_idempotent", "not_replayable", "layer_below" or
-//     "not_retried")
+//     "context", "budget", "gate", "not_idempotent", "not_replayable",
+//     "layer_below" or "not_retried")
 //   - attempts: the number of attempts made (int)
 //   - error: the last attempt's error (an error value), left out when it is nil
 //     (the last result was rejected by a Retrier's RetryResult)
@@ -153,6 +157,8 @@ func LogEnd(l *slog.Logger, level slog.Level) retry.Hook {
 			return
 		case a.Reason == retry.ReasonNotRetried:
 			lv, msg = slog.LevelDebug, msgNotRetried
+		case a.Reason == retry.ReasonGate:
+			msg = msgGate
 		case a.Reason.Refused():
 			msg = msgRefused
 		}

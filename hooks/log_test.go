@@ -124,6 +124,7 @@ func TestLogEndEveryReason(t *testing.T) {
 		retry.ReasonStop:          {slog.LevelWarn, "retry: gave up", "reason=String(stop) attempts=Int64(1) elapsed=Duration(0s)"},
 		retry.ReasonDeadline:      {slog.LevelWarn, "retry: gave up", "reason=String(deadline) attempts=Int64(1) elapsed=Duration(0s)"},
 		retry.ReasonBudget:        {slog.LevelWarn, "retry: retry refused", "reason=String(budget) attempts=Int64(1) elapsed=Duration(0s)"},
+		retry.ReasonGate:          {slog.LevelWarn, "retry: attempt refused", "reason=String(gate) attempts=Int64(1) elapsed=Duration(0s)"},
 		retry.ReasonContext:       {slog.LevelWarn, "retry: gave up", "reason=String(context) attempts=Int64(1) elapsed=Duration(0s)"},
 	}
 	for r := retry.ReasonSuccess + 1; r.String() != fmt.Sprintf("Reason(%d)", r); r++ {

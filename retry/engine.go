@@ -21,6 +21,7 @@ type call struct {
 	spent   Class       // what the Budget granted for the current attempt: 0 for the first
 	restart int         // the attempt after whose failure a server's hint set the pause, if any
 	timer   *time.Timer // of the pauses, and of a hedged call's delays
+	done    func(Class) // what the Gate wants to hear of the current attempt, if anything
 
 	// The clock, read only when something will use the reading (see ReadsTime).
 	// clock says whether anything may read Elapsed or Slept, and so whether t0 is
@@ -116,11 +117,17 @@ func (c *call) init(ctx context.Context, p *Policy) {
 // task, a fan-out), would make the call outgrow the goroutine's first stack.
 func (c *call) mark() { c.frame = layer.NewFrame(c.ctx, 1) }
 
-// begin starts the next attempt of a call that mark prepared: it runs Before and
-// returns the attempt's context (the call's frame, which tells the calls inside
-// the attempt that they are inside it) and, with an AttemptTimeout, the function
-// that releases it.
-func (c *call) begin() (context.Context, context.CancelFunc) {
+// begin starts the next attempt of a call that mark prepared, if the Gate
+// admits it: it runs Before and returns the attempt's context (the call's frame,
+// which tells the calls inside the attempt that they are inside it) and, with an
+// AttemptTimeout, the function that releases it. If the Gate refuses the
+// attempt, begin ends the call and returns the error to return.
+func (c *call) begin() (context.Context, context.CancelFunc, error) {
+	if c.p.Gate != nil {
+		if err := c.admit(c.spent); err != nil {
+			return nil, nil, err
+		}
+	}
 	c.a.Number++
 	c.a.Err = nil
 	c.fresh = false
@@ -134,9 +141,25 @@ func (c *call) begin() (context.Context, context.CancelFunc) {
 		c.p.Before.Run(c.a)
 	}
 	if c.p.AttemptTimeout > 0 {
-		return context.WithTimeout(c.frame, c.p.AttemptTimeout)
+		ctx, cancel := context.WithTimeout(c.frame, c.p.AttemptTimeout)
+		return ctx, cancel, nil
 	}
-	return c.frame, nil
+	return c.frame, nil, nil
+}
+
+// admit asks the Gate to admit an attempt of class: it keeps what the Gate wants
+// to hear of it, or, if the Gate refuses, ends the call and returns the error to
+// return.
+func (c *call) admit(class Class) error {
+	done, err := c.p.Gate.Admit(c.ctx, class)
+	if err != nil {
+		e := &Error{Reason: ReasonGate, Attempts: c.a.Number, Last: c.a.Err, Refusal: err}
+		c.a.Delay = 0
+		c.finish(ReasonGate)
+		return e
+	}
+	c.done = done
+	return nil
 }
 
 // settle releases the attempt's context and marks an error caused by the attempt's
@@ -160,9 +183,7 @@ func (c *call) settle(actx context.Context, cancel context.CancelFunc, err error
 func (c *call) end(err error, rejected bool) (again bool, final error) {
 	c.after(err)
 	if err == nil && !rejected {
-		if c.p.Budget != nil {
-			c.p.Budget.Attempted(ClassSuccess, c.spent)
-		}
+		c.attempted(ClassSuccess)
 		c.finish(ReasonSuccess)
 		return false, nil
 	}
@@ -241,11 +262,15 @@ func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration)
 	return 0, class, sig.hint
 }
 
-// attempted tells the Budget, if any, what the current attempt told of the
-// service.
+// attempted tells the Budget and the Gate, if they asked, what the current
+// attempt told of the service.
 func (c *call) attempted(result Class) {
 	if c.p.Budget != nil {
 		c.p.Budget.Attempted(result, c.spent)
+	}
+	if c.done != nil {
+		c.done(result)
+		c.done = nil
 	}
 }
 
@@ -462,7 +487,7 @@ func (c *call) finish(reason Reason) {
 // (its AttemptTimeout), leaves the layer above to judge its own attempt.
 func (c *call) decides(reason Reason) bool {
 	switch reason {
-	case ReasonBudget, ReasonLayerBelow:
+	case ReasonBudget, ReasonGate, ReasonLayerBelow:
 		return true
 	case ReasonStop:
 		return c.a.Number >= 2

@@ -22,21 +22,27 @@ import (
 // context.DeadlineExceeded: the call ran out of time, though its context had not
 // ended yet.
 type Error struct {
-	// Reason says why the call gave up: ReasonStop, ReasonDeadline, ReasonBudget or
-	// ReasonContext; or, when the last attempt's result was rejected by
+	// Reason says why the call gave up: ReasonStop, ReasonDeadline, ReasonBudget,
+	// ReasonGate or ReasonContext; or, when the last attempt's result was rejected by
 	// RetryResult and could not be retried, ReasonNotRetried (WithoutRetry) or
 	// ReasonLayerBelow.
 	Reason Reason
-	// Attempts is the number of attempts made, hedges included.
+	// Attempts is the number of attempts made, hedges included: zero when the
+	// Gate refused the first.
 	Attempts int
 	// Hedges is how many of the attempts were hedges (see Hedger).
 	Hedges int
 	// Last is the last attempt's error; nil when its result was rejected by
-	// RetryResult.
+	// RetryResult, or when no attempt ran.
 	Last error
 	// Result is the last attempt's result (the T of Do or Retrier[T].Do), also
-	// returned beside the error; nil for an error-only call.
+	// returned beside the error; nil for an error-only call, and when the Gate
+	// refused the first attempt or a retry (a rejected result went to Discard
+	// once the retry was decided).
 	Result any
+	// Refusal is the Gate's error when it refused an attempt (ReasonGate), else
+	// nil.
+	Refusal error
 	// Delay is the pause that was chosen and not taken, whenever one was: the one a
 	// Stop or the budget refused, the one that would have outlasted the context's
 	// deadline (ReasonDeadline), or the one the context's end cut short; zero when
@@ -62,6 +68,8 @@ func (e *Error) Error() string {
 		b.WriteString("gave up before the deadline")
 	case ReasonBudget:
 		b.WriteString("retry budget exhausted")
+	case ReasonGate:
+		b.WriteString("refused by the gate")
 	case ReasonLayerBelow:
 		b.WriteString("a layer below gave up")
 	case ReasonNotRetried:
@@ -90,20 +98,27 @@ func (e *Error) Error() string {
 		}
 		b.WriteString(")")
 	}
-	b.WriteString(": ")
-	if e.Last != nil {
+	if e.Refusal != nil {
+		b.WriteString(" (")
+		b.WriteString(e.Refusal.Error())
+		b.WriteString(")")
+	}
+	switch {
+	case e.Last != nil:
+		b.WriteString(": ")
 		b.WriteString(e.Last.Error())
-	} else {
-		b.WriteString("result rejected")
+	case e.Attempts > 0:
+		b.WriteString(": result rejected")
 	}
 	return b.String()
 }
 
-// Unwrap returns the last attempt's error and the context's error and cause, those
-// that are not nil, and context.DeadlineExceeded for ReasonDeadline.
+// Unwrap returns the last attempt's error, the Gate's refusal and the context's
+// error and cause, those that are not nil, and context.DeadlineExceeded for
+// ReasonDeadline.
 func (e *Error) Unwrap() []error {
 	errs := make([]error, 0, 3)
-	for _, err := range [...]error{e.Last, e.Context, e.Cause} {
+	for _, err := range [...]error{e.Last, e.Refusal, e.Context, e.Cause} {
 		if err != nil {
 			errs = append(errs, err)
 		}

@@ -40,6 +40,7 @@ type flight struct {
 	n      int           // its number
 	hedge  bool          // started as a hedge
 	spent  Class         // what the Budget granted for it: 0 for the first attempt
+	done   func(Class)   // what the Gate wants to hear of it, if anything
 	began  time.Duration // monotonic offset
 	ctx    context.Context
 	cancel context.CancelFunc // of ctx, with an AttemptTimeout
@@ -82,7 +83,11 @@ func hedged[T any](ctx context.Context, p *Policy, op func(context.Context) (T, 
 	h.actx, h.cancel = context.WithCancel(ctx)
 	h.done = make(chan outcome[T])
 	defer h.abandon() // on every way out, a panic included: nothing outlives the call
-	h.start(false)
+	if err := h.start(false); err != nil {
+		h.over = true
+		var zero T
+		return zero, err
+	}
 	for {
 		select {
 		case o := <-h.done:
@@ -111,15 +116,35 @@ func (h *hedgeCall[T]) abandon() {
 	}
 }
 
-// start starts an attempt: a hedge, or the first attempt or a retry, paid as the
-// Budget granted it (call.spent).
-func (h *hedgeCall[T]) start(hedge bool) {
+// start starts an attempt, if the Gate admits it: a hedge, or the first attempt
+// or a retry, paid as the Budget granted it (call.spent). A refused hedge is not
+// sent; a refused first attempt or retry ends the call, and start returns the
+// error to return.
+func (h *hedgeCall[T]) start(hedge bool) error {
 	c := &h.c
+	spent := c.spent
+	if hedge {
+		spent = ClassExtra
+	}
+	if c.p.Gate != nil {
+		done, err := c.p.Gate.Admit(c.ctx, spent)
+		switch {
+		case err != nil && hedge:
+			return nil
+		case err != nil:
+			e := &Error{Reason: ReasonGate, Attempts: h.started, Hedges: h.hedges, Last: h.kept.err, Refusal: err}
+			c.a.Number, c.a.Err, c.a.Delay = h.started, h.kept.err, 0
+			h.discardKept()
+			c.finish(ReasonGate)
+			return e
+		}
+		c.done = done
+	}
 	h.started++
-	f := flight{n: h.started, hedge: hedge, spent: c.spent, ctx: h.actx}
+	f := flight{n: h.started, hedge: hedge, spent: spent, done: c.done, ctx: h.actx}
+	c.done = nil
 	if hedge {
 		h.hedges++
-		f.spent = ClassExtra
 	}
 	c.a.Number, c.a.Err, c.a.Delay, c.a.Hedge = f.n, nil, 0, hedge
 	if c.p.Before != nil {
@@ -142,6 +167,7 @@ func (h *hedgeCall[T]) start(hedge bool) {
 		done <- outcome[T]{flight: f, v: v, err: err}
 	}()
 	h.armHedge()
+	return nil
 }
 
 // armHedge sets the timer of the next hedge, if the Hedger wants one with the
@@ -192,7 +218,7 @@ func (h *hedgeCall[T]) take(o outcome[T]) (v T, err error, over bool) {
 	c := &h.c
 	c.p.Hedger.Observe(monotonic() - o.began)
 	o.err = c.settle(o.ctx, o.cancel, o.err)
-	c.a.Number, c.a.Hedge, c.a.Delay, c.spent, c.frame = o.n, o.hedge, 0, o.spent, o.frame
+	c.a.Number, c.a.Hedge, c.a.Delay, c.spent, c.frame, c.done = o.n, o.hedge, 0, o.spent, o.frame, o.done
 	rejected := o.err == nil && h.reject != nil && h.reject(o.v)
 	c.after(o.err)
 	if o.err == nil && !rejected {
@@ -227,7 +253,9 @@ func (h *hedgeCall[T]) take(o outcome[T]) (v T, err error, over bool) {
 	if again, final := c.retryAfter(class, hint); !again {
 		return h.kept.v, h.counted(final), true
 	}
-	h.start(false)
+	if err := h.start(false); err != nil {
+		return v, err, true
+	}
 	return v, nil, false
 }
 
@@ -295,6 +323,9 @@ func (h *hedgeCall[T]) awaitAll() {
 		}
 		if c.p.Budget != nil {
 			c.p.Budget.Attempted(0, o.spent)
+		}
+		if o.done != nil {
+			o.done(0)
 		}
 		if o.err == nil && h.discard != nil {
 			h.discard(o.v)

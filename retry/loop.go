@@ -56,7 +56,11 @@ func (l *Loop) Attempts() iter.Seq[*Try] {
 		c.init(l.ctx, &l.policy)
 		c.mark()
 		for {
-			actx, cancel := c.begin()
+			actx, cancel, refused := c.begin()
+			if refused != nil {
+				l.err = refused
+				return
+			}
 			t := &Try{ctx: actx, number: c.a.Number}
 			more := yieldOnce(yield, t, cancel)
 			err := c.settle(actx, cancel, t.err)

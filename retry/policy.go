@@ -104,6 +104,11 @@ type Policy struct {
 	// request at once still goes at the server's pace. Nil means no budget.
 	Budget Budget
 
+	// Gate, if set, admits or refuses every attempt before it starts, first
+	// attempts included (see Gate and package gate): shared per service, like
+	// a Budget. Nil admits every attempt.
+	Gate Gate
+
 	// Hedger, if set, lets Retrier.Hedge, and adapters for requests they know are
 	// safe to repeat, start another attempt when the ones in flight are slow to
 	// answer, and take the first good answer (see Hedger). Every other call runs
@@ -136,7 +141,10 @@ func (p *Policy) Run(ctx context.Context, op func(context.Context) error) error 
 	c.init(ctx, p)
 	c.mark()
 	for {
-		actx, cancel := c.begin()
+		actx, cancel, refused := c.begin()
+		if refused != nil {
+			return refused
+		}
 		err := c.settle(actx, cancel, op(actx))
 		if again, final := c.end(err, false); !again {
 			return final

@@ -41,6 +41,10 @@ const (
 	ReasonDeadline
 	// ReasonBudget means the retry budget refused the retry.
 	ReasonBudget
+	// ReasonGate means the Policy's Gate refused an attempt, a first attempt or a
+	// retry (see Gate): the call ends with an *Error whose Refusal is the Gate's
+	// error.
+	ReasonGate
 	// ReasonContext means the caller's context ended (canceled, or its deadline
 	// passed) during an attempt or a pause.
 	ReasonContext
@@ -55,12 +59,13 @@ var reasonNames = [...]string{
 	ReasonStop:          "stop",
 	ReasonDeadline:      "deadline",
 	ReasonBudget:        "budget",
+	ReasonGate:          "gate",
 	ReasonContext:       "context",
 }
 
 // String returns the reason's name, fit for a log field or a metric attribute:
 // "success", "not_retried", "not_idempotent", "not_replayable", "layer_below",
-// "stop", "deadline", "budget" or "context".
+// "stop", "deadline", "budget", "gate" or "context".
 func (r Reason) String() string {
 	if int(r) < len(reasonNames) && reasonNames[r] != "" {
 		return reasonNames[r]
@@ -70,11 +75,12 @@ func (r Reason) String() string {
 
 // Refused reports whether r is a retry that Retry wanted and something else
 // refused: a rule of safety (ReasonNotIdempotent, ReasonNotReplayable), a
-// layer below (ReasonLayerBelow), or the Budget. Logs and metrics single these
-// out: they are the "no" a caller may not expect.
+// layer below (ReasonLayerBelow), the Budget, or the Gate (which may refuse a
+// first attempt too). Logs and metrics single these out: they are the "no" a
+// caller may not expect.
 func (r Reason) Refused() bool {
 	switch r {
-	case ReasonNotIdempotent, ReasonNotReplayable, ReasonLayerBelow, ReasonBudget:
+	case ReasonNotIdempotent, ReasonNotReplayable, ReasonLayerBelow, ReasonBudget, ReasonGate:
 		return true
 	}
 	return false

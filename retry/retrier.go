@@ -106,7 +106,11 @@ func do[T any](ctx context.Context, p *Policy, op func(context.Context) (T, erro
 	c.init(ctx, p)
 	c.mark()
 	for {
-		actx, cancel := c.begin()
+		actx, cancel, refused := c.begin()
+		if refused != nil {
+			var zero T
+			return zero, refused
+		}
 		v, err := op(actx)
 		err = c.settle(actx, cancel, err)
 		rejected := err == nil && reject != nil && reject(v)
