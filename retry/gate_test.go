@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -230,17 +231,17 @@ func TestGateHedgesReportLosers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		g := &scriptGate{admit: func(int, Class) bool { return true }}
 		r := Retrier[int]{Policy: &Policy{Gate: g, Hedger: &everyHedger{delay: 10 * time.Millisecond, max: 1}}}
-		calls := 0
+		var calls atomic.Int32 // the attempts run at once
 		v, err := r.Hedge(context.Background(), func(ctx context.Context) (int, error) {
-			calls++
-			if calls == 1 { // the first attempt is slow and loses
+			n := calls.Add(1)
+			if n == 1 { // the first attempt is slow and loses
 				select {
 				case <-time.After(time.Second):
 				case <-ctx.Done():
 					return 0, ctx.Err()
 				}
 			}
-			return calls, nil
+			return int(n), nil
 		})
 		if v != 2 || err != nil {
 			t.Fatalf("got %v, %v; want the hedge's 2", v, err)
