@@ -117,14 +117,15 @@ func (c *call) init(ctx context.Context, p *Policy) {
 // task, a fan-out), would make the call outgrow the goroutine's first stack.
 func (c *call) mark() { c.frame = layer.NewFrame(c.ctx, 1) }
 
-// begin starts the next attempt of a call that mark prepared, if the Gate
-// admits it: it runs Before and returns the attempt's context (the call's frame,
-// which tells the calls inside the attempt that they are inside it) and, with an
-// AttemptTimeout, the function that releases it. If the Gate refuses the
-// attempt, begin ends the call and returns the error to return.
+// begin starts the next attempt of a call that mark prepared: it runs Before and
+// returns the attempt's context (the call's frame, which tells the calls inside
+// the attempt that they are inside it) and, with an AttemptTimeout, the function
+// that releases it. It asks the Gate to admit a first attempt (retryAfter asked
+// it for a retry); if the Gate refuses, begin ends the call and returns the
+// error to return.
 func (c *call) begin() (context.Context, context.CancelFunc, error) {
-	if c.p.Gate != nil {
-		if err := c.admit(c.spent); err != nil {
+	if c.p.Gate != nil && c.a.Number == 0 {
+		if err := c.admit(0); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -147,15 +148,15 @@ func (c *call) begin() (context.Context, context.CancelFunc, error) {
 	return c.frame, nil, nil
 }
 
-// admit asks the Gate to admit an attempt of class: it keeps what the Gate wants
-// to hear of it, or, if the Gate refuses, ends the call and returns the error to
-// return.
+// admit asks the Gate to admit an attempt of class (zero for a first attempt):
+// it keeps what the Gate wants to hear of it, or, if the Gate refuses, ends the
+// call and returns the *Error to return.
 func (c *call) admit(class Class) error {
 	done, err := c.p.Gate.Admit(c.ctx, class)
 	if err != nil {
-		e := &Error{Reason: ReasonGate, Attempts: c.a.Number, Last: c.a.Err, Refusal: err}
-		c.a.Delay = 0
-		c.finish(ReasonGate)
+		c.a.Delay = 0 // a retry's pause was taken
+		e := c.giveUp(ReasonGate).(*Error)
+		e.Refusal = err
 		return e
 	}
 	c.done = done
@@ -234,7 +235,7 @@ func (c *call) failed(err error) (bool, error) {
 func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration) {
 	var sig signals
 	if err != nil {
-		sig = inspect(err, c.p.Budget != nil && c.p.Throttled == nil) // see throttled
+		sig = inspect(err, (c.p.Budget != nil || c.p.Gate != nil) && c.p.Throttled == nil) // see throttled
 	}
 	switch {
 	case sig.permanent:
@@ -252,7 +253,7 @@ func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration)
 		return ReasonLayerBelow, 0, 0
 	}
 	class = ClassTransient
-	if c.p.Budget != nil && c.throttled(sig) { // the class is the Budget's alone
+	if (c.p.Budget != nil || c.p.Gate != nil) && c.throttled(sig) { // the class is theirs alone
 		class = ClassThrottled
 	}
 	c.attempted(class)
@@ -299,6 +300,14 @@ func (c *call) retryAfter(class Class, hint time.Duration) (bool, error) {
 	}
 	if !c.sleep(delay) {
 		return false, c.giveUp(ReasonContext)
+	}
+	// The Gate is asked after the pause, as the retry would start: a breaker
+	// that opened meanwhile refuses it. The caller still holds the result of
+	// the attempt that failed, which a give-up returns.
+	if c.p.Gate != nil {
+		if err := c.admit(class); err != nil {
+			return false, err
+		}
 	}
 	c.a.PrevDelay, c.a.Delay = delay, 0
 	return true, nil

@@ -37,8 +37,7 @@ type Error struct {
 	Last error
 	// Result is the last attempt's result (the T of Do or Retrier[T].Do), also
 	// returned beside the error; nil for an error-only call, and when the Gate
-	// refused the first attempt or a retry (a rejected result went to Discard
-	// once the retry was decided).
+	// refused the first attempt.
 	Result any
 	// Refusal is the Gate's error when it refused an attempt (ReasonGate), else
 	// nil.

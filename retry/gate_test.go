@@ -76,7 +76,9 @@ func (r *gateRecorder) policy(g Gate) *Policy {
 
 func TestGateRefusesFirstAttempt(t *testing.T) {
 	shapes := map[string]func(ctx context.Context, p *Policy, op func(context.Context) (int, error)) (int, error){
-		"Do":  func(ctx context.Context, p *Policy, op func(context.Context) (int, error)) (int, error) { return Do(ctx, p, op) },
+		"Do": func(ctx context.Context, p *Policy, op func(context.Context) (int, error)) (int, error) {
+			return Do(ctx, p, op)
+		},
 		"Run": func(ctx context.Context, p *Policy, op func(context.Context) (int, error)) (int, error) {
 			return 0, p.Run(ctx, func(ctx context.Context) error { _, err := op(ctx); return err })
 		},
@@ -295,6 +297,31 @@ func TestGateRefusesHedgedCallsRetry(t *testing.T) {
 		if calls != 1 {
 			t.Errorf("%d calls, want 1", calls)
 		}
+		g.check(t, []Class{0, ClassTransient}, []Class{ClassTransient})
+	})
+}
+
+// TestGateRefusedRetryKeepsResult: a retry the Gate refuses is a give-up, which
+// returns the last result and does not discard it.
+func TestGateRefusedRetryKeepsResult(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g := &scriptGate{admit: func(n int, _ Class) bool { return n == 1 }}
+		var discarded []int
+		r := Retrier[int]{
+			Policy:      &Policy{Gate: g, Wait: blindWait(time.Second)},
+			RetryResult: func(v int) bool { return v < 10 },
+			Discard:     func(v int) { discarded = append(discarded, v) },
+		}
+		v, err := r.Do(context.Background(), func(context.Context) (int, error) { return 3, nil })
+		var e *Error
+		if v != 3 || !errors.As(err, &e) || e.Reason != ReasonGate || e.Result != 3 || e.Attempts != 1 {
+			t.Fatalf("got %v, %#v; want 3 and an *Error of ReasonGate whose Result is 3", v, err)
+		}
+		if len(discarded) != 0 {
+			t.Errorf("discarded %v, want nothing: the result is returned", discarded)
+		}
+		// A rejected result tells the service answered: the Gate hears it as
+		// a failure worth retrying, as the Budget does.
 		g.check(t, []Class{0, ClassTransient}, []Class{ClassTransient})
 	})
 }

@@ -126,7 +126,7 @@ func (h *hedgeCall[T]) start(hedge bool) error {
 	if hedge {
 		spent = ClassExtra
 	}
-	if c.p.Gate != nil {
+	if c.p.Gate != nil && (hedge || h.started == 0) { // retryAfter asked for a retry
 		done, err := c.p.Gate.Admit(c.ctx, spent)
 		switch {
 		case err != nil && hedge:

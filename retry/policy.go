@@ -118,8 +118,8 @@ type Policy struct {
 	// Throttled says which failures worth retrying are the service asking the
 	// caller to slow down (ClassThrottled, for the Budget) rather than failing
 	// (ClassTransient). Nil means a failure whose error carries a server's hint
-	// (see MaxRetryAfter) or a StatusCode() of 429. Only the Budget hears the
-	// class, so Throttled is asked only when the Policy has one.
+	// (see MaxRetryAfter) or a StatusCode() of 429. Only the Budget and the
+	// Gate hear the class, so Throttled is asked only when the Policy has one.
 	Throttled Predicate
 }
 

@@ -16,13 +16,14 @@ import (
 // its place), and what the interceptor knows of the attempts.
 //
 // The Policy's Retry, Throttled (when the interceptor supplies it) and OnEnd are
-// the rpc itself, converted to retryRule, throttledRule and endHook: putting them
-// in the Policy allocates nothing. The engine passes its state to user
+// the rpc itself, converted to retryRule, throttledRule and endHook, and so are
+// its Budget and Gate, when it has them (see Attempted and gateRule): putting
+// them in the Policy allocates nothing. The engine passes its state to user
 // functions (the strategies and hooks), so the rpc they point to escapes to the
 // heap: a unary call's is therefore recycled through a pool.
 type rpc struct {
 	// policy is the call's Policy with the interceptor's own Retry (and
-	// Throttled, if nil), OnEnd and Budget in front of the Policy's, and no
+	// Throttled, if nil), OnEnd, Budget and Gate in front of the Policy's, and no
 	// AttemptTimeout, which the interceptor applies itself. Its nil Stop and
 	// Wait are the engine's defaults.
 	policy     retry.Policy
@@ -31,6 +32,7 @@ type rpc struct {
 	retryUser  retry.Predicate // the Policy's Retry
 	onEndUser  retry.Hook      // the Policy's OnEnd
 	budget     retry.Budget    // the Policy's Budget
+	gate       retry.Gate      // the Policy's Gate
 	timeout    time.Duration   // the Policy's AttemptTimeout
 	aborted    bool            // RetryAborted
 	idempotent bool            // the call may be repeated
@@ -43,9 +45,9 @@ type rpc struct {
 	// cannot be made again. A unary attempt's commit point travels in its
 	// *StatusError, as its attempts may run concurrently.
 	committed bool
-	// failed: the class of the last attempt's failure if it was worth retrying,
-	// whether or not it could be retried (what the budget hears), until the
-	// budget has heard it; 0 otherwise.
+	// failed: the class of the last attempt's failure if it was worth retrying
+	// and the interceptor refused to retry it (what the Budget and the Gate
+	// hear), until they have heard it; 0 otherwise.
 	failed retry.Class
 	// refused: why the interceptor refused the retry that the Policy's Retry
 	// (or the table) wanted for the last failed attempt, for safety
@@ -99,6 +101,9 @@ func (r *rpc) start(c *config, ctx context.Context, method string, callOpts []gr
 	if r.budget != nil {
 		q.Budget = r
 	}
+	if q.Gate != nil {
+		r.gate, q.Gate = q.Gate, (*gateRule)(r)
+	}
 	q.AttemptTimeout = 0
 	switch {
 	case f.ignoreLayers && (o == nil || !o.IgnoreBelow):
@@ -128,11 +133,11 @@ func (r *rpc) clear() {
 // method must be safe to repeat, and the attempt must not be past its commit
 // point. A retry that the last two rules refuse is noted in refused, with its
 // reason, and a pushback that says no in declined. When the Policy has a
-// Budget, it notes the class of a failure worth retrying that it refuses, which
-// the Budget must hear of, as a sign of a failing service, even when the call
-// cannot be repeated; the class of a failure it retries is the engine's, which
-// asks the Policy's Throttled itself. The engine calls it on the caller's
-// goroutine, hedged or not.
+// Budget or a Gate, it notes the class of a failure worth retrying that it
+// refuses, which they must hear of, as a sign of a failing service, even when
+// the call cannot be repeated; the class of a failure it retries is the
+// engine's, which asks the Policy's Throttled itself. The engine calls it on
+// the caller's goroutine, hedged or not.
 func (r *rpc) retry(a retry.Attempt) bool {
 	r.failed, r.refused = 0, 0
 	se := statusErrorOf(a.Err)
@@ -149,8 +154,9 @@ func (r *rpc) retry(a retry.Attempt) bool {
 	default:
 		return true
 	}
-	if r.budget != nil { // as the engine, which asks Throttled only for a Budget
+	if r.budget != nil || r.gate != nil {
 		r.failed = retry.ClassTransient
+		// As the engine, which asks Throttled for a Budget or a Gate.
 		if r.policy.Throttled.Match(a) {
 			r.failed = retry.ClassThrottled
 		}
@@ -191,12 +197,26 @@ func (r *rpc) throttled(a retry.Attempt) bool {
 // predicate about it, if it did, on the caller's goroutine even when attempts
 // run concurrently: Attempted takes the class the predicate noted and clears
 // it, so that it never carries over to another attempt, a loser's included.
+// With a Gate, which the engine tells right after the Budget, the Gate's done
+// clears it instead, or the Gate's next Admit if it wanted to hear nothing
+// (see gateRule).
 func (r *rpc) Attempted(result, spent retry.Class) {
-	if result == retry.ClassAnswered && r.failed != 0 {
-		result = r.failed
+	result = r.heard(result)
+	if r.gate == nil {
+		r.failed = 0
 	}
-	r.failed = 0
 	r.budget.Attempted(result, spent)
+}
+
+// heard is the class the Budget and the Gate hear for an attempt of which the
+// engine says result: the class the Retry predicate noted for a failure worth
+// retrying that the interceptor refused to retry, which the engine counts as
+// answered (retry.ClassAnswered), else result.
+func (r *rpc) heard(result retry.Class) retry.Class {
+	if result == retry.ClassAnswered && r.failed != 0 {
+		return r.failed
+	}
+	return result
 }
 
 // Allow asks the Policy's Budget: for a retry, or for a hedge
@@ -256,7 +276,7 @@ func (r *rpc) end(err error) error {
 	if err == nil {
 		return nil
 	}
-	err = returned(err)
+	err = returned(err, r.method)
 	if r.refused != 0 {
 		r.up.Decide()
 		if nr, ok := err.(*retry.NotRetriedError); ok && nr.Name == r.method {
@@ -270,17 +290,22 @@ func (r *rpc) end(err error) error {
 	return err
 }
 
-// returned is the error a call returns for the engine's outcome err: the error
-// gRPC returned for a *StatusError that was not retried, a give-up that reads
-// as CANCELLED or DEADLINE_EXCEEDED when the caller's time ended the call, else
-// err itself.
-func returned(err error) error {
+// returned is the error a call of method returns for the engine's outcome err:
+// the error gRPC returned for a *StatusError that was not retried, a give-up
+// that reads as CANCELLED or DEADLINE_EXCEEDED when the caller's time ended the
+// call, one that reads as UNAVAILABLE when the Gate refused the first attempt
+// (see gateError), else err itself: a Gate's refusal of a retry, as a
+// Budget's, reads as the last attempt's status.
+func returned(err error, method string) error {
 	switch e := err.(type) {
 	case *StatusError:
 		return e.err
 	case *retry.Error:
-		if e.Reason == retry.ReasonContext || e.Reason == retry.ReasonDeadline {
+		switch {
+		case e.Reason == retry.ReasonContext || e.Reason == retry.ReasonDeadline:
 			return newContextError(e)
+		case e.Reason == retry.ReasonGate && e.Last == nil: // no attempt ran: no status to read
+			return &gateError{err: e, method: method}
 		}
 	}
 	return err

@@ -134,6 +134,38 @@
 // and every stream run one attempt at a time. See [UnaryClientInterceptor] for
 // what a hedged call does with the caller's call options.
 //
+// # Gate
+//
+// A Gate in the Policy (retry.Gate: an adaptive throttle, a circuit breaker,
+// shared per service like a Budget) is asked before every attempt of every
+// call through the interceptors, first attempts, retries, hedges and the
+// openings of streams included, and hears how each attempt it admitted ended,
+// as the Budget does: ClassSuccess for an OK; a failure worth retrying as
+// transient (or, when the Policy has a Budget, as throttled when the Budget
+// hears it so), even when the rules of safety keep the interceptor from
+// retrying it; ClassAnswered for the rest; and zero for an attempt that the
+// caller's context ended or that lost to a hedge. OnEnd sees retry.ReasonGate
+// when it refuses:
+//
+//   - a first attempt, or the opening of a stream: nothing is sent, and the
+//     call returns (the stream is not returned, and the interceptor returns)
+//     an error that reads as UNAVAILABLE to status.Code and status.FromError,
+//     whose message says that the client's gate refused the call, and gives
+//     the Gate's error. The call is safe to make again later, whatever its
+//     method: UNAVAILABLE is the code grpc-go gives an RPC it could not send,
+//     and the code that retry policies list (gRFC A6's example retries it
+//     alone, and so does [Transient]), where RESOURCE_EXHAUSTED would say that
+//     a quota ran out, and is not retried without a server's hint;
+//   - a retry: the call ends as when a Budget refuses one, and as grpc-go's
+//     own retry throttling does, with the last attempt's failure: a
+//     *retry.Error that reads as the last attempt's status (returned by
+//     RecvMsg, for a stream);
+//   - a hedge: it is not sent, and the call waits for the attempts in flight.
+//
+// Both errors unwrap to a *retry.Error whose Refusal is the Gate's error, so
+// errors.Is(err, theGatesError) holds, and both tell a layer above not to make
+// the call again, as a Budget's refusal does (see Layers).
+//
 // # Layers and overrides
 //
 // Retries at several layers multiply: 4 attempts of a gRPC call inside each of
@@ -177,22 +209,25 @@
 // for a method that is not safe to repeat, retry.ReasonNotReplayable for a
 // call past its commit point; OnEnd sees the same reason. Giving up on a
 // retryable one returns an error that wraps a *retry.Error, with the reason
-// (stop, deadline, budget, context, layer_below) and the number of attempts,
-// which wraps the last attempt's *StatusError and, when the caller's context
-// ended the call, the context's error.
+// (stop, deadline, budget, gate, context, layer_below) and the number of
+// attempts, which wraps the last attempt's *StatusError, if an attempt ran,
+// the Gate's error when the Gate refused an attempt and, when the caller's
+// context ended the call, the context's error.
 //
 // Its status code, as status.Code and status.FromError read it, through a
-// *retry.NotRetriedError too, is the last attempt's, except when the caller's time ended the call: then it is the
-// code grpc-go gives, CANCELLED or DEADLINE_EXCEEDED as the context ended
-// (retry.ReasonContext), and DEADLINE_EXCEEDED when the call gave up because
-// its next pause would have outlasted the deadline (retry.ReasonDeadline). An
-// UNAVAILABLE after which the caller's context was canceled during the pause
-// reads as CANCELLED; a server that passes on its callee's error thus passes
-// on the end of its own caller's time as gRPC's errors would. The rest stays
-// reachable: errors.As with a *retry.Error gives the give-up, its Reason and
-// its Last attempt's error; errors.As with a *StatusError gives the last
-// status unchanged, with the trailer and the hint; errors.Is matches the
-// context's error:
+// *retry.NotRetriedError too, is the last attempt's, except when the caller's
+// time ended the call: then it is the code grpc-go gives, CANCELLED or
+// DEADLINE_EXCEEDED as the context ended (retry.ReasonContext), and
+// DEADLINE_EXCEEDED when the call gave up because its next pause would have
+// outlasted the deadline (retry.ReasonDeadline); and except when the Gate
+// refused the first attempt, and no attempt ran: then it is UNAVAILABLE (see
+// Gate). An UNAVAILABLE after which the caller's context was canceled during
+// the pause reads as CANCELLED; a server that passes on its callee's error
+// thus passes on the end of its own caller's time as gRPC's errors would. The
+// rest stays reachable: errors.As with a *retry.Error gives the give-up, its
+// Reason and its Last attempt's error; errors.As with a *StatusError gives the
+// last status unchanged, with the trailer and the hint; errors.Is matches the
+// context's error, and the Gate's:
 //
 //	_, err := client.Get(ctx, req)
 //	var gaveUp *retry.Error
@@ -236,6 +271,9 @@
 // the call option NoRetry, UsePolicy or IgnoreLayers, a copy of its call
 // options without them, to pass on), which it
 // keeps until it ends, so as to end its call then, and nothing per message.
+// A Gate that wants to hear of its attempts adds one allocation per attempt it
+// admits, the func that stands in front of its own (see Gate), beside what
+// the Gate itself allocates.
 //
 // The interceptors' own Retry, Throttled and OnEnd, which stand in front of the
 // Policy's, read no time, and answer [retry.ReadsTime] for the Policy's that

@@ -73,6 +73,8 @@ import (
 // stream that has ended), as UnaryClientInterceptor would: a *retry.Error that
 // wraps the last attempt's *StatusError, with the code of the end of the
 // caller's time when that ended the call (see the package documentation). A
+// stream whose opening the Policy's Gate refused is not returned either: the
+// error reads as UNAVAILABLE, as nothing was sent. A
 // stream that is past its commit point reports what gRPC reports, but for a
 // failure that the rules of safety kept from being retried (the reasons
 // ReasonNotReplayable and ReasonNotIdempotent above): RecvMsg returns it

@@ -64,7 +64,8 @@ import (
 // wanted a retry that the rules of safety refused; or, when it gives up on one
 // that was retried, a *retry.Error that wraps the last attempt's *StatusError:
 // status.Code and status.FromError read the last attempt's code through both,
-// unless the end of the caller's time ended the call (see the package
+// unless the end of the caller's time ended the call, or the Policy's Gate
+// refused its first attempt, which reads as UNAVAILABLE (see the package
 // documentation).
 //
 // The interceptor reads p's fields at each call, so they must not change while

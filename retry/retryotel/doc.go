@@ -48,14 +48,18 @@
 //     not-found); a give-up, "stop", "deadline" or "context"; or a retry that
 //     Retry wanted and something else refused (retry.Reason.Refused):
 //     "not_idempotent" and "not_replayable" (an adapter's rule of safety),
-//     "layer_below" (a call inside the attempt decided) or "budget".
+//     "layer_below" (a call inside the attempt decided), "budget", or "gate"
+//     (the Policy's Gate refused a retry, or the first attempt: then
+//     tenacious.call.attempts records 0).
 //
 // There is no metric of its own for refusals: a refusal ends the call, so they
-// are the calls with tenacious.ending = "budget", "not_idempotent",
-// "not_replayable" or "layer_below". A hedge that the budget
-// refuses is not started, and is not seen by the hooks. Summed over calls, the
-// attempts started are tenacious.calls plus tenacious.retries plus
-// tenacious.hedge.started.
+// are the calls with tenacious.ending = "budget", "gate", "not_idempotent",
+// "not_replayable" or "layer_below". A hedge that the budget or the gate
+// refuses is not started, and is not seen by the hooks; nor is a retry or a
+// first attempt that the gate refuses. Summed over calls, the attempts started
+// are tenacious.calls plus tenacious.retries plus tenacious.hedge.started, less
+// the calls whose first attempt the gate refused (tenacious.ending = "gate"
+// with no attempt); the sum of tenacious.call.attempts counts them exactly.
 //
 // tenacious.call.pause_time is what gRFC A96's grpc.client.call.retry_delay is to
 // a gRPC call: the total time a call paused between attempts. The histograms

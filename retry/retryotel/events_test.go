@@ -178,7 +178,7 @@ func TestInstrumentCopies(t *testing.T) {
 // TestRefusedEndings checks that each ending of a retry refused is recorded under
 // its own tenacious.ending, as a failure, and adds a give-up event to the span.
 func TestRefusedEndings(t *testing.T) {
-	for _, r := range []retry.Reason{retry.ReasonNotIdempotent, retry.ReasonNotReplayable, retry.ReasonLayerBelow, retry.ReasonBudget} {
+	for _, r := range []retry.Reason{retry.ReasonNotIdempotent, retry.ReasonNotReplayable, retry.ReasonLayerBelow, retry.ReasonBudget, retry.ReasonGate} {
 		t.Run(r.String(), func(t *testing.T) {
 			tel, reader := newTelemetry(t)
 			tracer, sr, _ := newTracer(t)
