@@ -43,14 +43,21 @@
 // transport error that would have been retried but for these rules comes back as
 // a *retry.NotRetriedError that says why.
 //
-// The pause honours the server's hint on 429 and 503: the retry-after-ms and
-// x-ms-retry-after-ms headers, then Retry-After (delay-seconds or any of the
-// three HTTP-date forms, see [ParseRetryAfter]); the retry engine caps it at
-// Policy.MaxRetryAfter (a minute by default) and spreads clients above it,
-// whatever the Policy's Wait, which chooses every other pause (full-jitter
-// backoff by default). A pause that would outlast the request context's deadline
-// is not taken: the round trip gives up at once with a *retry.Error that carries
-// it.
+// The pause honours the server's hint on 429 and 503, and on no other status:
+// the first valid one of the millisecond headers retry-after-ms,
+// x-ms-retry-after-ms and x-amz-retry-after, then Retry-After (delay-seconds or
+// any of the three HTTP-date forms, see [ParseRetryAfter]), then the rate-limit
+// headers RateLimit (the t of an exhausted policy, as in
+// `"default";r=0;t=30`), RateLimit-Reset and X-RateLimit-Reset (seconds, or a
+// Unix time from 1,000,000,000 up). Explicit instructions to come back later
+// come before the rate-limit headers, which only say when a quota resets, and
+// the more precise before the less (see [StatusError.RetryAfter]). The retry
+// engine caps the hint at Policy.MaxRetryAfter (a minute by default) and spreads
+// clients above it, whatever the Policy's Wait, which chooses every other pause
+// (full-jitter backoff by default); a huge or garbled value cannot make it wait
+// longer, and a garbled one is no hint. A pause that would outlast the request
+// context's deadline is not taken: the round trip gives up at once with a
+// *retry.Error that carries it.
 //
 // Retry at one layer: the same Policy may run a call around the request
 // (Policy.Run, retry.Do) while the Transport runs it inside; when the Transport

@@ -160,28 +160,74 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 const (
 	headerRetryAfterMs    = "Retry-After-Ms"      // retry-after-ms
 	headerXMsRetryAfterMs = "X-Ms-Retry-After-Ms" // x-ms-retry-after-ms
+	headerXAmzRetryAfter  = "X-Amz-Retry-After"   // x-amz-retry-after
 	headerRetryAfter      = "Retry-After"
+	headerRateLimit       = "Ratelimit"         // RateLimit
+	headerRateLimitReset  = "Ratelimit-Reset"   // RateLimit-Reset
+	headerXRateLimitReset = "X-Ratelimit-Reset" // X-RateLimit-Reset
 )
+
+// hintHeaders are the headers of a server's hint in order of precedence: the
+// explicit instructions to come back later before the rate-limit headers, which
+// say when a quota resets; among the instructions, the millisecond headers,
+// more precise, before Retry-After, whose HTTP-date also depends on the clocks
+// agreeing; among the rate-limit headers, the draft's RateLimit, then its older
+// RateLimit-Reset, then X-RateLimit-Reset, whose unit varies with the server.
+// See StatusError.RetryAfter.
+var hintHeaders = [...]string{
+	headerRetryAfterMs,
+	headerXMsRetryAfterMs,
+	headerXAmzRetryAfter,
+	headerRetryAfter,
+	headerRateLimit,
+	headerRateLimitReset,
+	headerXRateLimitReset,
+}
 
 // retryAfter returns the pause a response asks for, uncapped: only for 429 Too
 // Many Requests and 503 Service Unavailable, the statuses whose meaning includes
-// "come back later". The first header with a valid value wins, in the order
-// retry-after-ms, x-ms-retry-after-ms, Retry-After; a header sent several times
-// counts only when all its values are the same. Without a valid hint, the result
-// is 0.
+// "come back later". Without a valid hint, the result is 0.
 func retryAfter(resp *http.Response) time.Duration {
 	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
 		return 0
 	}
-	for _, key := range [...]string{headerRetryAfterMs, headerXMsRetryAfterMs} {
-		if v, ok := oneValue(resp.Header[key]); ok {
-			if d, ok := parseRetryAfterMs(v); ok {
-				return d
+	return headerHint(resp.Header)
+}
+
+// headerHint returns the hint of the first of hintHeaders with a valid value,
+// or 0. A header other than RateLimit that is sent several times counts only
+// when all its values are the same; RateLimit's field lines make one list, as
+// for any Structured Field. It reads the clock only for a header that may hold
+// a time: Retry-After, RateLimit-Reset, X-RateLimit-Reset.
+func headerHint(h http.Header) time.Duration {
+	var now time.Time
+	for _, key := range hintHeaders {
+		values := h[key]
+		if len(values) == 0 {
+			continue
+		}
+		var d time.Duration
+		ok := false
+		if key == headerRateLimit {
+			d, ok = parseRateLimit(values)
+		} else if v, same := oneValue(values); same {
+			switch key {
+			case headerRetryAfterMs, headerXMsRetryAfterMs:
+				d, ok = parseRetryAfterMs(v)
+			case headerXAmzRetryAfter:
+				d, ok = parseWholeMillis(v)
+			default: // Retry-After, RateLimit-Reset, X-RateLimit-Reset
+				if now.IsZero() {
+					now = time.Now()
+				}
+				if key == headerRetryAfter {
+					d, ok = ParseRetryAfter(v, now)
+				} else {
+					d, ok = parseRateLimitReset(v, now)
+				}
 			}
 		}
-	}
-	if v, ok := oneValue(resp.Header[headerRetryAfter]); ok {
-		if d, ok := ParseRetryAfter(v, time.Now()); ok {
+		if ok {
 			return d
 		}
 	}

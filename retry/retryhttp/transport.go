@@ -18,12 +18,13 @@ var defaultRetry = predicate.Transient()
 // and sending it again is safe. A nil field of the Policy means retry's default,
 // as in any call of a Policy, but for a nil Retry, which means the HTTP rules
 // below. A zero Transport is valid: it uses http.DefaultTransport, makes at most
-// retry.DefaultAttempts (4) attempts, honours the server's Retry-After up to a
-// minute and otherwise backs off with full jitter (a pause drawn between 0 and
-// min(10s, 100ms·2^(n-1)) after attempt n), and retries what
-// predicate.Transient retries, a 500 only once, and the lost connections of
-// rule 5. Give its Policy an OnEnd, such as hooks.LogEnd, to hear of every
-// give-up and every retry refused, with its reason.
+// retry.DefaultAttempts (4) attempts, honours the server's Retry-After (and the
+// other hint headers of StatusError.RetryAfter) up to a minute and otherwise
+// backs off with full jitter (a pause drawn between 0 and min(10s,
+// 100ms·2^(n-1)) after attempt n), and retries what predicate.Transient
+// retries, a 500 only once, and the lost connections of rule 5. Give its Policy
+// an OnEnd, such as hooks.LogEnd, to hear of every give-up and every retry
+// refused, with its reason.
 //
 // The overrides of package retry change this for one request, through its
 // context, as for any call of a Policy: a request made with retry.WithoutRetry
@@ -130,9 +131,10 @@ type Transport struct {
 	//
 	//   - Stop: nil stops after retry.DefaultAttempts (4) attempts.
 	//   - Wait: nil is retry's full-jitter backoff, a pause drawn between 0 and
-	//     min(10s, 100ms·2^(n-1)). Whatever the Wait, a 429 or 503
-	//     whose Retry-After, retry-after-ms or x-ms-retry-after-ms header asks for
-	//     a pause (see StatusError.RetryAfter) gets that pause instead, as any
+	//     min(10s, 100ms·2^(n-1)). Whatever the Wait, a 429 or 503 whose
+	//     Retry-After, retry-after-ms, x-ms-retry-after-ms, x-amz-retry-after,
+	//     RateLimit, RateLimit-Reset or X-RateLimit-Reset header asks for a
+	//     pause (see StatusError.RetryAfter) gets that pause instead, as any
 	//     error with a RetryAfter method does in a call of a Policy: the engine
 	//     caps it at MaxRetryAfter and adds up to half of it at random, so that
 	//     clients told the same thing do not come back in step.
