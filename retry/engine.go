@@ -120,13 +120,15 @@ func (c *call) mark() { c.frame = layer.NewFrame(c.ctx, 1) }
 // begin starts the next attempt of a call that mark prepared: it runs Before and
 // returns the attempt's context (the call's frame, which tells the calls inside
 // the attempt that they are inside it) and, with an AttemptTimeout, the function
-// that releases it. It asks the Gate to admit a first attempt (retryAfter asked
+// that releases it. It asks the Gate to admit a first attempt (retryAfter asks
 // it for a retry); if the Gate refuses, begin ends the call and returns the
 // error to return.
 func (c *call) begin() (context.Context, context.CancelFunc, error) {
 	if c.p.Gate != nil && c.a.Number == 0 {
-		if err := c.admit(0); err != nil {
-			return nil, nil, err
+		if refusal := c.admit(0); refusal != nil {
+			e := c.giveUp(ReasonGate).(*Error)
+			e.Refusal = refusal
+			return nil, nil, e
 		}
 	}
 	c.a.Number++
@@ -148,19 +150,15 @@ func (c *call) begin() (context.Context, context.CancelFunc, error) {
 	return c.frame, nil, nil
 }
 
-// admit asks the Gate to admit an attempt of class (zero for a first attempt):
-// it keeps what the Gate wants to hear of it, or, if the Gate refuses, ends the
-// call and returns the *Error to return.
+// admit asks the Gate to admit an attempt of class (zero for a first attempt)
+// and keeps what the Gate wants to hear of it; it returns the Gate's error if
+// the Gate refuses.
 func (c *call) admit(class Class) error {
 	done, err := c.p.Gate.Admit(c.ctx, class)
-	if err != nil {
-		c.a.Delay = 0 // a retry's pause was taken
-		e := c.giveUp(ReasonGate).(*Error)
-		e.Refusal = err
-		return e
+	if err == nil {
+		c.done = done
 	}
-	c.done = done
-	return nil
+	return err
 }
 
 // settle releases the attempt's context and marks an error caused by the attempt's
@@ -263,15 +261,16 @@ func (c *call) judge(err error) (reason Reason, class Class, hint time.Duration)
 	return 0, class, sig.hint
 }
 
-// attempted tells the Budget and the Gate, if they asked, what the current
+// attempted tells the Gate and the Budget, if they asked, what the current
 // attempt told of the service.
 func (c *call) attempted(result Class) {
+	if c.done != nil {
+		done := c.done
+		c.done = nil
+		done(result)
+	}
 	if c.p.Budget != nil {
 		c.p.Budget.Attempted(result, c.spent)
-	}
-	if c.done != nil {
-		c.done(result)
-		c.done = nil
 	}
 }
 
@@ -284,12 +283,24 @@ func (c *call) retryAfter(class Class, hint time.Duration) (bool, error) {
 	// goroutine of its own then fits the goroutine's first stack.
 	delay, hinted := c.pause(hint)
 	c.a.Delay = delay
-	switch reason := c.allowRetry(class, hinted); reason {
-	case ReasonBudget:
+	reason := c.allowRetry(class, hinted)
+	var refusal error
+	if reason == 0 && c.p.Gate != nil {
+		// The Gate is asked last, as the Budget is: a retry it refuses ends
+		// as a give-up that returns the last result, which the caller still
+		// holds.
+		if refusal = c.admit(class); refusal != nil {
+			reason = ReasonGate
+		}
+	}
+	switch reason {
+	case ReasonBudget, ReasonGate:
 		if hinted > 0 && !c.sleep(c.a.Delay) { // keep the server's pace
 			return false, c.giveUp(ReasonContext)
 		}
-		return false, c.giveUp(ReasonBudget)
+		e := c.giveUp(reason).(*Error)
+		e.Refusal = refusal
+		return false, e
 	case ReasonStop, ReasonDeadline:
 		return false, c.giveUp(reason)
 	}
@@ -300,14 +311,6 @@ func (c *call) retryAfter(class Class, hint time.Duration) (bool, error) {
 	}
 	if !c.sleep(delay) {
 		return false, c.giveUp(ReasonContext)
-	}
-	// The Gate is asked after the pause, as the retry would start: a breaker
-	// that opened meanwhile refuses it. The caller still holds the result of
-	// the attempt that failed, which a give-up returns.
-	if c.p.Gate != nil {
-		if err := c.admit(class); err != nil {
-			return false, err
-		}
 	}
 	c.a.PrevDelay, c.a.Delay = delay, 0
 	return true, nil

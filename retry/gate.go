@@ -10,11 +10,12 @@ import "context"
 // like a Budget; it must be safe for concurrent use.
 //
 // The engine asks Admit before every attempt of every call of the Policy: a first
-// attempt, a retry (after its pause, once Stop, the deadline and the Budget have
+// attempt, a retry (before its pause, once Stop, the deadline and the Budget have
 // agreed to it) and a hedge (after the Budget). A refused first attempt or retry
 // ends the call with ReasonGate and an *Error whose Refusal is the Gate's error
-// (and, for a retry, whose Last and Result are the last attempt's, as for any
-// give-up);
+// (and, for a retry, whose Last, Result and Delay are as for a Budget's refusal:
+// the last attempt's, and the pause not taken, which the call waits out first
+// if a server's hint set it);
 // Before and After do not run for an attempt that never ran, Attempt.Number and
 // Stats count only the attempts that ran, and OnEnd runs as for any end. A
 // refused hedge is not sent, and the call waits for the attempts in flight. A

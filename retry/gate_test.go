@@ -154,9 +154,10 @@ func TestGateRefusesRetry(t *testing.T) {
 		if calls != 2 || len(rec.before) != 2 || len(rec.after) != 2 || stats.Attempts != 2 {
 			t.Errorf("calls %d, Before %d, After %d, Stats.Attempts %d: want 2 each", calls, len(rec.before), len(rec.after), stats.Attempts)
 		}
-		// The gate is asked after the pause, just before the attempt would start.
-		if got := time.Since(start); got != 2*time.Second {
-			t.Errorf("the call took %v, want 2s: the two pauses, then the refusal", got)
+		// The gate is asked last before the pause, as the Budget is: the
+		// refused retry's pause is not taken, and the error says what it was.
+		if got := time.Since(start); got != time.Second || e.Delay != time.Second {
+			t.Errorf("the call took %v, Error.Delay %v; want 1s (one pause, then the refusal) and 1s", got, e.Delay)
 		}
 		if len(rec.ends) != 1 || rec.ends[0].Reason != ReasonGate || rec.ends[0].Number != 2 || rec.ends[0].Err != errFlaky {
 			t.Errorf("OnEnd saw %+v, want ReasonGate, Number 2, Err errFlaky", rec.ends)

@@ -222,15 +222,15 @@ func run(w io.Writer) (story, error) {
 	if err := calls(4); err != nil {
 		return st, err
 	}
-	say("wait %v", openFor)
-	time.Sleep(openFor)
+	say("wait %v", openFor+pause)
+	time.Sleep(openFor + pause) // past the breaker's timeout
 	if err := calls(1); err != nil {
 		return st, err
 	}
 	say("service back, but it holds its first request; the caller gives up after %v", patience)
 	svc.set(holdOne)
-	say("wait %v", openFor)
-	time.Sleep(openFor)
+	say("wait %v", openFor+pause)
+	time.Sleep(openFor + pause)
 	probe := make(chan call)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), patience)

@@ -194,9 +194,9 @@ func TestGateFirstAttemptRefused(t *testing.T) {
 }
 
 // TestGateRetryRefused checks, in virtual time, a call whose retry the gate
-// refuses after its pause, to a server that always answers UNAVAILABLE: the
+// refuses before its pause, to a server that always answers UNAVAILABLE: the
 // server sees exactly the two attempts admitted, the gate is asked for the
-// third after the second pause (its class the failure's, transient) and hears
+// third after the second attempt (its class the failure's, transient) and hears
 // of both attempts as transient failures; the call returns what it returns
 // when a Budget refuses the same retry, a *retry.Error that reads as the last
 // attempt's status and wraps its *StatusError, and the gate's error too, and
@@ -213,8 +213,8 @@ func TestGateRetryRefused(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		g := &testGate{admit: refuseFrom(3)}
 		err, srv, ends, took := run(t, g, nil)
-		if took != 2*time.Second {
-			t.Errorf("the call took %v, want its two pauses, 2s: the gate is asked after the pause", took)
+		if took != time.Second {
+			t.Errorf("the call took %v, want its one pause, 1s: the gate is asked before the pause, as the Budget is", took)
 		}
 		if n := srv.count(echoGet); n != 2 {
 			t.Errorf("server received %d calls, want the 2 admitted", n)

@@ -356,3 +356,45 @@ func (h *endHook) Run(a retry.Attempt) { (*roundTrip)(h).end(a) }
 
 // ReadsTime reports whether the Policy's OnEnd reads time.
 func (h *endHook) ReadsTime() bool { return retry.ReadsTime(h.endUser) }
+
+// gateRule is a roundTrip as the Gate of its Policy, in front of the Policy's
+// own: the Gate hears a failure worth retrying that the Transport will not send
+// again for safety (a 503 to a POST) as what it is, ClassTransient or
+// ClassThrottled, as the Budget does (see Attempted), rather than as an answer.
+// The engine tells the Gate of an attempt before the Budget, which clears the
+// class the Retry predicate noted.
+type gateRule roundTrip
+
+// Admit asks the Policy's Gate. The round trip hears the outcome first: of a
+// round trip that is not hedged, whose attempts run one at a time, through a
+// method value made with the roundTrip (no allocation); of a hedged one, whose
+// attempts overlap, through a function of the attempt's own.
+func (g *gateRule) Admit(ctx context.Context, c retry.Class) (func(retry.Class), error) {
+	rt := (*roundTrip)(g)
+	done, err := rt.gate.Admit(ctx, c)
+	if err != nil || done == nil {
+		return done, err
+	}
+	if !rt.hedged {
+		rt.gateDone = done
+		return rt.gateDoneFn, nil
+	}
+	return func(result retry.Class) { done(rt.gateClass(result)) }, nil
+}
+
+// gateHeard passes the outcome of the attempt in flight to the Gate.
+func (rt *roundTrip) gateHeard(result retry.Class) {
+	done := rt.gateDone
+	rt.gateDone = nil
+	done(rt.gateClass(result))
+}
+
+// gateClass is the class the Gate hears for an attempt the engine judged
+// result: the class the Retry predicate noted for a failure worth retrying
+// that the Transport refused to send again, else result.
+func (rt *roundTrip) gateClass(result retry.Class) retry.Class {
+	if result == retry.ClassAnswered && rt.failed != 0 {
+		return rt.failed
+	}
+	return result
+}

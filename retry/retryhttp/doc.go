@@ -77,6 +77,14 @@
 // request a second time and takes the first answer, paying each hedge from the
 // Policy's Budget (see Transport).
 //
+// With a retry.Gate in the Policy (package gate, or a circuit breaker), the
+// Transport asks it before every attempt. A request whose first attempt the
+// Gate refuses is not sent: RoundTrip closes its body and returns a
+// *retry.Error of retry.ReasonGate. A retry the Gate refuses ends the round
+// trip as a Budget's refusal does, with the last response. The Gate hears a
+// failure the Transport will not send again for safety (a 503 to a POST) as
+// the overload signal it is, as the Budget does.
+//
 // # The RoundTripper contract
 //
 // The Transport keeps these parts of the http.RoundTripper contract:
@@ -86,7 +94,8 @@
 //     no context of its own: no AttemptTimeout, no hedging), else a shallow
 //     copy carrying the attempt's context, and each retry or hedge sends a
 //     clone;
-//   - it closes the request body, through Base, on every path;
+//   - it closes the request body, through Base, on every path (itself when
+//     the Gate refused the first attempt);
 //   - a response is not an error: the last response comes back with a nil error
 //     whatever its status, a 503 after the last attempt included, with its body
 //     unread;

@@ -136,13 +136,16 @@ type roundTrip struct {
 	sleepUser retry.Hook
 	endUser   retry.Hook
 	budget    retry.Budget
-	timeout   time.Duration // the Policy's AttemptTimeout, which the roundTrip applies itself
-	max500    int           // the Transport's Max500Retries, or its default
+	gate      retry.Gate        // the Policy's, behind gateRule
+	gateDone  func(retry.Class) // what the Gate wants to hear of the attempt in flight (not hedged)
+	timeout   time.Duration     // the Policy's AttemptTimeout, which the roundTrip applies itself
+	max500    int               // the Transport's Max500Retries, or its default
 
 	// Made once per roundTrip, when the pool creates it.
-	op        func(context.Context) (*http.Response, error)
-	hedgeOp   func(context.Context) (*http.Response, error)
-	discardFn func(*http.Response)
+	op         func(context.Context) (*http.Response, error)
+	hedgeOp    func(context.Context) (*http.Response, error)
+	discardFn  func(*http.Response)
+	gateDoneFn func(retry.Class)
 
 	// ctx is the context of the call: the request's, minus the Policy of its
 	// retry.WithPolicy, if any, which policy already is.
@@ -192,7 +195,7 @@ type roundTrip struct {
 
 var roundTrips = sync.Pool{New: func() any {
 	rt := new(roundTrip)
-	rt.op, rt.hedgeOp, rt.discardFn = rt.attempt, rt.hedgeAttempt, rt.discardLoser
+	rt.op, rt.hedgeOp, rt.discardFn, rt.gateDoneFn = rt.attempt, rt.hedgeAttempt, rt.discardLoser, rt.gateHeard
 	return rt
 }}
 
@@ -224,7 +227,7 @@ func (rt *roundTrip) start(t *Transport, req *http.Request) {
 	rt.call.Policy, rt.call.Discard = &rt.policy, rt.discardFn
 	p := &rt.policy
 	rt.hedged = p.Hedger != nil && rt.idempotent && rt.replayable && !rt.noRetry
-	rt.retryUser, rt.sleepUser, rt.endUser, rt.budget, rt.timeout = p.Retry, p.BeforeSleep, p.OnEnd, p.Budget, p.AttemptTimeout
+	rt.retryUser, rt.sleepUser, rt.endUser, rt.budget, rt.gate, rt.timeout = p.Retry, p.BeforeSleep, p.OnEnd, p.Budget, p.Gate, p.AttemptTimeout
 	if p.Name == "" && (p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnEnd != nil) {
 		p.Name = method(req) + " " + req.URL.Host
 	}
@@ -232,8 +235,11 @@ func (rt *roundTrip) start(t *Transport, req *http.Request) {
 	if p.OnEnd != nil {
 		p.OnEnd = (*endHook)(rt)
 	}
-	if rt.budget != nil || rt.hedged {
-		p.Budget = rt // see Allow
+	if rt.budget != nil || rt.hedged || rt.gate != nil {
+		p.Budget = rt // see Allow, and Attempted, which gateRule relies on
+	}
+	if rt.gate != nil {
+		p.Gate = (*gateRule)(rt)
 	}
 	p.AttemptTimeout = 0 // the attempt applies it, to the end of the body
 }
@@ -250,13 +256,13 @@ func method(req *http.Request) string {
 // clear drops every reference rt holds to the round trip, before it goes back to
 // the pool; it keeps the method values, and the room of held.
 func (rt *roundTrip) clear() {
-	op, hedgeOp, discardFn := rt.op, rt.hedgeOp, rt.discardFn
+	op, hedgeOp, discardFn, gateDoneFn := rt.op, rt.hedgeOp, rt.discardFn, rt.gateDoneFn
 	held := rt.held[:cap(rt.held)]
 	clear(held)
-	for _, b := range rt.bodies { // a hedge that never took its body: none should
+	for _, b := range rt.bodies { // a hedge that never took its body: the Gate refused it
 		b.Close()
 	}
-	*rt = roundTrip{op: op, hedgeOp: hedgeOp, discardFn: discardFn, held: held[:0]}
+	*rt = roundTrip{op: op, hedgeOp: hedgeOp, discardFn: discardFn, gateDoneFn: gateDoneFn, held: held[:0]}
 }
 
 // finish turns the Policy's outcome into RoundTrip's: a response in hand is
@@ -266,6 +272,11 @@ func (rt *roundTrip) clear() {
 // *retry.NotRetriedError. Every failed response the round trip still holds but does
 // not return (those of hedges that lost, after a failure) is discarded.
 func (rt *roundTrip) finish(resp *http.Response, err error) (*http.Response, error) {
+	if rt.sent.Load() == 0 && rt.req.Body != nil {
+		// The Gate refused the first attempt: no Base will close the body,
+		// which RoundTrip must close, on errors too.
+		rt.req.Body.Close()
+	}
 	if err == nil {
 		rt.discardHeld()
 		return resp, nil
