@@ -197,14 +197,11 @@ func (r *rpc) throttled(a retry.Attempt) bool {
 // predicate about it, if it did, on the caller's goroutine even when attempts
 // run concurrently: Attempted takes the class the predicate noted and clears
 // it, so that it never carries over to another attempt, a loser's included.
-// With a Gate, which the engine tells right after the Budget, the Gate's done
-// clears it instead, or the Gate's next Admit if it wanted to hear nothing
-// (see gateRule).
+// A Gate, which the engine tells just before the Budget, has heard the same
+// class by then (see gateRule).
 func (r *rpc) Attempted(result, spent retry.Class) {
 	result = r.heard(result)
-	if r.gate == nil {
-		r.failed = 0
-	}
+	r.failed = 0
 	r.budget.Attempted(result, spent)
 }
 

@@ -85,9 +85,7 @@ func (g *gateRule) Admit(ctx context.Context, c retry.Class) (func(retry.Class),
 	if err != nil || done == nil {
 		return done, err
 	}
-	return func(result retry.Class) {
-		result = r.heard(result)
-		r.failed = 0
-		done(result)
-	}, nil
+	// The engine tells the Gate of an attempt before the Budget, whose
+	// Attempted clears the class noted; without a Budget, the next Admit does.
+	return func(result retry.Class) { done(r.heard(result)) }, nil
 }
