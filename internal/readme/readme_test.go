@@ -17,7 +17,7 @@ const maxLines = 500
 
 // testCommand is the README's command that runs every test of every module: a
 // contract with its readers and with CI, kept word for word.
-const testCommand = `sh -c 'for m in . benchmarks retry/retrygrpc retry/retryotel; do (cd "$m" && go test ./...) || exit 1; done'`
+const testCommand = `sh -c 'for m in . benchmarks retry/retrygrpc retry/retryotel examples/breaker; do (cd "$m" && go test ./...) || exit 1; done'`
 
 // programs are the files whose text the README shows, each in a go block of its own.
 var programs = []string{
