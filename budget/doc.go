@@ -1,9 +1,10 @@
 // Package budget holds the retry budgets of package retry: implementations of
 // [retry.Budget] that cap retries as a share of traffic, so that retries cannot
-// multiply the load on a service that is already failing (a retry storm). First
-// attempts are never throttled: a budget only decides whether a call may make
-// another attempt, and when it refuses, the call gives up with retry.ReasonBudget
-// (after waiting out a server's hint, if the failure carried one).
+// multiply the load on a service that is already failing (a retry storm). A
+// budget never refuses a first attempt (a retry.Gate may: see package gate): it
+// only decides whether a call may make another attempt, and when it refuses, the
+// call gives up with retry.ReasonBudget (after waiting out a server's hint, if
+// the failure carried one).
 //
 // A budget counts the traffic of a whole service, so make one per service and put it
 // in the Policy of every caller of that service; a copy of the Policy, or a Retrier

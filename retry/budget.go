@@ -5,8 +5,8 @@ import "strconv"
 // A Budget caps retries as a share of traffic, so that retries cannot multiply the
 // load on a service that is already failing (a retry storm). One Budget is shared by
 // every Policy that calls the same service; it must be safe for concurrent use.
-// First attempts are never throttled: a Budget only decides whether a call may make
-// another attempt. Package budget provides the proven models.
+// A Budget never refuses a first attempt (a Gate may): it only decides whether a
+// call may make another attempt. Package budget provides the proven models.
 //
 // The engine calls Attempted after every attempt, and Allow before every retry,
 // after Stop and the deadline have agreed to it. When Allow says no, the call gives

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/tenacious-go/tenacious/internal/errchain"
 	"github.com/tenacious-go/tenacious/internal/layer"
@@ -159,7 +160,21 @@ func (rt *roundTrip) classify(resp *http.Response, err error) (*http.Response, e
 		return resp, err
 	}
 	rt.hold(resp)
-	return resp, newStatusError(resp)
+	se := newStatusError(resp)
+	if rt.cooldown != nil && se.retryAfter > 0 {
+		rt.cooldown.note(rt.origin, rt.hintCap(se.retryAfter))
+	}
+	return resp, se
+}
+
+// hintCap returns a server's hint capped at the Policy's MaxRetryAfter (a
+// minute if zero), as the engine caps it.
+func (rt *roundTrip) hintCap(hint time.Duration) time.Duration {
+	limit := rt.policy.MaxRetryAfter
+	if limit == 0 {
+		limit = time.Minute
+	}
+	return min(hint, limit)
 }
 
 // responseOf returns the response of a failed attempt whose error is err: the
@@ -358,7 +373,8 @@ func (h *endHook) Run(a retry.Attempt) { (*roundTrip)(h).end(a) }
 func (h *endHook) ReadsTime() bool { return retry.ReadsTime(h.endUser) }
 
 // gateRule is a roundTrip as the Gate of its Policy, in front of the Policy's
-// own: the Gate hears a failure worth retrying that the Transport will not send
+// own, if any, and of the Transport's Cooldown, if any, which it asks first:
+// the Gate hears a failure worth retrying that the Transport will not send
 // again for safety (a 503 to a POST) as what it is, ClassTransient or
 // ClassThrottled, as the Budget does (see Attempted), rather than as an answer.
 // The engine tells the Gate of an attempt before the Budget, which clears the
@@ -371,6 +387,14 @@ type gateRule roundTrip
 // attempts overlap, through a function of the attempt's own.
 func (g *gateRule) Admit(ctx context.Context, c retry.Class) (func(retry.Class), error) {
 	rt := (*roundTrip)(g)
+	if rt.cooldown != nil {
+		if err := rt.cooldown.admit(ctx, rt.origin, c); err != nil {
+			return nil, err
+		}
+	}
+	if rt.gate == nil {
+		return nil, nil
+	}
 	done, err := rt.gate.Admit(ctx, c)
 	if err != nil || done == nil {
 		return done, err

@@ -13,3 +13,10 @@ var (
 )
 
 const UnixTimeThreshold = unixTimeThreshold
+
+// The Cooldown's internals, for the tests of its memory bound and its keys.
+var (
+	NoteCooldown = (*Cooldown).note
+	CooldownLeft = (*Cooldown).left
+	Origin       = origin
+)

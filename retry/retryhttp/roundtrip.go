@@ -137,6 +137,8 @@ type roundTrip struct {
 	endUser   retry.Hook
 	budget    retry.Budget
 	gate      retry.Gate        // the Policy's, behind gateRule
+	cooldown  *Cooldown         // the Transport's, behind gateRule
+	origin    string            // the request's origin, with a cooldown
 	gateDone  func(retry.Class) // what the Gate wants to hear of the attempt in flight (not hedged)
 	timeout   time.Duration     // the Policy's AttemptTimeout, which the roundTrip applies itself
 	max500    int               // the Transport's Max500Retries, or its default
@@ -228,6 +230,9 @@ func (rt *roundTrip) start(t *Transport, req *http.Request) {
 	p := &rt.policy
 	rt.hedged = p.Hedger != nil && rt.idempotent && rt.replayable && !rt.noRetry
 	rt.retryUser, rt.sleepUser, rt.endUser, rt.budget, rt.gate, rt.timeout = p.Retry, p.BeforeSleep, p.OnEnd, p.Budget, p.Gate, p.AttemptTimeout
+	if t.Cooldown != nil && p.MaxRetryAfter >= 0 { // a Policy that ignores hints has nothing to cool down for
+		rt.cooldown, rt.origin = t.Cooldown, origin(req.URL)
+	}
 	if p.Name == "" && (p.Before != nil || p.After != nil || p.BeforeSleep != nil || p.OnEnd != nil) {
 		p.Name = method(req) + " " + req.URL.Host
 	}
@@ -238,7 +243,7 @@ func (rt *roundTrip) start(t *Transport, req *http.Request) {
 	if rt.budget != nil || rt.hedged || rt.gate != nil {
 		p.Budget = rt // see Allow, and Attempted, which gateRule relies on
 	}
-	if rt.gate != nil {
+	if rt.gate != nil || rt.cooldown != nil {
 		p.Gate = (*gateRule)(rt)
 	}
 	p.AttemptTimeout = 0 // the attempt applies it, to the end of the body

@@ -192,6 +192,13 @@ type Transport struct {
 	// method: POST and PATCH are retried like GET. Set it only when every server
 	// the Transport talks to deduplicates requests.
 	AssumeIdempotent bool
+
+	// Cooldown, if set, holds back the new requests to an origin whose server
+	// asked to wait (a 429 or 503 with a hint) until the hint has passed, and
+	// the hedges to it meanwhile (see Cooldown). Share one among the
+	// Transports of a service, as its Budget. Nil holds nothing back: only the
+	// request that received the hint waits for it, before its retry.
+	Cooldown *Cooldown
 }
 
 // NewClient returns an *http.Client that sends its requests through t; a nil t is
