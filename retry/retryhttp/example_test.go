@@ -398,3 +398,52 @@ func ExampleAttemptNumber() {
 	fmt.Println(resp.StatusCode, resends)
 	// Output: 200 1
 }
+
+// ExampleCooldown shares one Cooldown among the callers of a service: after the
+// server answers 429 with a hint, a new request to it waits until the hint has
+// passed, and one whose deadline ends sooner is not sent.
+func ExampleCooldown() {
+	var busy atomic.Bool
+	busy.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if busy.Swap(false) {
+			w.Header().Set("Retry-After-Ms", "200")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		fmt.Fprint(w, "hello")
+	}))
+	defer srv.Close()
+
+	client := retryhttp.NewClient(&retryhttp.Transport{
+		Policy:   &retry.Policy{Stop: stop.AfterAttempts(1)}, // show the 429 itself
+		Cooldown: &retryhttp.Cooldown{},
+	})
+	resp, err := client.Get(srv.URL)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	_, err = client.Do(req)
+	var ce *retryhttp.CooldownError
+	fmt.Println("refused at once:", errors.As(err, &ce))
+
+	resp, err = client.Get(srv.URL) // waits out the rest of the 200ms
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(string(body))
+	// Output:
+	// 429
+	// refused at once: true
+	// hello
+}
