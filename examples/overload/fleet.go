@@ -22,11 +22,11 @@ func (j job) name() string {
 	return fmt.Sprintf("%s, %d procs, trial %d", strategies[j.strategy].name, j.procs, j.trial)
 }
 
-// fleetJobs returns every run of the fleet experiment: each strategy with each
-// number of processes, trials times.
-func fleetJobs(trials int) []job {
+// fleetJobs returns every run of the fleet experiment: each strategy of list
+// (indexes in strategies) with each number of processes, trials times.
+func fleetJobs(list []int, trials int) []job {
 	var js []job
-	for s := range strategies {
+	for _, s := range list {
 		for _, n := range fleetSizes {
 			for t := range trials {
 				js = append(js, job{s, n, t})
@@ -55,16 +55,17 @@ func (c cell) median() time.Duration { return c.recovery[len(c.recovery)/2] }
 // fleet is the outcome of the fleet experiment.
 type fleet struct {
 	sc     scenario
+	list   []int // the strategies measured, as indexes in strategies
 	seed   uint64
 	trials int
 	cells  [][]cell   // by strategy, then by index in fleetSizes
 	first  [][]result // trial 0, by strategy, then by index in fleetSizes: what the charts draw
 }
 
-// summarize gathers the results of the jobs of fleetJobs(trials), in order, run
-// with seed.
-func summarize(sc scenario, seed uint64, trials int, js []job, rs []result) *fleet {
-	f := &fleet{sc: sc, seed: seed, trials: trials, cells: make([][]cell, len(strategies)), first: make([][]result, len(strategies))}
+// summarize gathers the results of the jobs of fleetJobs(list, trials), in
+// order, run with seed.
+func summarize(sc scenario, seed uint64, list []int, trials int, js []job, rs []result) *fleet {
+	f := &fleet{sc: sc, list: list, seed: seed, trials: trials, cells: make([][]cell, len(strategies)), first: make([][]result, len(strategies))}
 	for s := range strategies {
 		f.cells[s] = make([]cell, len(fleetSizes))
 		f.first[s] = make([]result, len(fleetSizes))
@@ -93,7 +94,7 @@ func summarize(sc scenario, seed uint64, trials int, js []job, rs []result) *fle
 		}
 		return d
 	}
-	for s := range f.cells {
+	for _, s := range list {
 		for i := range f.cells[s] {
 			slices.SortFunc(f.cells[s][i].recovery, func(a, b time.Duration) int { return cmp.Compare(last(a), last(b)) })
 		}

@@ -33,6 +33,7 @@ var (
 	fleetTrials  = flag.Int("trials", 9, "TestWrite: seeded runs per configuration of the metastable-failure experiment")
 	sizingTrials = flag.Int("sizing-trials", 100, "TestWrite: seeded runs per row of the sizing table")
 	seed         = flag.Uint64("seed", 1, "TestWrite: seed of every random source")
+	all          = flag.Bool("all", false, "TestWrite: regenerate every chart and table: -svg goodput.svg -svg-fleet goodput-fleet.svg -md tables.md")
 )
 
 // bubbleClock returns a clock for simulate. Called inside a testing/synctest
@@ -90,28 +91,59 @@ func slotPhase(t *testing.T) time.Duration {
 	return phase.d
 }
 
-// runFleet runs the metastable-failure experiment on sc, each run in its own
-// synctest bubble, in parallel subtests.
-func runFleet(t *testing.T, sc scenario, trials int, seed uint64) *fleet {
+// runFleet runs the metastable-failure experiment on sc for the strategies of
+// list, each run in parallel subtests, in its own synctest bubble if its budget
+// or gate reads the clock.
+func runFleet(t *testing.T, sc scenario, list []int, trials int, seed uint64) *fleet {
 	t.Helper()
-	js := fleetJobs(trials)
+	js := fleetJobs(list, trials)
 	rs := make([]result, len(js))
 	ph := slotPhase(t)
 	t.Run("fleet", func(t *testing.T) {
 		for i, j := range js {
 			t.Run(j.name(), func(t *testing.T) {
 				t.Parallel()
+				st := strategies[j.strategy]
+				if !st.clocked {
+					rs[i] = simulate(sc, st, j.procs, seed, j.trial, nil)
+					return
+				}
 				synctest.Test(t, func(t *testing.T) {
-					rs[i] = simulate(sc, strategies[j.strategy], j.procs, seed, j.trial, bubbleClock(ph))
+					rs[i] = simulate(sc, st, j.procs, seed, j.trial, bubbleClock(ph))
 				})
 			})
 		}
 	})
-	return summarize(sc, seed, trials, js, rs)
+	return summarize(sc, seed, list, trials, js, rs)
+}
+
+// tableStrategies returns the strategies of the README's tables: every one but
+// package gate's own throttle, whose random draws are not seeded (the model's
+// reference throttle stands in for it).
+func tableStrategies() []int {
+	var list []int
+	for i := range strategies {
+		if i != realThrottle2 {
+			list = append(list, i)
+		}
+	}
+	return list
+}
+
+// allStrategies returns the indexes of every strategy.
+func allStrategies() []int {
+	list := make([]int, len(strategies))
+	for i := range list {
+		list[i] = i
+	}
+	return list
 }
 
 // TestWrite regenerates the chart and the tables when -svg or -md says where.
 func TestWrite(t *testing.T) {
+	if *all {
+		*svgOut, *svgFleetOut, *mdOut = "goodput.svg", "goodput-fleet.svg", "tables.md"
+	}
 	if *svgOut == "" && *svgFleetOut == "" && *mdOut == "" {
 		t.Skip("regenerates the README's charts and tables: set -svg, -svg-fleet or -md (see the package doc)")
 	}
@@ -119,7 +151,8 @@ func TestWrite(t *testing.T) {
 		t.Fatalf("-trials %d, -sizing-trials %d: want at least 1", *fleetTrials, *sizingTrials)
 	}
 	start := time.Now()
-	f := runFleet(t, fullScenario, *fleetTrials, *seed)
+	list := tableStrategies()
+	f := runFleet(t, fullScenario, list, *fleetTrials, *seed)
 	t.Logf("metastable-failure experiment: %v", time.Since(start).Round(time.Millisecond))
 	for _, c := range []struct {
 		path string
@@ -138,8 +171,15 @@ func TestWrite(t *testing.T) {
 	}
 	if *mdOut != "" {
 		var b strings.Builder
+		fmt.Fprintf(&b, "## The overload (capacity halved from %s to %s)\n\n", seconds(fullScenario.dipStart), seconds(fullScenario.dipEnd))
 		printFleet(&b, f)
-		fmt.Fprintln(&b)
+		r := runFleet(t, restartScenario, list, *fleetTrials, *seed)
+		fmt.Fprintf(&b, "\n## The fleet restart (every process starts at once, cold; calls at %.0fx for the first %s)\n\n", restartScenario.surge, seconds(restartScenario.dipEnd))
+		printFleet(&b, r)
+		fmt.Fprintf(&b, "\n## The bad replica, spread over the fleet\n\n")
+		bad := runBadReplica(list, max(*sizingTrials/10, 1), *seed)
+		printBadReplica(&b, list, bad, max(*sizingTrials/10, 1))
+		fmt.Fprintf(&b, "\n## Sizing (one process)\n\n")
 		printSizingTables(&b, *sizingTrials, *seed)
 		fmt.Fprintln(&b)
 		printPace(&b, runPace(paceScenario, *fleetTrials, *seed))
@@ -171,7 +211,7 @@ var testScenario = scenario{
 // 1,000 processes.
 func TestMetastable(t *testing.T) {
 	sc := testScenario
-	f := runFleet(t, sc, 1, 1)
+	f := runFleet(t, sc, []int{noRetries, plainRetries, quotaDefault, bucketV0, ratioFinagle, quotaSmall}, 1, 1)
 	rec := func(s, i int) time.Duration { return f.cells[s][i].median() }
 	later := func(a, b time.Duration) bool { return b != never && (a == never || a > b) } // a after b
 	none, plain := rec(noRetries, 0), rec(plainRetries, 0)
@@ -181,7 +221,7 @@ func TestMetastable(t *testing.T) {
 	if !later(plain, none+5*time.Second) {
 		t.Errorf("plain retries: recovered after %s, want never or over 5 s later than no retries (%s)", seconds(plain), seconds(none))
 	}
-	for s := quotaDefault; s < len(strategies); s++ {
+	for s := quotaDefault; s <= quotaSmall; s++ {
 		if later(rec(s, 0), plain) {
 			t.Errorf("%s, 1 process: recovered after %s, want no later than plain retries (%s)", strategies[s].name, seconds(rec(s, 0)), seconds(plain))
 		}
@@ -359,6 +399,28 @@ func (r *recorder) Attempted(result, spent retry.Class) {
 	r.log = append(r.log, fmt.Sprintf("Attempted(%v, %v)", result, spent))
 }
 
+// gateRecorder is a Gate that records, in its budget's log, the calls made to
+// it and the outcomes reported, and refuses the attempts listed in refuse (by
+// the number of the Admit call, from 1).
+type gateRecorder struct {
+	r      *recorder
+	admits int
+	refuse map[int]bool
+}
+
+var errRefused = errors.New("refused by the gate")
+
+func (g *gateRecorder) Admit(_ context.Context, c retry.Class) (func(retry.Class), error) {
+	g.admits++
+	n := g.admits
+	ok := !g.refuse[n]
+	g.r.log = append(g.r.log, fmt.Sprintf("Admit(%v)=%v", c, ok))
+	if !ok {
+		return nil, errRefused
+	}
+	return func(result retry.Class) { g.r.log = append(g.r.log, fmt.Sprintf("done#%d(%v)", n, result)) }, nil
+}
+
 // hinted is a failure that carries a server's hint, as a 429 with Retry-After.
 type hinted time.Duration
 
@@ -378,15 +440,24 @@ func TestClientIsTheEngine(t *testing.T) {
 		fails  int // the first fails attempts fail
 		refuse map[int]bool
 		hint   time.Duration // the failures' hint, 0 for none
+		gate   map[int]bool  // with a gate: the Admit calls it refuses, from 1; nil for no gate
 	}{
-		{"success", 0, nil, 0},
-		{"two failures", 2, nil, 0},
-		{"every attempt fails", 10, nil, 0},
-		{"the budget refuses the second retry", 10, map[int]bool{2: true}, 0},
-		{"two throttled failures", 2, nil, time.Second},
-		{"every attempt throttled", 10, nil, time.Second},
-		{"the budget refuses the second retry after a hint", 10, map[int]bool{2: true}, time.Second},
-		{"the budget refuses a retry after a hint over MaxRetryAfter", 10, map[int]bool{1: true}, 2 * maxRetryAfter},
+		{"success", 0, nil, 0, nil},
+		{"two failures", 2, nil, 0, nil},
+		{"every attempt fails", 10, nil, 0, nil},
+		{"the budget refuses the second retry", 10, map[int]bool{2: true}, 0, nil},
+		{"two throttled failures", 2, nil, time.Second, nil},
+		{"every attempt throttled", 10, nil, time.Second, nil},
+		{"the budget refuses the second retry after a hint", 10, map[int]bool{2: true}, time.Second, nil},
+		{"the budget refuses a retry after a hint over MaxRetryAfter", 10, map[int]bool{1: true}, 2 * maxRetryAfter, nil},
+		{"gate: success", 0, nil, 0, map[int]bool{}},
+		{"gate: two failures", 2, nil, 0, map[int]bool{}},
+		{"gate: every attempt throttled", 10, nil, time.Second, map[int]bool{}},
+		{"gate: refuses the first attempt", 0, nil, 0, map[int]bool{1: true}},
+		{"gate: refuses the second retry", 10, nil, 0, map[int]bool{3: true}},
+		{"gate: refuses a retry after a hint", 10, nil, time.Second, map[int]bool{2: true}},
+		{"gate and budget: the budget refuses the second retry", 10, map[int]bool{2: true}, 0, map[int]bool{}},
+		{"gate and budget: the gate refuses the retry the budget allowed", 10, nil, 0, map[int]bool{2: true}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			backoff.HintSource = source(1, 0, 6) // only the bubble's goroutine draws from it
@@ -394,7 +465,12 @@ func TestClientIsTheEngine(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				engine := &recorder{refuse: tt.refuse}
 				var enginePauses []time.Duration
+				var engineGate retry.Gate
+				if tt.gate != nil {
+					engineGate = &gateRecorder{r: engine, refuse: tt.gate}
+				}
 				p := retry.Policy{
+					Gate:        engineGate,
 					Stop:        stop.AfterAttempts(maxAttempts),
 					Wait:        wait.FullJitter(backoffBase, backoffCeiling, wait.WithSource(source(1, 0, 3))),
 					Budget:      engine,
@@ -419,17 +495,26 @@ func TestClientIsTheEngine(t *testing.T) {
 					engineEnd = stopped
 				case errors.As(err, &re) && re.Reason == retry.ReasonBudget:
 					engineEnd = refused
+				case errors.As(err, &re) && re.Reason == retry.ReasonGate && errors.Is(err, errRefused):
+					engineEnd = gated
 				case err != nil:
 					t.Fatalf("engine: unexpected error %v", err)
 				}
 
 				model := &recorder{refuse: tt.refuse}
 				cl := newClient(maxAttempts, 1, func() retry.Budget { return model }, source(1, 0, 3), source(1, 0, 6), nil)
+				if tt.gate != nil {
+					cl.withGates(func(gateEnv) retry.Gate { return &gateRecorder{r: model, refuse: tt.gate} }, 1, nil)
+				}
 				var modelPauses []time.Duration
 				var modelEnd verdict = again
 				var modelTook time.Duration
 				k := &call{}
 				for {
+					if k.attempts == 0 && !cl.admit(k, 0, 0) {
+						modelEnd = gated
+						break
+					}
 					k.attempts++
 					if int(k.attempts) > tt.fails {
 						cl.answered(k, 0)
@@ -481,7 +566,8 @@ func TestUnpaced(t *testing.T) {
 // TestChart checks that the chart is well-formed XML with the expected lines.
 func TestChart(t *testing.T) {
 	sc := testScenario
-	js := fleetJobs(1)
+	list := allStrategies()
+	js := fleetJobs(list, 1)
 	rs := make([]result, len(js))
 	for i := range rs { // made-up series: the chart draws what it is given
 		n := sc.seconds()
@@ -491,7 +577,7 @@ func TestChart(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	if err := writeChart(&b, summarize(sc, 1, 1, js, rs), 0); err != nil {
+	if err := writeChart(&b, summarize(sc, 1, list, 1, js, rs), 0); err != nil {
 		t.Fatal(err)
 	}
 	d := xml.NewDecoder(strings.NewReader(b.String()))
@@ -517,4 +603,48 @@ func TestChart(t *testing.T) {
 	if want := 2*(1+lines) + 1; paths != want { // per panel the axes and a line per strategy, and the capacity
 		t.Errorf("got %d paths, want %d", paths, want)
 	}
+}
+
+var (
+	explore     = flag.Bool("explore", false, "TestExplore: measure the candidates against the lines of issue 23")
+	exploreList = flag.String("list", "", "TestExplore: comma-separated indexes in strategies (default: all)")
+)
+
+// TestExplore prints, for each candidate, a compact line per number of
+// processes: recovery and calls lost in the overload and the restart, share of
+// calls succeeding with a bad replica at 30% and 50%, and the sizing targets.
+func TestExplore(t *testing.T) {
+	if !*explore {
+		t.Skip("set -explore")
+	}
+	list := allStrategies()
+	if *exploreList != "" {
+		list = nil
+		for _, f := range strings.Split(*exploreList, ",") {
+			var i int
+			fmt.Sscan(f, &i)
+			list = append(list, i)
+		}
+	}
+	start := time.Now()
+	over := runFleet(t, fullScenario, list, *fleetTrials, *seed)
+	rest := runFleet(t, restartScenario, list, *fleetTrials, *seed)
+	bad := runBadReplica(list, max(*fleetTrials, 3), *seed)
+	siz := runSizingOf(list, []int{100, 10}, *sizingTrials, *seed)
+	var b strings.Builder
+	for i, s := range list {
+		fmt.Fprintf(&b, "%-40s", strategies[s].name)
+		for n := range fleetSizes {
+			o, r := over.cells[s][n], rest.cells[s][n]
+			fmt.Fprintf(&b, " | %5s %4.1f%% %5s %4.1f%% %5.1f/%4.1f", seconds(o.median()), 100*o.lost, seconds(r.median()), 100*r.lost,
+				100*bad[i].success[n][0], 100*bad[i].success[n][1])
+		}
+		for _, row := range siz {
+			if row.strategy == s {
+				fmt.Fprintf(&b, " | %d/s: %d %.3f×", row.rate, row.refusedMax, row.ampMax)
+			}
+		}
+		b.WriteString("\n")
+	}
+	t.Logf("overload rec lost, restart rec lost, bad 30/50 per 1/10/100/1000; sizing refusedMax ampMax (%v)\n%s", time.Since(start).Round(time.Millisecond), b.String())
 }

@@ -34,6 +34,10 @@ type scenario struct {
 	horizon  time.Duration // end of the run
 	bound    int           // attempts the queue holds before the server refuses more; 0: no bound
 	hint     time.Duration // the server's hint when it refuses an attempt
+	// surge, if above 0, makes the trigger a fleet restart instead of a loss of
+	// capacity: between dipStart and dipEnd the calls arrive surge times as
+	// fast, and every worker keeps working.
+	surge float64
 }
 
 // fullScenario is the scenario of the README: a server of 1000 attempts a second
@@ -48,6 +52,22 @@ var fullScenario = scenario{
 	horizon:  120 * time.Second,
 }
 
+// restartScenario is a fleet restart (Google Cloud, 2025-06-12): every client
+// process starts at once, cold (budgets and gates new, with nothing learned),
+// and for the first 10 s they send twice the usual calls to the same server
+// (each re-reading what it lost and replaying what waited while it was down):
+// 1,400 calls a second to a capacity of 1,000, then 700.
+var restartScenario = scenario{
+	workers:  50,
+	service:  50 * time.Millisecond,
+	load:     0.7,
+	timeout:  time.Second,
+	dipStart: 0,
+	dipEnd:   10 * time.Second,
+	horizon:  90 * time.Second,
+	surge:    2,
+}
+
 // capacity returns the attempts a second the server serves at full capacity.
 func (s scenario) capacity() float64 { return float64(s.workers) / s.service.Seconds() }
 
@@ -59,6 +79,7 @@ func (s scenario) seconds() int { return int(s.horizon / time.Second) }
 
 // result is what one run measured, per second of virtual time.
 type result struct {
+	gated   []int // attempts the gates refused
 	offered []int // calls arriving
 	good    []int // calls succeeding (goodput)
 	sent    []int // attempts sent to the server
@@ -103,6 +124,7 @@ type model struct {
 	picks    *rand.Rand // the process of each call
 	service  *rand.Rand // service times
 	res      result
+	surging  bool // calls arrive surge times as fast
 }
 
 // simulate runs the scenario with strategy st and procs client processes, each
@@ -123,10 +145,12 @@ func simulate(sc scenario, st strategy, procs int, seed uint64, trial int, clock
 		service:  rand.New(source(seed, trial, 4)),
 		res: result{
 			offered: make([]int, n), good: make([]int, n), sent: make([]int, n), served: make([]int, n), wasted: make([]int, n),
-			refused: make([]int, n), failed: make([]int, n), failedTook: make([]time.Duration, n),
+			refused: make([]int, n), failed: make([]int, n), failedTook: make([]time.Duration, n), gated: make([]int, n),
 		},
 	}
 	m.cl.unpaced = st.unpaced
+	m.cl.withGates(st.gate, procs, rand.New(source(seed, trial, 7)))
+	m.surging = sc.surge > 0 && sc.dipStart == 0 // the first gap is drawn before the event
 	m.events.Push(sc.dipStart, event{dipStart, 0})
 	m.events.Push(sc.dipEnd, event{dipEnd, 0})
 	m.events.Push(m.gap(), event{arrival, 0})
@@ -145,8 +169,13 @@ func simulate(sc scenario, st strategy, procs int, seed uint64, trial int, clock
 		case timeout:
 			m.expire(e.Value.id)
 		case dipStart:
-			m.active = sc.workers / 2
+			if sc.surge > 0 {
+				m.surging = true
+			} else {
+				m.active = sc.workers / 2
+			}
 		case dipEnd:
+			m.surging = false
 			m.active = sc.workers
 			m.work()
 		}
@@ -156,7 +185,11 @@ func simulate(sc scenario, st strategy, procs int, seed uint64, trial int, clock
 
 // gap returns the time to the next call: exponential, for Poisson arrivals.
 func (m *model) gap() time.Duration {
-	return time.Duration(m.arrivals.ExpFloat64() / m.sc.rate() * float64(time.Second))
+	rate := m.sc.rate()
+	if m.surging {
+		rate *= m.sc.surge
+	}
+	return time.Duration(m.arrivals.ExpFloat64() / rate * float64(time.Second))
 }
 
 // sec returns the index of the current second.
@@ -171,10 +204,19 @@ func (m *model) arrive() {
 	m.send(id)
 }
 
-// send sends call k's next attempt: it starts its timeout and joins the queue,
-// unless admission control refuses it.
+// send sends call k's next attempt (for a first attempt, if the gate of its
+// process admits it; if not, the call gives up at once): it starts its timeout
+// and joins the queue, unless admission control refuses it.
 func (m *model) send(k int32) {
-	m.calls[k].attempts++
+	c := &m.calls[k]
+	if c.attempts == 0 && !m.cl.admit(c, m.now, 0) {
+		m.res.gated[m.sec()]++
+		s := int(c.arrived / time.Second)
+		m.res.failed[s]++
+		m.res.failedTook[s] += m.now - c.arrived
+		return
+	}
+	c.attempts++
 	m.res.sent[m.sec()]++
 	if m.sc.bound > 0 && len(m.queue)-m.head >= m.sc.bound {
 		m.res.refused[m.sec()]++

@@ -19,7 +19,7 @@ var sizingRates = []int{100, 10, 1}
 // sizingStrategies are the budgets of the sizing tables: none, the default, the
 // v0 default and the quota the default's doc advises for a process that sends
 // about a request a second.
-var sizingStrategies = []int{plainRetries, quotaDefault, bucketV0, quotaSmall}
+var sizingStrategies = []int{plainRetries, quotaDefault, bucketV0, quotaSmall, earned23, earned216, throttle2, throttle2Default, throttle2Earned23}
 
 // sizingRow is one line of the sizing table: a budget at a rate, over trials runs.
 type sizingRow struct {
@@ -36,22 +36,27 @@ type sizingRow struct {
 // sizingRates, trials times, with a burst and with an outage. The rows run in
 // parallel; each draws from its own seeded sources.
 func runSizing(trials int, seed uint64) []sizingRow {
+	return runSizingOf(sizingStrategies, sizingRates, trials, seed)
+}
+
+// runSizingOf measures the strategies of list at rates as runSizing does.
+func runSizingOf(list, rates []int, trials int, seed uint64) []sizingRow {
 	var rows []sizingRow
-	for _, s := range sizingStrategies {
-		for _, rate := range sizingRates {
+	for _, s := range list {
+		for _, rate := range rates {
 			rows = append(rows, sizingRow{strategy: s, rate: rate})
 		}
 	}
 	parallel(len(rows), func(i int) {
 		row := &rows[i]
-		newBudget := strategies[row.strategy].budget
+		st := strategies[row.strategy]
 		for t := range trials {
-			b := burstTraffic(row.rate).run(newBudget, seed, t, nil)
+			b := burstTraffic(row.rate).run(st, 1, seed, t, nil)
 			row.calls += float64(b.calls)
 			row.refusedMean += float64(b.refused)
 			row.refusedMax = max(row.refusedMax, b.refused)
 			row.failedMean += float64(b.failed)
-			o := outageTraffic(row.rate).run(newBudget, seed, t, nil)
+			o := outageTraffic(row.rate).run(st, 1, seed, t, nil)
 			amp := float64(o.attempts) / float64(o.calls)
 			row.ampMean += amp
 			row.ampMax = max(row.ampMax, amp)
@@ -105,7 +110,7 @@ func runSteady(trials int, seed uint64) []steadyRow {
 		for _, s := range sizingStrategies {
 			var ok, amp float64
 			for t := range trials {
-				r := steadyTraffic(steadyRate, p).run(strategies[s].budget, seed, t, nil)
+				r := steadyTraffic(steadyRate, p).run(strategies[s], 1, seed, t, nil)
 				ok += 1 - float64(r.failed)/float64(r.calls)
 				amp += float64(r.attempts) / float64(r.calls)
 			}

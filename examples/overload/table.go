@@ -18,8 +18,8 @@ func printFleet(w io.Writer, f *fleet) {
 	}
 	table := func(value func(c cell) string) {
 		var rows [][]string
-		for s, st := range strategies {
-			line := []string{st.name}
+		for _, s := range f.list {
+			line := []string{strategies[s].name}
 			for i := range fleetSizes {
 				line = append(line, value(f.cells[s][i]))
 			}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/tenacious-go/tenacious/examples/internal/sim"
-	"github.com/tenacious-go/tenacious/retry"
 )
 
 // Parameters of the burst and outage experiments (issue 12, item 3).
@@ -39,17 +38,19 @@ type traffic struct {
 type tally struct {
 	calls    int // calls
 	attempts int // attempts they made
-	refused  int // retries the budget refused them
+	refused  int // retries the budget or the gate refused them
 	failed   int // calls that gave up, whatever the reason
 }
 
-// run plays tr through a client of one process with the budget newBudget makes
-// (nil for none), at most maxAttempts attempts and full jitter, and counts what
-// the calls of its window did. Its random draws are trial's of seed (see source);
-// clock is as for simulate.
-func (tr traffic) run(newBudget func() retry.Budget, seed uint64, trial int, clock func(time.Duration)) tally {
-	cl := newClient(maxAttempts, 1, newBudget, source(seed, trial, 3), source(seed, trial, 6), clock)
+// run plays tr through a client of procs processes (each call at one drawn at
+// random) with the budget and the gate of st, at most maxAttempts attempts and
+// full jitter, and counts what the calls of its window did. Its random draws are
+// trial's of seed (see source); clock is as for simulate.
+func (tr traffic) run(st strategy, procs int, seed uint64, trial int, clock func(time.Duration)) tally {
+	cl := newClient(st.attempts, procs, st.budget, source(seed, trial, 3), source(seed, trial, 6), clock)
+	cl.withGates(st.gate, procs, rand.New(source(seed, trial, 7)))
 	rng := rand.New(source(seed, trial, 5))
+	picks := rand.New(source(seed, trial, 2))
 	var (
 		q     sim.Queue[event]
 		calls []call
@@ -59,7 +60,7 @@ func (tr traffic) run(newBudget func() retry.Budget, seed uint64, trial int, clo
 	counted := func(k int32) bool { return calls[k].arrived >= tr.from && calls[k].arrived < tr.to }
 	begin := func(at time.Duration, mustFail bool) {
 		k := int32(len(calls))
-		calls = append(calls, call{arrived: at})
+		calls = append(calls, call{arrived: at, proc: int32(picks.IntN(procs))})
 		fails = append(fails, mustFail)
 		q.Push(at, event{send, k})
 	}
@@ -79,6 +80,12 @@ func (tr traffic) run(newBudget func() retry.Budget, seed uint64, trial int, clo
 		c := &calls[k]
 		switch e.Value.kind {
 		case send:
+			if c.attempts == 0 && !cl.admit(c, e.At, 0) {
+				if counted(k) {
+					t.failed++
+				}
+				continue
+			}
 			c.attempts++
 			if counted(k) {
 				t.attempts++
@@ -97,7 +104,7 @@ func (tr traffic) run(newBudget func() retry.Budget, seed uint64, trial int, clo
 			switch v {
 			case again:
 				q.Push(e.At+pause, event{send, k})
-			case refused:
+			case refused, gated:
 				if counted(k) {
 					t.refused++
 				}

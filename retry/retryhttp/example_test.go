@@ -407,7 +407,7 @@ func ExampleCooldown() {
 	busy.Store(true)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if busy.Swap(false) {
-			w.Header().Set("Retry-After-Ms", "200")
+			w.Header().Set("Retry-After-Ms", "500")
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
@@ -427,14 +427,14 @@ func ExampleCooldown() {
 	resp.Body.Close()
 	fmt.Println(resp.StatusCode)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
 	_, err = client.Do(req)
 	var ce *retryhttp.CooldownError
 	fmt.Println("refused at once:", errors.As(err, &ce))
 
-	resp, err = client.Get(srv.URL) // waits out the rest of the 200ms
+	resp, err = client.Get(srv.URL) // waits out the rest of the 500ms
 	if err != nil {
 		fmt.Println(err)
 		return
