@@ -39,7 +39,7 @@
 // examples/overload/goodput.svg and goodput-fleet.svg):
 //
 //	go run ./examples/overload      # the sizing tables
-//	go test ./examples/overload -run TestWrite -args -svg goodput.svg -svg-fleet goodput-fleet.svg -md /tmp/overload.md
+//	go test ./examples/overload -run TestWrite -timeout 30m -args -all   # every chart and table (tables.md)
 //
 // Every run with the same -seed and -trials prints the same numbers.
 package main
@@ -63,7 +63,7 @@ func main() {
 	printSizingTables(os.Stdout, *trials, *seed)
 	fmt.Println()
 	fmt.Println("The metastable-failure experiment runs in testing/synctest bubbles; regenerate its chart and tables with")
-	fmt.Println("go test ./examples/overload -run TestWrite -args -svg goodput.svg -svg-fleet goodput-fleet.svg -md /tmp/overload.md")
+	fmt.Println("go test ./examples/overload -run TestWrite -timeout 30m -args -all")
 }
 
 // printSizingTables runs the sizing experiments and writes their tables to w.

@@ -27,7 +27,11 @@ func printFleet(w io.Writer, f *fleet) {
 		}
 		sim.Markdown(w, header, rows)
 	}
-	fmt.Fprintf(w, "Recovery: time from the capacity's return until goodput stays at or above %.0f%% of the calls offered, in every second up to the horizon %s later (never: not by %s before it). Median of %d seeded runs, with the range when they differ.\n\n",
+	trigger := "the capacity's return"
+	if sc.surge > 0 {
+		trigger = "the surge's end"
+	}
+	fmt.Fprintf(w, "Recovery: time from "+trigger+" until goodput stays at or above %.0f%% of the calls offered, in every second up to the horizon %s later (never: not by %s before it). Median of %d seeded runs, with the range when they differ.\n\n",
 		100*recoveryShare, seconds(sc.horizon-sc.dipEnd), seconds(recoveryTail), f.trials)
 	table(func(c cell) string {
 		lo, mid, hi := c.recovery[0], c.median(), c.recovery[len(c.recovery)-1]
