@@ -72,7 +72,7 @@ func TestTokenBucketArithmetic(t *testing.T) {
 }
 
 func BenchmarkTokenBucket(b *testing.B) {
-	tb := budget.Default()
+	tb := budget.NewTokenBucket(10, 0.2)
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
@@ -91,7 +91,7 @@ func BenchmarkTokenBucket(b *testing.B) {
 // BenchmarkTokenBucketHealthy is the steady state of a healthy service: the bucket is
 // full, so successes only read the shared word and never contend for it.
 func BenchmarkTokenBucketHealthy(b *testing.B) {
-	tb := budget.Default()
+	tb := budget.NewTokenBucket(10, 0.2)
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

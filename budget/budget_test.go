@@ -52,7 +52,8 @@ func nan() float64 { zero := 0.0; return zero / zero }
 
 // TestBudgetStopsRetryStorm: 100 callers against a service that always fails, 4
 // attempts each. Without a budget that is 4 calls per request; with a budget,
-// what its tokens pay for: 35 retries in all for the default.
+// what its tokens pay for: the 2 retries a fresh default pays for, 35 in all for
+// the AWS SDKs' quota.
 func TestBudgetStopsRetryStorm(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
@@ -60,7 +61,8 @@ func TestBudgetStopsRetryStorm(t *testing.T) {
 		min, max int64
 	}{
 		{"no budget", nil, 400, 400},
-		{"default budget: 35 retries of 14 tokens, then none", budget.Default(), 135, 135},
+		{"default budget: the 2 retries its start pays for, then none", budget.Default(), 102, 102},
+		{"the AWS SDKs' quota: 35 retries of 14 tokens, then none", budget.NewQuota(500, 14, 5), 135, 135},
 		{"gRPC's token bucket", budget.NewTokenBucket(10, 0.2), 100, 110},
 		// A ratio budget's check and withdrawal are not one atomic step: callers
 		// racing may pass a few retries beyond the limit, as its doc says.
@@ -128,7 +130,7 @@ func TestBudgetKeepsRetryingAHealthyService(t *testing.T) {
 // ways of calling.
 func TestBudgetSharedAcrossGroupMapAndRun(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		b := budget.Default()
+		b := budget.NewQuota(500, 14, 5)
 		var calls atomic.Int64
 		op := func(context.Context) error { calls.Add(1); return errFlaky }
 		p := retry.Policy{

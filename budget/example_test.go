@@ -15,23 +15,53 @@ import (
 var errUnavailable = errors.New("service unavailable")
 
 // One budget, shared by the Policy of every caller of a service that has gone down:
-// the first callers retry, then the budget stops retries instead of multiplying the
-// load.
+// the process retries what its start pays for, then the budget stops retries
+// instead of multiplying the load. When the service answers again, every
+// accepted attempt earns 2 tokens, up to 16.
 func ExampleDefault() {
 	b := budget.Default()
 	p := retry.Policy{Stop: stop.AfterAttempts(4), Wait: wait.None(), Budget: b}
-	calls := 0
-	down := func(context.Context) (string, error) { calls++; return "", errUnavailable }
+	calls, up := 0, false
+	service := func(context.Context) (string, error) {
+		calls++
+		if !up {
+			return "", errUnavailable
+		}
+		return "ok", nil
+	}
 
 	for range 100 {
-		_, err := retry.Do(context.Background(), &p, down)
+		_, err := retry.Do(context.Background(), &p, service)
 		var re *retry.Error
 		if errors.As(err, &re) && re.Reason != retry.ReasonBudget && re.Reason != retry.ReasonStop {
 			fmt.Println("unexpected:", err)
 		}
 	}
-	fmt.Printf("100 requests, %d calls, %d tokens left\n", calls, b.Tokens())
-	// Output: 100 requests, 135 calls, 10 tokens left
+	fmt.Printf("down: 100 requests, %d calls, %v tokens left\n", calls, b.Tokens())
+	up = true
+	for range 10 {
+		_, _ = retry.Do(context.Background(), &p, service)
+	}
+	fmt.Printf("up again: 10 requests, %v tokens\n", b.Tokens())
+	// Output:
+	// down: 100 requests, 102 calls, 0 tokens left
+	// up again: 10 requests, 16 tokens
+}
+
+// An earned budget starts with gain tokens, so a fresh process (a command-line
+// tool making one request) can retry its first failures; then only the attempts
+// the service accepts earn it more.
+func ExampleNewEarned() {
+	b := budget.NewEarned(2, 16)
+	fmt.Println(b.Tokens(), b.Allow(retry.ClassTransient), b.Allow(retry.ClassThrottled), b.Allow(retry.ClassTransient))
+	b.Attempted(retry.ClassSuccess, retry.ClassThrottled) // the throttled retry succeeded: +2
+	b.Attempted(retry.ClassAnswered, 0)                   // a 404 still shows the service serving: +2
+	b.Attempted(retry.ClassTransient, 0)                  // a failure earns nothing
+	b.Attempted(retry.ClassSuccess, retry.ClassExtra)     // nor does a hedge that won
+	fmt.Println(b.Tokens())
+	// Output:
+	// 2 true true false
+	// 4.75
 }
 
 // A token bucket of your own size: gRPC's retryThrottling with maxTokens 100 and

@@ -68,7 +68,7 @@ func TestQuotaArithmetic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := budget.Default()
+			q := budget.NewQuota(500, 14, 5)
 			for i, s := range tt.steps {
 				if s.allow != 0 {
 					if ok := q.Allow(s.allow); ok != s.wantOK {
@@ -89,7 +89,7 @@ func TestQuotaArithmetic(t *testing.T) {
 // 10 tokens; then a transient retry (14) is refused and takes nothing, while a
 // throttled one (5) still fits twice.
 func TestQuotaRefusesWhatItCannotPay(t *testing.T) {
-	q := budget.Default()
+	q := budget.NewQuota(500, 14, 5)
 	for i := range 35 {
 		if !q.Allow(retry.ClassTransient) {
 			t.Fatalf("retry %d refused with %d tokens", i, q.Tokens())
@@ -180,15 +180,16 @@ func do(t *testing.T, p *retry.Policy, i int, fail func(i, n int) bool, att, ref
 	}
 }
 
-// TestDefaultSurvivesABurst: a process sending 100 requests a second, one in ten
-// failing once, suffers 16 more failures at the same moment: the default budget
-// refuses none of their retries. The same at 10 and 1 requests a second.
-func TestDefaultSurvivesABurst(t *testing.T) {
+// TestQuotaSurvivesABurst: a process sending 100 requests a second, one in ten
+// failing once, suffers 16 more failures at the same moment: the AWS SDKs' quota,
+// NewQuota(500, 14, 5), refuses none of their retries. The same at 10 and 1
+// requests a second.
+func TestQuotaSurvivesABurst(t *testing.T) {
 	for _, rate := range []int{100, 10, 1} {
 		t.Run(fmt.Sprint(rate, " per second"), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				fail := func(i, n int) bool { return n == 1 && (i%10 == 0 || i >= 10*rate) }
-				attempts, calls, refused := traffic(t, budget.Default(), rate, 10*time.Second, 16, fail)
+				attempts, calls, refused := traffic(t, budget.NewQuota(500, 14, 5), rate, 10*time.Second, 16, fail)
 				if refused != 0 {
 					t.Errorf("%d of %d calls gave up for the budget, want 0", refused, calls)
 				}
@@ -205,20 +206,20 @@ func TestDefaultSurvivesABurst(t *testing.T) {
 	}
 }
 
-// TestDefaultHoldsAnOutage: a minute of total outage at 100 and 10 requests a
-// second costs at most 1.1× the load with the default budget (4× without one);
-// at one request a second the default allows 1.6×, and the smaller quota its doc
+// TestQuotaHoldsAnOutage: a minute of total outage at 100 and 10 requests a
+// second costs at most 1.1× the load with NewQuota(500, 14, 5) (4× without a
+// budget); at one request a second it allows 1.6×, and the smaller quota its doc
 // advises holds 1.1×.
-func TestDefaultHoldsAnOutage(t *testing.T) {
+func TestQuotaHoldsAnOutage(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
 		b      func() retry.Budget
 		rate   int
 		wantAt float64 // at most this many attempts per call
 	}{
-		{"default, 100 per second", func() retry.Budget { return budget.Default() }, 100, 1.1},
-		{"default, 10 per second", func() retry.Budget { return budget.Default() }, 10, 1.1},
-		{"default, 1 per second", func() retry.Budget { return budget.Default() }, 1, 1.6},
+		{"NewQuota(500, 14, 5), 100 per second", func() retry.Budget { return budget.NewQuota(500, 14, 5) }, 100, 1.1},
+		{"NewQuota(500, 14, 5), 10 per second", func() retry.Budget { return budget.NewQuota(500, 14, 5) }, 10, 1.1},
+		{"NewQuota(500, 14, 5), 1 per second", func() retry.Budget { return budget.NewQuota(500, 14, 5) }, 1, 1.6},
 		{"NewQuota(84, 14, 5), 1 per second", func() retry.Budget { return budget.NewQuota(84, 14, 5) }, 1, 1.1},
 		{"no budget, 10 per second", func() retry.Budget { return nil }, 10, 4},
 	} {

@@ -95,17 +95,19 @@ func TestPanics(t *testing.T) {
 	}
 }
 
-// TestDefaultBudgetStopsHedgesInASlowOutage: every call is slow but succeeds, so
+// TestQuotaStopsHedgesInASlowOutage: every call is slow but succeeds, so
 // every call would hedge. Hedges are paid from the budget: a losing hedge keeps its
-// cost (14), the winner gives back 1, so the default quota (500) pays for 38
-// hedges, and from then on for one in 14 calls, what the successes earn: the load
-// is not doubled for good.
-func TestDefaultBudgetStopsHedgesInASlowOutage(t *testing.T) {
+// cost (14), the winner gives back 1, so the AWS quota NewQuota(500, 14, 5) (the
+// former default) pays for 38 hedges, and from then on for one in 14 calls, what
+// the successes earn: the load is not doubled for good. (budget.Default(), an
+// earned budget, does not stop them: every success earns 2 tokens and a hedge
+// costs 1, so every slow call hedges; see TestDefaultBudgetPaysHedgesOfSlowSuccesses.)
+func TestQuotaStopsHedgesInASlowOutage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var attempts atomic.Int64
 		r := retry.Retrier[int]{Policy: &retry.Policy{
 			Hedger: hedge.Fixed(50*time.Millisecond, 1),
-			Budget: budget.Default(),
+			Budget: budget.NewQuota(500, 14, 5),
 		}}
 		const calls = 200
 		for range calls {
@@ -125,6 +127,48 @@ func TestDefaultBudgetStopsHedgesInASlowOutage(t *testing.T) {
 		// 38 hedges, then one per 14 calls for the 162 others: 49.
 		if extra := attempts.Load() - calls; extra != 49 {
 			t.Errorf("%d hedges for %d slow calls, want 49: the budget must stop them", extra, calls)
+		}
+	})
+}
+
+// TestDefaultBudgetCapsHedgesOfSlowSuccesses: with budget.Default(), an earned
+// budget, a slow service that still succeeds earns 2 tokens a call from its
+// first attempts, and a hedge costs 8 (four gains) and earns nothing, so at
+// most one slow call in four hedges: hedging cannot pay for itself.
+func TestDefaultBudgetCapsHedgesOfSlowSuccesses(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var attempts atomic.Int64
+		r := retry.Retrier[int]{Policy: &retry.Policy{
+			Hedger: hedge.Fixed(50*time.Millisecond, 1),
+			Budget: budget.Default(),
+		}}
+		const calls = 200
+		for range calls {
+			_, err := r.Hedge(t.Context(), func(ctx context.Context) (int, error) {
+				attempts.Add(1)
+				select {
+				case <-time.After(200 * time.Millisecond):
+					return 1, nil
+				case <-ctx.Done():
+					return 0, ctx.Err()
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Tokens start at 2; each call's first attempt earns 2 (up to 16), a
+		// hedge costs 8 and the hedge, which starts later, loses.
+		want, tokens := 0, 2
+		for range calls {
+			if tokens >= 8 {
+				tokens -= 8
+				want++
+			}
+			tokens = min(tokens+2, 16)
+		}
+		if extra := attempts.Load() - calls; extra != int64(want) || want > calls/4+1 {
+			t.Errorf("%d hedges for %d slow calls, want %d (at most one call in four)", extra, calls, want)
 		}
 	})
 }

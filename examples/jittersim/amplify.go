@@ -34,8 +34,8 @@ const sustainedRequests = 100
 // runAmplification measures retry amplification: clients each call a server that
 // fails every attempt with probability p, through a retry.Policy that stops after
 // maxAttempts attempts and does not pause. It runs trials bursts of one call per
-// client without a budget and with a fresh budget.Default shared by the
-// clients, and trials/10 (at least 1) runs in which each client makes
+// client without a budget and with a fresh budget.NewQuota(500, 14, 5) (the AWS
+// SDKs' quota, the default budget until issue 23) shared by the clients, and trials/10 (at least 1) runs in which each client makes
 // sustainedRequests calls against one budget.
 func runAmplification(ps []float64, clients, trials int, seed uint64) []ampRow {
 	rows := make([]ampRow, len(ps))
@@ -45,11 +45,11 @@ func runAmplification(ps []float64, clients, trials int, seed uint64) []ampRow {
 		var none, budgeted, sustained int
 		for range trials {
 			none += lockstep(policy(nil), clients, 1, p, rng)
-			budgeted += lockstep(policy(budget.Default()), clients, 1, p, rng)
+			budgeted += lockstep(policy(budget.NewQuota(500, 14, 5)), clients, 1, p, rng)
 		}
 		runs := max(trials/10, 1)
 		for range runs {
-			sustained += lockstep(policy(budget.Default()), clients, sustainedRequests, p, rng)
+			sustained += lockstep(policy(budget.NewQuota(500, 14, 5)), clients, sustainedRequests, p, rng)
 		}
 		row.none = float64(none) / float64(trials*clients)
 		row.budgeted = float64(budgeted) / float64(trials*clients)

@@ -206,12 +206,12 @@ var testScenario = scenario{
 // TestMetastable runs the reduced configuration once and checks the shape of
 // the results: without retries goodput comes back within seconds of the
 // capacity; plain retries keep the server overloaded long after; every budget
-// with one process recovers no later than plain retries, and budget.Default
-// within a few seconds of no retries but later when the calls are spread over
-// 1,000 processes.
+// with one process recovers no later than plain retries, and the AWS quota
+// NewQuota(500, 14, 5) (and budget.Default()) within a few seconds of no retries,
+// the quota later when the calls are spread over 1,000 processes.
 func TestMetastable(t *testing.T) {
 	sc := testScenario
-	f := runFleet(t, sc, []int{noRetries, plainRetries, quotaDefault, bucketV0, ratioFinagle, quotaSmall}, 1, 1)
+	f := runFleet(t, sc, []int{noRetries, plainRetries, quotaAWS, bucketV0, ratioFinagle, quotaSmall, earnedDefault}, 1, 1)
 	rec := func(s, i int) time.Duration { return f.cells[s][i].median() }
 	later := func(a, b time.Duration) bool { return b != never && (a == never || a > b) } // a after b
 	none, plain := rec(noRetries, 0), rec(plainRetries, 0)
@@ -221,24 +221,27 @@ func TestMetastable(t *testing.T) {
 	if !later(plain, none+5*time.Second) {
 		t.Errorf("plain retries: recovered after %s, want never or over 5 s later than no retries (%s)", seconds(plain), seconds(none))
 	}
-	for s := quotaDefault; s <= quotaSmall; s++ {
+	for s := quotaAWS; s <= quotaSmall; s++ {
 		if later(rec(s, 0), plain) {
 			t.Errorf("%s, 1 process: recovered after %s, want no later than plain retries (%s)", strategies[s].name, seconds(rec(s, 0)), seconds(plain))
 		}
 	}
-	if d := rec(quotaDefault, 0); d == never || d > none+3*time.Second {
+	if d := rec(quotaAWS, 0); d == never || d > none+3*time.Second {
+		t.Errorf("NewQuota(500, 14, 5), 1 process: recovered after %s, want within 3 s of no retries (%s)", seconds(d), seconds(none))
+	}
+	if d := rec(earnedDefault, 0); d == never || d > none+3*time.Second {
 		t.Errorf("budget.Default(), 1 process: recovered after %s, want within 3 s of no retries (%s)", seconds(d), seconds(none))
 	}
 	if c := f.cells[plainRetries][0]; c.ampDip < 2 || c.ampAfter < 3.5 {
 		t.Errorf("plain retries: %.2f× attempts per call during the dip, %.2f× after, want over 2× and 3.5×", c.ampDip, c.ampAfter)
 	}
-	if c := f.cells[quotaDefault][0]; c.ampDip > 1.1 || c.ampAfter > 1.01 {
-		t.Errorf("budget.Default(), 1 process: %.2f× attempts per call during the dip, %.2f× after, want at most 1.1× and 1.01×", c.ampDip, c.ampAfter)
+	if c := f.cells[quotaAWS][0]; c.ampDip > 1.1 || c.ampAfter > 1.01 {
+		t.Errorf("NewQuota(500, 14, 5), 1 process: %.2f× attempts per call during the dip, %.2f× after, want at most 1.1× and 1.01×", c.ampDip, c.ampAfter)
 	}
 	// Each process holds a whole allowance: spread over 1,000 processes, the
 	// default quota lets through far more retries, and recovery comes later.
-	if many := rec(quotaDefault, len(fleetSizes)-1); !later(many, rec(quotaDefault, 0)) {
-		t.Errorf("budget.Default(): 1,000 processes recovered after %s, want later than 1 process (%s)", seconds(many), seconds(rec(quotaDefault, 0)))
+	if many := rec(quotaAWS, len(fleetSizes)-1); !later(many, rec(quotaAWS, 0)) {
+		t.Errorf("NewQuota(500, 14, 5): 1,000 processes recovered after %s, want later than 1 process (%s)", seconds(many), seconds(rec(quotaAWS, 0)))
 	}
 	// Without a budget the processes share nothing: spreading the calls over
 	// more of them changes nothing at all.
@@ -300,11 +303,13 @@ func TestPace(t *testing.T) {
 	}
 }
 
-// TestSizing checks the targets set for budget.Default at 100 calls a second,
-// and at 10: no retry refused for a burst of 16 simultaneous failures, at most
-// 1.1× over a minute's outage. It also checks the claim of its doc for
-// NewQuota(84, 14, 5) at one call a second, and that the v0 default refuses
-// retries of the burst.
+// TestSizing checks the targets set for the former default, NewQuota(500, 14, 5),
+// at 100 calls a second, and at 10: no retry refused for a burst of 16
+// simultaneous failures, at most 1.1× over a minute's outage; and what
+// budget.Default()'s doc says: at most 1.1× over the outage, and the burst's
+// retries refused rarely (under one on average). It also checks the claim of
+// NewQuota's doc for NewQuota(84, 14, 5) at one call a second, and that the v0
+// default refuses retries of the burst.
 func TestSizing(t *testing.T) {
 	rows := runSizing(5, 1)
 	find := func(s, rate int) sizingRow {
@@ -317,9 +322,13 @@ func TestSizing(t *testing.T) {
 		return sizingRow{}
 	}
 	for _, rate := range []int{100, 10} {
-		if r := find(quotaDefault, rate); r.refusedMax != 0 || r.ampMax > 1.1 {
-			t.Errorf("budget.Default(), %d calls a second: refused up to %d retries of the burst, up to %.3f× in the outage, want 0 and at most 1.1×",
+		if r := find(quotaAWS, rate); r.refusedMax != 0 || r.ampMax > 1.1 {
+			t.Errorf("NewQuota(500, 14, 5), %d calls a second: refused up to %d retries of the burst, up to %.3f× in the outage, want 0 and at most 1.1×",
 				rate, r.refusedMax, r.ampMax)
+		}
+		if r := find(earnedDefault, rate); r.refusedMean >= 1 || r.ampMax > 1.1 {
+			t.Errorf("budget.Default(), %d calls a second: refused %.1f retries of the burst on average, up to %.3f× in the outage, want under 1 and at most 1.1×",
+				rate, r.refusedMean, r.ampMax)
 		}
 	}
 	if r := find(quotaSmall, 1); r.ampMax > 1.1 {

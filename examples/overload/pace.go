@@ -40,6 +40,7 @@ const (
 	paceNone = iota
 	pacePlain
 	paceDefault
+	paceQuota
 	paceRefuse
 	paceRefuseUnpaced
 )
@@ -51,7 +52,8 @@ const (
 var paceStrategies = []strategy{
 	paceNone:    strategies[noRetries],
 	pacePlain:   strategies[plainRetries],
-	paceDefault: strategies[quotaDefault],
+	paceDefault: strategies[earnedDefault],
+	paceQuota:   strategies[quotaAWS],
 	paceRefuse: {
 		name: "a budget that refuses every retry", attempts: maxAttempts,
 		budget: func() retry.Budget { return refuseAll{} },

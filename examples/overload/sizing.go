@@ -16,11 +16,12 @@ func source(seed uint64, trial, stream int) *rand.PCG {
 // sizingRates are the traffic rates of the sizing table, in calls a second.
 var sizingRates = []int{100, 10, 1}
 
-// sizingStrategies are the budgets of the sizing tables: none, the default, the
-// v0 default, the quota the default's doc advises for a process that sends
-// about a request a second, and issue 23's candidates: the earned budget and
-// the throttle, alone and together.
-var sizingStrategies = []int{plainRetries, quotaDefault, bucketV0, quotaSmall, earned23, earned216, throttle2, throttle2Default, throttle2Earned23}
+// sizingStrategies are the budgets of the sizing tables: none, the default
+// (NewEarned(2, 16)), the former default (the AWS quota NewQuota(500, 14, 5)), the
+// v0 default, the quota NewQuota's doc advises for a process that sends about a
+// request a second, and issue 23's candidates: a smaller earned budget and the
+// throttle, alone and together.
+var sizingStrategies = []int{plainRetries, earnedDefault, quotaAWS, bucketV0, quotaSmall, earned23, throttle2, throttle2Default, throttle2Earned23}
 
 // sizingRow is one line of the sizing table: a budget at a rate, over trials runs.
 type sizingRow struct {

@@ -33,7 +33,7 @@ type strategy struct {
 const (
 	noRetries = iota
 	plainRetries
-	quotaDefault
+	quotaAWS // the former budget.Default()
 	bucketV0
 	ratioFinagle
 	quotaSmall
@@ -53,7 +53,7 @@ const (
 	throttle15Earned23
 	earned22
 	earned28
-	earned216
+	earnedDefault // budget.Default()
 	throttle3Earned23
 	realThrottle2 // package gate's own, whose draws are not seeded: for comparison only
 )
@@ -77,21 +77,24 @@ func gateOnly(k float64, window time.Duration) strategy {
 	return strategy{name: fmt.Sprintf("Throttle(%g, %s)", k, window), attempts: maxAttempts, gate: throttleGate(k, window)}
 }
 
-// earnedBudget returns the model's candidate budget earned(gain, capacity).
+// earnedBudget returns budget.NewEarned(gain, capacity), each process holding its own.
 func earnedBudget(gain, capacity float64) strategy {
-	return strategy{name: fmt.Sprintf("earned(%g, %g)", gain, capacity), attempts: maxAttempts,
-		budget: func() retry.Budget { return newEarned(gain, capacity) }}
+	return strategy{name: fmt.Sprintf("NewEarned(%g, %g)", gain, capacity), attempts: maxAttempts,
+		budget: func() retry.Budget { return budget.NewEarned(gain, capacity) }}
 }
 
 // strategies are the ways to retry of issue 12: none, plain retries (4 attempts,
 // full jitter, no budget), and each of package budget's models with the
 // configuration its doc names, every process holding its own; then the
 // candidates of issue 23: gRPC's bucket, the throttle alone and with each
-// budget, and the model's earned budget.
+// budget, and the earned budget (budget.NewEarned), of which budget.Default() is
+// one configuration.
 var strategies = []strategy{
 	noRetries:    {name: "no retries", color: "#9e9e9e", attempts: 1, chart: true},
 	plainRetries: {name: "plain retries", color: "#d62728", attempts: maxAttempts, chart: true},
-	quotaDefault: {name: "budget.Default()", color: "#1f77b4", attempts: maxAttempts, budget: func() retry.Budget { return budget.Default() }, chart: true},
+	quotaAWS: {name: "NewQuota(500, 14, 5)", attempts: maxAttempts, budget: func() retry.Budget {
+		return budget.NewQuota(500, 14, 5)
+	}},
 	bucketV0: {name: "NewTokenBucket(10, 0.2)", color: "#2ca02c", dash: "6 3", attempts: maxAttempts, budget: func() retry.Budget {
 		return budget.NewTokenBucket(10, 0.2)
 	}, chart: true},
@@ -119,17 +122,19 @@ var strategies = []strategy{
 	throttle15Earned23: {},
 	earned22:           earnedBudget(2, 2),
 	earned28:           earnedBudget(2, 8),
-	earned216:          earnedBudget(2, 16),
-	throttle3Earned23:  {},
+	earnedDefault: {name: "budget.Default() = NewEarned(2, 16)", color: "#1f77b4", attempts: maxAttempts, budget: func() retry.Budget {
+		return budget.Default()
+	}, chart: true},
+	throttle3Earned23: {},
 	realThrottle2: {name: "gate.NewThrottle(2, 30s)", attempts: maxAttempts, clocked: true,
 		gate: func(gateEnv) retry.Gate { return gate.NewThrottle(2, 30*time.Second) }},
 }
 
 func init() {
-	strategies[throttle2Default] = withGate(strategies[quotaDefault], 2, 30*time.Second)
+	strategies[throttle2Default] = withGate(strategies[quotaAWS], 2, 30*time.Second)
 	strategies[throttle2Bucket] = withGate(strategies[bucketV0], 2, 30*time.Second)
 	strategies[throttle2Quota] = withGate(strategies[quotaSmall], 2, 30*time.Second)
-	strategies[throttle15Default] = withGate(strategies[quotaDefault], 1.5, 30*time.Second)
+	strategies[throttle15Default] = withGate(strategies[quotaAWS], 1.5, 30*time.Second)
 	strategies[throttle2Earned23] = withGate(strategies[earned23], 2, 30*time.Second)
 	strategies[throttle15Earned23] = withGate(strategies[earned23], 1.5, 30*time.Second)
 	strategies[throttle3Earned23] = withGate(strategies[earned23], 3, 30*time.Second)

@@ -26,7 +26,8 @@ func TestBudgetStopsRetryStorm(t *testing.T) {
 		min, max int32
 	}{
 		{"no budget", nil, 400, 400},
-		{"default budget: 35 retries of 14 tokens, then none", budget.Default(), 135, 135},
+		{"default budget: the 2 retries of a fresh process's tokens, then none", budget.Default(), 102, 102},
+		{"the AWS quota: 35 retries of 14 tokens, then none", budget.NewQuota(500, 14, 5), 135, 135},
 		{"gRPC's token bucket", budget.NewTokenBucket(10, 0.2), 100, 110},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -467,10 +467,10 @@ func TestHedgeBudgetRefuses(t *testing.T) {
 }
 
 // TestHedgeDefaultBudgetStopsHedges: in an outage where every request is slow but
-// succeeds, budget.Default pays each hedge 14 tokens that a canceled hedge never
-// gives back, while each answered first attempt gives back 1: hedging stops
-// after 38 requests, then comes back once in 14 requests. The server sees the
-// requests of that schedule, token for token, and not twice the load.
+// succeeds, budget.Default pays each hedge 8 tokens (four gains) that a hedge
+// never earns back, while each answered first attempt earns 2: hedging comes
+// once in four requests at most. The server sees the requests of that schedule,
+// token for token, and not twice the load.
 func TestHedgeDefaultBudgetStopsHedges(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		base := &slowBase{plan: func(int) plan { return plan{latency: time.Second} }}
@@ -489,24 +489,27 @@ func TestHedgeDefaultBudgetStopsHedges(t *testing.T) {
 				hedges = append(hedges, i)
 			}
 		}
-		// The quota's schedule: a hedge while it holds 14 tokens, 1 back per request.
+		// The default's schedule: it starts with 2 tokens; a hedge costs 8 (four
+		// gains) and earns nothing (it loses: the first attempt answers first);
+		// each first attempt that succeeds earns 2, up to 16. So hedges add at
+		// most one attempt for four calls.
 		var want []int
-		tokens := 500
+		tokens := 2.0
 		for i := range requests {
-			if tokens >= 14 {
-				tokens -= 14
+			if tokens >= 8 {
+				tokens -= 8
 				want = append(want, i)
 			}
-			tokens = min(tokens+1, 500)
+			tokens = min(tokens+2, 16)
 		}
 		if diff := cmp.Diff(want, hedges); diff != "" {
 			t.Errorf("requests that hedged (-want +got):\n%s", diff)
 		}
-		if len(want) > 38+(requests-38)/14+1 || base.sent() != requests+len(want) {
+		if len(want) > requests/4+1 || base.sent() != requests+len(want) {
 			t.Errorf("%d hedges, %d requests sent for %d calls", len(hedges), base.sent(), requests)
 		}
 		if b.Tokens() != tokens {
-			t.Errorf("the budget holds %d tokens, want %d", b.Tokens(), tokens)
+			t.Errorf("the budget holds %v tokens, want %v", b.Tokens(), tokens)
 		}
 	})
 }

@@ -88,8 +88,9 @@ var defaultRetry = predicate.Transient()
 // is still in flight, and the first response that decides the round trip wins: a
 // status below 400, or a failure that is not retried. The round trip runs as
 // retry.Retrier.Hedge runs a call: a hedge counts as an attempt for Stop, is paid
-// from the Budget as a retry.ClassExtra (so budget.Default stops hedging when
-// every request is slow, as it stops retries when every request fails), and is
+// from the Budget as a retry.ClassExtra (so budget.Default holds hedges to one
+// call in four when every request is slow, as it stops retries when every
+// request fails), and is
 // not started when the time left before the request context's deadline is
 // shorter than the delay; an attempt that fails is retried as the Policy says
 // while the others stay in flight; the hooks run one at a time, on the

@@ -83,7 +83,8 @@ func writeLimiter(e *errWriter, r *run) {
 		"favours). go-retryablehttp and failsafehttp make 5 attempts, tenacious's\n" +
 		"zero Transport 4 (tenacious-5-attempts: 5); tenacious+refusing-budget has a\n" +
 		"budget that refuses every retry, so that each refusal is returned after its\n" +
-		"Retry-After. Alone: `cd benchmarks && go test -run TestLimiter -v .`\n\n")
+		"Retry-After; tenacious+budget.Default shares one budget.Default(),\n" +
+		"NewEarned(2, 16). Alone: `cd benchmarks && go test -run TestLimiter -v .`\n\n")
 	e.printf("| Client |")
 	for _, code := range r.limiterCodes {
 		e.printf(" ok (%d) | attempts | ok/s |", code)
