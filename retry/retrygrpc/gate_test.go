@@ -202,17 +202,17 @@ func TestGateFirstAttemptRefused(t *testing.T) {
 // attempt's status and wraps its *StatusError, and the gate's error too, and
 // OnEnd sees retry.ReasonGate after 2 attempts.
 func TestGateRetryRefused(t *testing.T) {
-	run := func(t *testing.T, g retry.Gate, b retry.Budget) (error, *server, []retry.Attempt, time.Duration) {
+	run := func(t *testing.T, g retry.Gate, b retry.Budget) (*server, []retry.Attempt, time.Duration, error) {
 		var end counter
 		p := &retry.Policy{Gate: g, Budget: b, Wait: wait.Fixed(time.Second), OnEnd: &end}
 		srv, conn := serveBubble(t, always(answer{err: unavailable}), p)
 		start := time.Now()
 		_, err := call(t.Context(), conn, echoGet, "x")
-		return err, srv, end.attempts(), time.Since(start)
+		return srv, end.attempts(), time.Since(start), err
 	}
 	synctest.Test(t, func(t *testing.T) {
 		g := &testGate{admit: refuseFrom(3)}
-		err, srv, ends, took := run(t, g, nil)
+		srv, ends, took, err := run(t, g, nil)
 		if took != time.Second {
 			t.Errorf("the call took %v, want its one pause, 1s: the gate is asked before the pause, as the Budget is", took)
 		}
@@ -243,7 +243,7 @@ func TestGateRetryRefused(t *testing.T) {
 		}
 
 		// A Budget's refusal of a retry after the same failure: the same shape.
-		berr, _, bends, _ := run(t, nil, &recorder{allow: func(retry.Class) bool { return false }})
+		_, bends, _, berr := run(t, nil, &recorder{allow: func(retry.Class) bool { return false }})
 		var be *retry.Error
 		if !errors.As(berr, &be) || be.Reason != retry.ReasonBudget || len(bends) != 1 {
 			t.Fatalf("budget: err = %v, want a *retry.Error of reason budget", berr)
