@@ -199,3 +199,48 @@ func (h afterHedger) Delay(inflight int) (time.Duration, bool) {
 	return time.Duration(h), inflight == 1
 }
 func (afterHedger) Observe(time.Duration) {}
+
+// attemptsUnder is a Stop of one's own that reads no Elapsed or Slept, and says
+// so: a call of a Policy made of such strategies reads no clock.
+type attemptsUnder int
+
+func (n attemptsUnder) Stop(a retry.Attempt) bool { return a.Number >= int(n) }
+func (attemptsUnder) ReadsTime() bool             { return false }
+
+// A strategy of your own says whether it reads time; a func adapted with
+// StopFunc is assumed to.
+func ExampleReadsTime() {
+	byElapsed := retry.StopFunc(func(a retry.Attempt) bool { return a.Elapsed > time.Minute })
+	fmt.Println(retry.ReadsTime(attemptsUnder(3)), retry.ReadsTime(byElapsed), retry.ReadsTime(stop.AfterAttempts(3)))
+	// Output: false true false
+}
+
+// maintenance is a Gate that refuses every attempt while the service is down
+// for maintenance: a switch shared by every call of the service.
+type maintenance struct{ on atomic.Bool }
+
+var errMaintenance = errors.New("service in maintenance")
+
+func (m *maintenance) Admit(context.Context, retry.Class) (func(retry.Class), error) {
+	if m.on.Load() {
+		return nil, errMaintenance
+	}
+	return nil, nil // nothing to hear of the attempt
+}
+
+// A Gate refuses first attempts too: a call it refuses sends nothing and ends
+// with ReasonGate, and its error matches the Gate's.
+func ExampleGate() {
+	var m maintenance
+	svc := &retry.Policy{Gate: &m}
+	m.on.Store(true)
+	calls := 0
+	err := svc.Run(context.Background(), func(context.Context) error { calls++; return nil })
+	var e *retry.Error
+	fmt.Println(calls, errors.As(err, &e) && e.Reason == retry.ReasonGate, errors.Is(err, errMaintenance))
+	m.on.Store(false)
+	fmt.Println(svc.Run(context.Background(), func(context.Context) error { calls++; return nil }), calls)
+	// Output:
+	// 0 true true
+	// <nil> 1
+}
