@@ -120,7 +120,8 @@ func (e *Earned) Tokens() float64 { return float64(e.tokens.Load()) / milli }
 // Default returns a new NewEarned(2, 16): the budget to start with. Share one by
 // every Policy that calls the same service. It starts with 2 tokens, earns 2 for
 // every attempt the service accepts, holds at most 16 and spends 1 on each
-// retry: a process keeps retrying while fewer than about two attempts in three
+// retry and 8 on each hedge (so a fresh process hedges after three answered
+// calls, not before): a process keeps retrying while fewer than about two attempts in three
 // fail, and when nothing succeeds it adds at most 16 retries, then none until the
 // service answers again.
 //

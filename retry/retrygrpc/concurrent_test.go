@@ -33,7 +33,10 @@ func TestConcurrentRPCs(t *testing.T) {
 				ends.Add(1)
 			}
 		}),
-		Budget: budget.Default(),
+		// Room for every goroutine's retry at once: budget.Default() starts
+		// with 2 tokens and earns the rest as calls succeed, so it would refuse
+		// most retries of the first round, as it should in a cold start.
+		Budget: budget.NewQuota(500, 14, 5),
 	}
 	conn := dial(t, addr, p, nil)
 	var wg sync.WaitGroup

@@ -114,7 +114,9 @@
 // answered after the Hedger's delay, another starts beside it, and the first
 // that decides the call wins; the others are canceled (their servers see their
 // contexts end) and awaited before the call returns. Hedges are paid from the
-// Budget (retry.ClassExtra) and count as attempts for the Stop, and each
+// Budget (retry.ClassExtra: budget.Default() charges 8 tokens for one, earned
+// by the first three answered calls of a fresh process, which hedge nothing
+// until then) and count as attempts for the Stop, and each
 // carries the grpc-previous-rpc-attempts metadata, the number of attempts sent
 // before it. A failure while another attempt is in flight starts nothing, one
 // after a response header ends the call (its commit point), and a service that

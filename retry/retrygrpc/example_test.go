@@ -115,24 +115,28 @@ func Example_giveUp() {
 	// deadline: false
 }
 
-// stuckOnceService is grpc-go's interop TestService, whose first UnaryCall is
-// stuck until the client cancels it; the others echo the payload at once.
+// stuckOnceService is grpc-go's interop TestService, whose first UnaryCall with
+// the payload "slow" is stuck until the client cancels it; the others echo the
+// payload at once.
 type stuckOnceService struct {
 	testgrpc.UnimplementedTestServiceServer
-	calls atomic.Int32
+	stuck atomic.Bool
 }
 
 func (s *stuckOnceService) UnaryCall(ctx context.Context, req *testgrpc.SimpleRequest) (*testgrpc.SimpleResponse, error) {
-	if s.calls.Add(1) == 1 {
+	if string(req.GetPayload().GetBody()) == "slow" && s.stuck.CompareAndSwap(false, true) {
 		<-ctx.Done()
 		return nil, status.FromContextError(ctx.Err()).Err()
 	}
 	return &testgrpc.SimpleResponse{Payload: req.GetPayload()}, nil
 }
 
-// Hedging the slow tail of a method that is safe to repeat: the first attempt
-// has not answered after 20ms, so a hedge starts beside it, paid from the
-// budget; the hedge answers, and the first attempt is canceled.
+// Hedging the slow tail of a method that is safe to repeat: the "slow" call has
+// not answered after 20ms, so a hedge starts beside it, paid from the budget;
+// the hedge answers, and the first attempt is canceled. The default budget
+// earns hedges from the calls the service answers: a hedge costs 8 tokens, a
+// fresh budget holds 2, and each answered call adds 2, so the three calls
+// before it pay for it.
 func ExampleUnaryClientInterceptor_hedging() {
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -155,13 +159,21 @@ func ExampleUnaryClientInterceptor_hedging() {
 	}
 	defer conn.Close()
 
-	var st retry.Stats
-	ctx := retry.WithStats(context.Background(), &st)
-	resp, err := testgrpc.NewTestServiceClient(conn).UnaryCall(ctx, &testgrpc.SimpleRequest{
-		Payload: &testgrpc.Payload{Body: []byte("hello")},
-	})
-	fmt.Printf("%s after %d attempts, err %v\n", resp.GetPayload().GetBody(), st.Attempts, err)
-	// Output: hello after 2 attempts, err <nil>
+	client := testgrpc.NewTestServiceClient(conn)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, body := range []string{"a", "b", "c", "slow"} {
+		var st retry.Stats
+		resp, err := client.UnaryCall(retry.WithStats(ctx, &st), &testgrpc.SimpleRequest{
+			Payload: &testgrpc.Payload{Body: []byte(body)},
+		})
+		fmt.Printf("%s after %d attempts, err %v\n", resp.GetPayload().GetBody(), st.Attempts, err)
+	}
+	// Output:
+	// a after 1 attempts, err <nil>
+	// b after 1 attempts, err <nil>
+	// c after 1 attempts, err <nil>
+	// slow after 2 attempts, err <nil>
 }
 
 // One call of a method that is not declared idempotent, made safe to repeat by
